@@ -1,0 +1,49 @@
+package io.ordersaga.common;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.TopicDescription;
+
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Checks that topics read together by one task are co-partitioned: same key (by declaration in
+ * {@link Topics}) and same partition count (checked here against the broker). Kafka Streams checks this
+ * for joins only; the saga merges its inputs, so it checks them itself at start.
+ */
+public final class CoPartitioning {
+
+    private CoPartitioning() {
+    }
+
+    /**
+     * @throws IllegalStateException naming each topic and its partition count when the counts differ,
+     *                               or when a topic's key is not the same as the others'
+     */
+    public static void verify(Admin admin, List<Topic<?>> topics) {
+        long keys = topics.stream().map(Topic::key).distinct().count();
+        if (keys != 1) {
+            throw new IllegalStateException("Topics " + topics.stream().map(Topic::name).toList()
+                    + " are not keyed alike: " + topics.stream().map(t -> t.name() + " by " + t.key()).toList());
+        }
+        Map<String, Integer> counts = new TreeMap<>();
+        try {
+            Map<String, TopicDescription> descriptions = admin.describeTopics(topics.stream().map(Topic::name).toList())
+                    .allTopicNames().get(30, TimeUnit.SECONDS);
+            descriptions.forEach((name, d) -> counts.put(name, d.partitions().size()));
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("Cannot describe " + topics.stream().map(Topic::name).toList(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+        if (counts.values().stream().distinct().count() != 1) {
+            throw new IllegalStateException("Topics read together must be co-partitioned, but their partition counts differ: "
+                    + counts + ". Recreate them with one partition count.");
+        }
+    }
+}

@@ -1,0 +1,97 @@
+package io.ordersaga.common.spring;
+
+import io.ordersaga.common.EventSerdes;
+import io.ordersaga.common.StreamsDefaults;
+import io.ordersaga.common.Topics;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.kafka.annotation.EnableKafkaStreams;
+import org.springframework.kafka.annotation.KafkaStreamsDefaultConfiguration;
+import org.springframework.kafka.config.KafkaStreamsConfiguration;
+import org.springframework.kafka.config.StreamsBuilderFactoryBean;
+import org.springframework.kafka.config.TopicBuilder;
+import org.springframework.kafka.core.KafkaAdmin;
+import org.springframework.kafka.streams.KafkaStreamsInteractiveQueryService;
+import org.springframework.web.client.RestClient;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The Spring wiring every Streams service shares: Streams properties from {@link StreamsDefaults}, the
+ * registry-backed {@link EventSerdes}, topic creation by KafkaAdmin (every topic of {@link Topics} plus
+ * this application's dead-letter topic, idempotent, so services start in any order), a health indicator
+ * for the Streams client, and interactive-query routing ({@link StoreQueries}).
+ * A service imports it and defines its topology on the {@code StreamsBuilder} bean.
+ */
+@Configuration(proxyBeanMethods = false)
+@EnableKafkaStreams
+@EnableConfigurationProperties(OrderSagaProperties.class)
+public class StreamsServiceConfiguration {
+
+    /** The registry-backed serdes of every topic and store. */
+    @Bean
+    public EventSerdes eventSerdes(OrderSagaProperties properties) {
+        return EventSerdes.registry(properties.registryUrl());
+    }
+
+    /** Streams properties of this instance: exactly_once_v2 and the rest of {@link StreamsDefaults}. */
+    @Bean(name = KafkaStreamsDefaultConfiguration.DEFAULT_STREAMS_CONFIG_BEAN_NAME)
+    public KafkaStreamsConfiguration defaultKafkaStreamsConfig(OrderSagaProperties properties, KafkaProperties kafka,
+                                                               @Value("${spring.application.name}") String applicationId,
+                                                               @Value("${server.port:8080}") int port) {
+        String stateDir = properties.stateDir() != null ? properties.stateDir()
+                : Path.of("target", "state", applicationId + "-" + port).toAbsolutePath().toString();
+        Map<String, Object> config = new HashMap<>();
+        StreamsDefaults.properties(applicationId, String.join(",", kafka.getBootstrapServers()), stateDir,
+                properties.advertisedHost() + ":" + port, properties.replicationFactor(), properties.commitIntervalMs())
+                .forEach((k, v) -> config.put((String) k, v));
+        return new KafkaStreamsConfiguration(config);
+    }
+
+    /** Every topic of the catalogue and this application's dead-letter topic, created if missing. */
+    @Bean
+    public KafkaAdmin.NewTopics orderSagaTopics(OrderSagaProperties properties,
+                                                @Value("${spring.application.name}") String applicationId) {
+        List<NewTopic> topics = new ArrayList<>();
+        Topics.ALL.forEach(t -> topics.add(t.newTopic(properties.partitions(), properties.replicationFactor())));
+        topics.add(TopicBuilder.name(Topics.deadLetters(applicationId)).partitions(1)
+                .replicas(properties.replicationFactor()).build());
+        return new KafkaAdmin.NewTopics(topics.toArray(NewTopic[]::new));
+    }
+
+    /** spring-kafka's interactive-query service over this application's Streams client. */
+    @Bean
+    public KafkaStreamsInteractiveQueryService interactiveQueryService(StreamsBuilderFactoryBean factory) {
+        return new KafkaStreamsInteractiveQueryService(factory);
+    }
+
+    /** Routes a key's query to the instance that owns it. */
+    @Bean
+    public StoreQueries storeQueries(KafkaStreamsInteractiveQueryService queries, StreamsBuilderFactoryBean factory) {
+        return new StoreQueries(queries, factory, RestClient.create());
+    }
+
+    /** UP while the Streams client runs (or rebalances), DOWN when it has stopped or failed. */
+    @Bean
+    public HealthIndicator kafkaStreamsHealth(StreamsBuilderFactoryBean factory) {
+        return () -> {
+            var streams = factory.getKafkaStreams();
+            if (streams == null) {
+                return Health.down().withDetail("state", "NOT_CREATED").build();
+            }
+            var state = streams.state();
+            Health.Builder health = state.isRunningOrRebalancing() ? Health.up() : Health.down();
+            return health.withDetail("state", state.name()).build();
+        };
+    }
+}
