@@ -1,6 +1,7 @@
 package io.ordersaga.common.spring;
 
 import io.ordersaga.common.EventSerdes;
+import io.ordersaga.common.SchemaRegistration;
 import io.ordersaga.common.StreamsDefaults;
 import io.ordersaga.common.Topics;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -28,7 +29,7 @@ import java.util.Map;
 
 /**
  * The Spring wiring every Streams service shares: Streams properties from {@link StreamsDefaults}, the
- * registry-backed {@link EventSerdes}, topic creation by KafkaAdmin (every topic of {@link Topics} plus
+ * registry-backed {@link EventSerdes} (after registering every topic's schema), topic creation by KafkaAdmin (every topic of {@link Topics} plus
  * this application's dead-letter topic, idempotent, so services start in any order), a health indicator
  * for the Streams client, and interactive-query routing ({@link StoreQueries}).
  * A service imports it and defines its topology on the {@code StreamsBuilder} bean.
@@ -38,9 +39,13 @@ import java.util.Map;
 @EnableConfigurationProperties(OrderSagaProperties.class)
 public class StreamsServiceConfiguration {
 
-    /** The registry-backed serdes of every topic and store. */
+    /**
+     * The registry-backed serdes of every topic and store. Before handing them out, registers every topic's
+     * schema and pins its subject's compatibility rule ({@link SchemaRegistration}).
+     */
     @Bean
     public EventSerdes eventSerdes(OrderSagaProperties properties) {
+        SchemaRegistration.registerAll(properties.registryUrl());
         return EventSerdes.registry(properties.registryUrl());
     }
 
