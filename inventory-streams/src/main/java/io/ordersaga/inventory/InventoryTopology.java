@@ -1,0 +1,116 @@
+package io.ordersaga.inventory;
+
+import io.ordersaga.common.EventSerdes;
+import io.ordersaga.common.TimeIndex;
+import io.ordersaga.common.Topics;
+import io.ordersaga.events.InventoryReply;
+import io.ordersaga.events.StockAdjustmentRejected;
+import io.ordersaga.events.StockLevel;
+import io.ordersaga.events.StockReservation;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Branched;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * The inventory-streams topology: {@link Topics#INVENTORY_COMMANDS} (key productId) into one
+ * {@link InventoryProcessor}, which owns every product of its partition, so stock changes need no lock.
+ *
+ * <p>State stores (persistent RocksDB, cached, logged to a compacted changelog):
+ * <ul>
+ *   <li>{@link #STOCK_STORE}: key productId, value {@link StockLevel}; never deleted.</li>
+ *   <li>{@link #RESERVATIONS_STORE}: key {@code orderId|productId} ({@link #reservationKey}), value
+ *       {@link StockReservation}; closed reservations are deleted {@link Config#retentionMs()} after they close.</li>
+ *   <li>{@link #RETENTION_STORE}: a {@link TimeIndex} of closed reservations, by when they are deleted.</li>
+ * </ul>
+ *
+ * <p>Outputs: {@link InventoryReply} to {@link Topics#INVENTORY_REPLIES} (key orderId) for every ReserveStock,
+ * and {@link StockAdjustmentRejected} to {@link Topics#STOCK_ADJUSTMENT_REJECTIONS} (key productId) for each
+ * refused AdjustStock.
+ */
+public final class InventoryTopology {
+
+    /** Stock per product: key productId, value {@link StockLevel}. Queried by {@link StockController}. */
+    public static final String STOCK_STORE = "stock";
+
+    /** Reservations: key {@code orderId|productId}, value {@link StockReservation}. */
+    public static final String RESERVATIONS_STORE = "reservations";
+
+    /** Time index of closed reservations, by deletion time (epoch ms). */
+    public static final String RETENTION_STORE = "reservation-retention";
+
+    /** Name of the processor node that applies the commands. */
+    public static final String PROCESSOR = "inventory-processor";
+
+    /** Most closed reservations one retention scan deletes per task, so a scan never stalls processing for long. */
+    public static final int RETENTION_BATCH_SIZE = 10_000;
+
+    private InventoryTopology() {
+    }
+
+    /**
+     * Settings of the topology.
+     *
+     * @param retentionMs             how long a closed (COMMITTED, RELEASED, REJECTED or VOIDED) reservation is
+     *                                kept after it closed, in ms, so that duplicate commands within that time stay
+     *                                idempotent; > 0. A command for the reservation arriving later is treated as new.
+     * @param retentionScanIntervalMs how often (wall clock, ms) each task deletes expired reservations; > 0
+     */
+    public record Config(long retentionMs, long retentionScanIntervalMs) {
+
+        /** @throws IllegalArgumentException when a duration is not positive */
+        public Config {
+            if (retentionMs <= 0 || retentionScanIntervalMs <= 0) {
+                throw new IllegalArgumentException("retentionMs and retentionScanIntervalMs must be > 0 ms, were "
+                        + retentionMs + " and " + retentionScanIntervalMs);
+            }
+        }
+    }
+
+    /**
+     * Adds the topology to {@code builder}: the three stores, the source, the processor and both sinks.
+     *
+     * @param serdes the value serdes of topics and stores (registry in production, unregistered in tests)
+     */
+    public static void define(StreamsBuilder builder, Config config, EventSerdes serdes) {
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STOCK_STORE),
+                Serdes.String(), serdes.forValue(StockLevel.class)).withCachingEnabled());
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(RESERVATIONS_STORE),
+                Serdes.String(), serdes.forValue(StockReservation.class)).withCachingEnabled());
+        builder.addStateStore(TimeIndex.storeBuilder(RETENTION_STORE));
+
+        KStream<String, SpecificRecord> outputs = builder
+                .stream(Topics.INVENTORY_COMMANDS.name(), Topics.INVENTORY_COMMANDS.consumed(serdes))
+                .process(() -> new InventoryProcessor(config), Named.as(PROCESSOR),
+                        STOCK_STORE, RESERVATIONS_STORE, RETENTION_STORE);
+        outputs.split(Named.as("inventory-output-"))
+                .branch((key, value) -> value instanceof InventoryReply, Branched.withConsumer(replies -> replies
+                        .mapValues(value -> (InventoryReply) value, Named.as("as-inventory-reply"))
+                        .to(Topics.INVENTORY_REPLIES.name(), Topics.INVENTORY_REPLIES.produced(serdes)), "replies"))
+                .branch((key, value) -> value instanceof StockAdjustmentRejected, Branched.withConsumer(rejections -> rejections
+                        .mapValues(value -> (StockAdjustmentRejected) value, Named.as("as-stock-adjustment-rejected"))
+                        .to(Topics.STOCK_ADJUSTMENT_REJECTIONS.name(), Topics.STOCK_ADJUSTMENT_REJECTIONS.produced(serdes)),
+                        "rejections"))
+                .noDefaultBranch();
+    }
+
+    /** The topology on its own, as {@link #define} adds it to a fresh builder. */
+    public static Topology build(Config config, EventSerdes serdes) {
+        StreamsBuilder builder = new StreamsBuilder();
+        define(builder, config, serdes);
+        return builder.build();
+    }
+
+    /**
+     * The {@link #RESERVATIONS_STORE} key of an order's reservation of a product: {@code orderId|productId}.
+     * Product ids (catalog StockCodes) contain no {@code '|'}, so the productId is what follows the last
+     * {@code '|'} and two different (orderId, productId) pairs never share a key.
+     */
+    public static String reservationKey(String orderId, String productId) {
+        return orderId + "|" + productId;
+    }
+}

@@ -1,0 +1,57 @@
+package io.ordersaga.inventory;
+
+import io.ordersaga.common.spring.StoreQueries;
+import io.ordersaga.events.StockLevel;
+import jakarta.servlet.http.HttpServletRequest;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * Interactive queries of the {@link InventoryTopology#STOCK_STORE} store. Each request is answered by the
+ * instance that owns the product's partition ({@link StoreQueries#route}), whichever instance receives it.
+ */
+@RestController
+public class StockController {
+
+    private final StoreQueries queries;
+
+    /** @param queries routing and lookup of store keys */
+    public StockController(StoreQueries queries) {
+        this.queries = queries;
+    }
+
+    /**
+     * {@code GET /products/{productId}/stock}: the product's stock, in units.
+     *
+     * @return 200 with a {@link StockView}; 404 {@code application/problem+json} when the product has no stock
+     * record (never adjusted); 503 problem when the owner of the key is unknown or unreachable (rebalancing)
+     */
+    @GetMapping("/products/{productId}/stock")
+    public ResponseEntity<?> stock(@PathVariable String productId, HttpServletRequest request) {
+        return queries.route(InventoryTopology.STOCK_STORE, productId, request, () -> {
+            StockLevel level = queries.get(InventoryTopology.STOCK_STORE, productId);
+            if (level == null) {
+                return ResponseEntity.of(ProblemDetail.forStatusAndDetail(HttpStatus.NOT_FOUND,
+                        "Product " + productId + " has no stock record")).build();
+            }
+            return ResponseEntity.ok(new StockView(level.getProductId(), level.getAvailable(), level.getReserved(),
+                    level.getSold(), level.getAdjusted()));
+        });
+    }
+
+    /**
+     * A product's stock, in units. Invariant: adjusted = available + reserved + sold.
+     *
+     * @param productId the product
+     * @param available units free to reserve
+     * @param reserved  units held by open reservations
+     * @param sold      units of committed reservations
+     * @param adjusted  net sum of accepted stock adjustments
+     */
+    public record StockView(String productId, long available, long reserved, long sold, long adjusted) {
+    }
+}

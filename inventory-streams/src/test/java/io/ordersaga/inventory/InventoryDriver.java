@@ -1,0 +1,121 @@
+package io.ordersaga.inventory;
+
+import io.ordersaga.common.EventSerdes;
+import io.ordersaga.common.StreamsDefaults;
+import io.ordersaga.common.Topics;
+import io.ordersaga.events.AdjustStock;
+import io.ordersaga.events.CommitStock;
+import io.ordersaga.events.InventoryCommand;
+import io.ordersaga.events.InventoryReply;
+import io.ordersaga.events.ReleaseStock;
+import io.ordersaga.events.ReserveStock;
+import io.ordersaga.events.StockAdjustmentRejected;
+import io.ordersaga.events.StockLevel;
+import io.ordersaga.events.StockReservation;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.errors.LogAndFailProcessingExceptionHandler;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+
+/**
+ * {@link InventoryTopology} in a {@link TopologyTestDriver} with production Streams settings (except that a
+ * processing error fails the test instead of going to the dead-letter topic), and commands in a few words.
+ * The wall clock starts at {@link #START} and moves only with {@link #advanceWallClock}.
+ */
+final class InventoryDriver implements AutoCloseable {
+
+    static final Instant START = Instant.parse("2026-01-01T00:00:00Z");
+
+    private final EventSerdes serdes = EventSerdes.unregistered();
+    private final TopologyTestDriver driver;
+    private final TestInputTopic<String, InventoryCommand> commands;
+    private final TestOutputTopic<String, InventoryReply> replies;
+    private final TestOutputTopic<String, StockAdjustmentRejected> rejections;
+
+    InventoryDriver(InventoryTopology.Config config, Path stateDir) {
+        Properties properties = StreamsDefaults.properties("inventory-streams", "unused:9092", stateDir.toString(),
+                null, 1, StreamsDefaults.COMMIT_INTERVAL_MS);
+        properties.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndFailProcessingExceptionHandler.class);
+        driver = new TopologyTestDriver(InventoryTopology.build(config, serdes), properties, START);
+        commands = driver.createInputTopic(Topics.INVENTORY_COMMANDS.name(), Topics.INVENTORY_COMMANDS.keySerde().serializer(),
+                Topics.INVENTORY_COMMANDS.valueSerde(serdes).serializer());
+        replies = driver.createOutputTopic(Topics.INVENTORY_REPLIES.name(), Topics.INVENTORY_REPLIES.keySerde().deserializer(),
+                Topics.INVENTORY_REPLIES.valueSerde(serdes).deserializer());
+        rejections = driver.createOutputTopic(Topics.STOCK_ADJUSTMENT_REJECTIONS.name(),
+                Topics.STOCK_ADJUSTMENT_REJECTIONS.keySerde().deserializer(),
+                Topics.STOCK_ADJUSTMENT_REJECTIONS.valueSerde(serdes).deserializer());
+    }
+
+    void reserve(String orderId, String productId, int quantity) {
+        send(productId, new ReserveStock(orderId, quantity));
+    }
+
+    void release(String orderId, String productId) {
+        send(productId, new ReleaseStock(orderId));
+    }
+
+    void commit(String orderId, String productId) {
+        send(productId, new CommitStock(orderId));
+    }
+
+    void adjust(String productId, long delta) {
+        send(productId, new AdjustStock("adj-" + productId + "-" + delta, delta, delta >= 0 ? "RESTOCK" : "DAMAGED"));
+    }
+
+    private void send(String productId, Object command) {
+        commands.pipeInput(productId, new InventoryCommand(productId, command));
+    }
+
+    /** Replies emitted since the last read, as the saga would see them. */
+    TestOutputTopic<String, InventoryReply> replies() {
+        return replies;
+    }
+
+    /** Refused adjustments emitted since the last read. */
+    TestOutputTopic<String, StockAdjustmentRejected> rejections() {
+        return rejections;
+    }
+
+    /** The stock record of productId, or null when it has none. */
+    StockLevel stock(String productId) {
+        KeyValueStore<String, StockLevel> store = driver.getKeyValueStore(InventoryTopology.STOCK_STORE);
+        return store.get(productId);
+    }
+
+    /** The reservation of orderId for productId, or null when there is none (never made, or deleted). */
+    StockReservation reservation(String orderId, String productId) {
+        return reservations().get(InventoryTopology.reservationKey(orderId, productId));
+    }
+
+    /** Every reservation in the store, in key order. */
+    List<StockReservation> allReservations() {
+        List<StockReservation> all = new ArrayList<>();
+        try (KeyValueIterator<String, StockReservation> it = reservations().all()) {
+            it.forEachRemaining(entry -> all.add(entry.value));
+        }
+        return all;
+    }
+
+    private KeyValueStore<String, StockReservation> reservations() {
+        return driver.getKeyValueStore(InventoryTopology.RESERVATIONS_STORE);
+    }
+
+    void advanceWallClock(Duration by) {
+        driver.advanceWallClockTime(by);
+    }
+
+    @Override
+    public void close() {
+        driver.close();
+    }
+}

@@ -1,0 +1,290 @@
+package io.ordersaga.inventory;
+
+import io.ordersaga.events.InventoryReply;
+import io.ordersaga.events.ReservationState;
+import io.ordersaga.events.StockAdjustmentRejected;
+import io.ordersaga.events.StockLevel;
+import io.ordersaga.events.StockRejectReason;
+import io.ordersaga.events.StockRejected;
+import io.ordersaga.events.StockReservation;
+import io.ordersaga.events.StockReserved;
+import org.apache.kafka.streams.KeyValue;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
+
+/** The inventory rules, command by command, in {@link InventoryDriver}. */
+class InventoryTopologyTest {
+
+    private static final Duration RETENTION = Duration.ofHours(1);
+    private static final Duration SCAN_INTERVAL = Duration.ofSeconds(1);
+
+    @TempDir
+    Path stateDir;
+
+    private InventoryDriver inventory;
+
+    @BeforeEach
+    void start() {
+        inventory = new InventoryDriver(new InventoryTopology.Config(RETENTION.toMillis(), SCAN_INTERVAL.toMillis()), stateDir);
+    }
+
+    @AfterEach
+    void stop() {
+        inventory.close();
+    }
+
+    @Test
+    void reserveWithinAvailableStockHoldsTheUnits() {
+        inventory.adjust("p1", 10);
+
+        inventory.reserve("o1", "p1", 3);
+
+        assertThat(onlyReply()).isEqualTo(KeyValue.pair("o1", reply("o1", "p1", new StockReserved(3))));
+        assertStock("p1", 7, 3, 0, 10);
+        assertThat(inventory.reservation("o1", "p1").getState()).isEqualTo(ReservationState.RESERVED);
+    }
+
+    @Test
+    void reserveOfMoreThanAvailableIsRejectedOutOfStockAndChangesNoStock() {
+        inventory.adjust("p1", 2);
+
+        inventory.reserve("o1", "p1", 3);
+
+        assertThat(onlyReply().value).isEqualTo(reply("o1", "p1", new StockRejected(3, 2L, StockRejectReason.OUT_OF_STOCK)));
+        assertStock("p1", 2, 0, 0, 2);
+    }
+
+    @Test
+    void productWithoutStockRecordHasNothingAvailable() {
+        inventory.reserve("o1", "unknown", 1);
+
+        assertThat(onlyReply().value).isEqualTo(reply("o1", "unknown", new StockRejected(1, 0L, StockRejectReason.OUT_OF_STOCK)));
+        assertThat(inventory.stock("unknown")).isNull();
+    }
+
+    @Test
+    void exactLastUnitGoesToTheFirstBuyerAndTheSecondIsRefused() {
+        inventory.adjust("p1", 1);
+
+        inventory.reserve("first", "p1", 1);
+        inventory.reserve("second", "p1", 1);
+
+        assertThat(inventory.replies().readValuesToList()).containsExactly(
+                reply("first", "p1", new StockReserved(1)),
+                reply("second", "p1", new StockRejected(1, 0L, StockRejectReason.OUT_OF_STOCK)));
+        assertStock("p1", 0, 1, 0, 1);
+    }
+
+    @Test
+    void duplicateReserveReemitsTheFirstOutcomeAndChangesNothing() {
+        inventory.adjust("p1", 5);
+        inventory.reserve("o1", "p1", 3);
+        inventory.reserve("o2", "p1", 4);
+        inventory.replies().readValuesToList();
+        inventory.adjust("p1", 100);
+
+        inventory.reserve("o1", "p1", 3);
+        inventory.reserve("o1", "p1", 1);
+        inventory.reserve("o2", "p1", 4);
+
+        assertThat(inventory.replies().readValuesToList()).containsExactly(
+                reply("o1", "p1", new StockReserved(3)),
+                reply("o1", "p1", new StockReserved(3)),
+                reply("o2", "p1", new StockRejected(4, 2L, StockRejectReason.OUT_OF_STOCK)));
+        assertStock("p1", 102, 3, 0, 105);
+    }
+
+    @Test
+    void releaseGivesTheUnitsBackAndAReReleaseChangesNothing() {
+        inventory.adjust("p1", 10);
+        inventory.reserve("o1", "p1", 4);
+
+        inventory.release("o1", "p1");
+        assertStock("p1", 10, 0, 0, 10);
+        inventory.release("o1", "p1");
+
+        assertStock("p1", 10, 0, 0, 10);
+        assertThat(inventory.reservation("o1", "p1").getState()).isEqualTo(ReservationState.RELEASED);
+        assertThat(inventory.replies().readValuesToList()).containsExactly(reply("o1", "p1", new StockReserved(4)));
+    }
+
+    @Test
+    void reserveRepeatedAfterItsReleaseReemitsReservedAndHoldsNothing() {
+        inventory.adjust("p1", 10);
+        inventory.reserve("o1", "p1", 4);
+        inventory.release("o1", "p1");
+        inventory.replies().readValuesToList();
+
+        inventory.reserve("o1", "p1", 4);
+
+        assertThat(onlyReply().value).isEqualTo(reply("o1", "p1", new StockReserved(4)));
+        assertStock("p1", 10, 0, 0, 10);
+    }
+
+    @Test
+    void releaseBeforeReserveVoidsTheReservationSoTheLateReserveIsRefused() {
+        inventory.adjust("p1", 10);
+
+        inventory.release("o1", "p1");
+        assertThat(inventory.reservation("o1", "p1").getState()).isEqualTo(ReservationState.VOIDED);
+        inventory.reserve("o1", "p1", 4);
+        inventory.reserve("o1", "p1", 4);
+
+        assertThat(inventory.replies().readValuesToList()).containsExactly(
+                reply("o1", "p1", new StockRejected(4, 10L, StockRejectReason.RESERVATION_VOIDED)),
+                reply("o1", "p1", new StockRejected(4, 10L, StockRejectReason.RESERVATION_VOIDED)));
+        assertStock("p1", 10, 0, 0, 10);
+    }
+
+    @Test
+    void commitSellsTheReservedUnitsOnce() {
+        inventory.adjust("p1", 10);
+        inventory.reserve("o1", "p1", 4);
+
+        inventory.commit("o1", "p1");
+        inventory.commit("o1", "p1");
+
+        assertStock("p1", 6, 0, 4, 10);
+        assertThat(inventory.reservation("o1", "p1").getState()).isEqualTo(ReservationState.COMMITTED);
+    }
+
+    @Test
+    void releaseAfterCommitGivesNothingBack() {
+        inventory.adjust("p1", 10);
+        inventory.reserve("o1", "p1", 4);
+        inventory.commit("o1", "p1");
+
+        inventory.release("o1", "p1");
+
+        assertStock("p1", 6, 0, 4, 10);
+        assertThat(inventory.reservation("o1", "p1").getState()).isEqualTo(ReservationState.COMMITTED);
+    }
+
+    @Test
+    void commitAfterReleaseNeverSells() {
+        inventory.adjust("p1", 10);
+        inventory.reserve("o1", "p1", 4);
+        inventory.release("o1", "p1");
+
+        inventory.commit("o1", "p1");
+
+        assertStock("p1", 10, 0, 0, 10);
+        assertThat(inventory.reservation("o1", "p1").getState()).isEqualTo(ReservationState.RELEASED);
+    }
+
+    @Test
+    void commitOfAnUnknownOrRejectedReservationSellsNothing() {
+        inventory.adjust("p1", 1);
+        inventory.reserve("o1", "p1", 2);
+
+        inventory.commit("o1", "p1");
+        inventory.commit("never-reserved", "p1");
+
+        assertStock("p1", 1, 0, 0, 1);
+        assertThat(inventory.reservation("o1", "p1").getState()).isEqualTo(ReservationState.REJECTED);
+        assertThat(inventory.reservation("never-reserved", "p1")).isNull();
+    }
+
+    @Test
+    void restockAndWriteOffWithinAvailableAreAccepted() {
+        inventory.adjust("p1", 10);
+        inventory.reserve("o1", "p1", 3);
+
+        inventory.adjust("p1", -7);
+
+        assertStock("p1", 0, 3, 0, 3);
+        assertThat(inventory.rejections().isEmpty()).isTrue();
+    }
+
+    @Test
+    void writeOffBelowZeroIsRejectedWithAnEventAndChangesNothing() {
+        inventory.adjust("p1", 10);
+        inventory.reserve("o1", "p1", 7);
+
+        inventory.adjust("p1", -5);
+
+        assertThat(inventory.rejections().readKeyValuesToList()).containsExactly(KeyValue.pair("p1",
+                new StockAdjustmentRejected("p1", "adj-p1--5", -5L, 3L, "write-off of 5 (DAMAGED) exceeds available 3")));
+        assertStock("p1", 3, 7, 0, 10);
+    }
+
+    @Test
+    void writeOffOfAProductWithoutStockIsRejectedAndCreatesNoRecord() {
+        inventory.adjust("p1", -1);
+
+        assertThat(inventory.rejections().readValue().getAvailable()).isZero();
+        assertThat(inventory.stock("p1")).isNull();
+    }
+
+    @Test
+    void reserveOfLessThanOneUnitIsIgnored() {
+        inventory.adjust("p1", 10);
+
+        inventory.reserve("o1", "p1", 0);
+        inventory.reserve("o2", "p1", -3);
+
+        assertThat(inventory.replies().isEmpty()).isTrue();
+        assertThat(inventory.reservation("o1", "p1")).isNull();
+        assertStock("p1", 10, 0, 0, 10);
+    }
+
+    @Test
+    void retentionDeletesClosedReservationsAfterRetentionAndKeepsOpenOnes() {
+        inventory.adjust("p1", 10);
+        inventory.reserve("committed", "p1", 1);
+        inventory.commit("committed", "p1");
+        inventory.reserve("released", "p1", 1);
+        inventory.release("released", "p1");
+        inventory.reserve("rejected", "p1", 100);
+        inventory.release("voided", "p1");
+        inventory.reserve("open", "p1", 2);
+
+        inventory.advanceWallClock(RETENTION.minus(SCAN_INTERVAL));
+        assertThat(inventory.allReservations()).hasSize(5);
+
+        inventory.advanceWallClock(SCAN_INTERVAL);
+
+        assertThat(inventory.allReservations()).extracting(StockReservation::getOrderId, StockReservation::getState)
+                .containsExactly(tuple("open", ReservationState.RESERVED));
+        assertStock("p1", 7, 2, 1, 10);
+    }
+
+    @Test
+    void retentionCountsFromWhenTheReservationClosed() {
+        inventory.adjust("p1", 10);
+        inventory.reserve("o1", "p1", 1);
+        inventory.advanceWallClock(RETENTION);
+
+        inventory.release("o1", "p1");
+        inventory.advanceWallClock(RETENTION.minus(SCAN_INTERVAL));
+        assertThat(inventory.reservation("o1", "p1").getState()).isEqualTo(ReservationState.RELEASED);
+        inventory.advanceWallClock(SCAN_INTERVAL);
+
+        assertThat(inventory.reservation("o1", "p1")).isNull();
+    }
+
+    private KeyValue<String, InventoryReply> onlyReply() {
+        KeyValue<String, InventoryReply> reply = inventory.replies().readKeyValue();
+        assertThat(inventory.replies().isEmpty()).as("one reply only").isTrue();
+        return reply;
+    }
+
+    private static InventoryReply reply(String orderId, String productId, Object outcome) {
+        return new InventoryReply(orderId, productId, outcome);
+    }
+
+    /** Asserts the product's stock, and that it keeps the invariant adjusted = available + reserved + sold. */
+    private void assertStock(String productId, long available, long reserved, long sold, long adjusted) {
+        StockLevel level = inventory.stock(productId);
+        assertThat(level).isEqualTo(new StockLevel(productId, available, reserved, sold, adjusted));
+        assertThat(level.getAdjusted()).isEqualTo(level.getAvailable() + level.getReserved() + level.getSold());
+    }
+}

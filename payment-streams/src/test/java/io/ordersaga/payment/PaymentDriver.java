@@ -1,0 +1,106 @@
+package io.ordersaga.payment;
+
+import io.ordersaga.common.EventSerdes;
+import io.ordersaga.common.StreamsDefaults;
+import io.ordersaga.common.Topics;
+import io.ordersaga.events.ChargePayment;
+import io.ordersaga.events.CreditWallet;
+import io.ordersaga.events.Payment;
+import io.ordersaga.events.PaymentCommand;
+import io.ordersaga.events.PaymentReply;
+import io.ordersaga.events.RefundPayment;
+import io.ordersaga.events.Wallet;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.errors.LogAndFailProcessingExceptionHandler;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+
+/**
+ * {@link PaymentTopology} in a {@link TopologyTestDriver} with production Streams settings (except that a
+ * processing error fails the test instead of going to the dead-letter topic), and commands in a few words.
+ * The wall clock starts at {@link #START} and moves only with {@link #advanceWallClock}. Amounts are pence.
+ */
+final class PaymentDriver implements AutoCloseable {
+
+    static final Instant START = Instant.parse("2026-01-01T00:00:00Z");
+
+    private final EventSerdes serdes = EventSerdes.unregistered();
+    private final TopologyTestDriver driver;
+    private final TestInputTopic<String, PaymentCommand> commands;
+    private final TestOutputTopic<String, PaymentReply> replies;
+
+    PaymentDriver(PaymentTopology.Config config, Path stateDir) {
+        Properties properties = StreamsDefaults.properties("payment-streams", "unused:9092", stateDir.toString(),
+                null, 1, StreamsDefaults.COMMIT_INTERVAL_MS);
+        properties.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndFailProcessingExceptionHandler.class);
+        driver = new TopologyTestDriver(PaymentTopology.build(config, serdes), properties, START);
+        commands = driver.createInputTopic(Topics.PAYMENT_COMMANDS.name(), Topics.PAYMENT_COMMANDS.keySerde().serializer(),
+                Topics.PAYMENT_COMMANDS.valueSerde(serdes).serializer());
+        replies = driver.createOutputTopic(Topics.PAYMENT_REPLIES.name(), Topics.PAYMENT_REPLIES.keySerde().deserializer(),
+                Topics.PAYMENT_REPLIES.valueSerde(serdes).deserializer());
+    }
+
+    void charge(String orderId, String customerId, long amount) {
+        send(customerId, new ChargePayment(orderId, amount));
+    }
+
+    void refund(String orderId, String customerId) {
+        send(customerId, new RefundPayment(orderId));
+    }
+
+    void credit(String customerId, long amount) {
+        send(customerId, new CreditWallet("credit-" + customerId + "-" + amount, amount));
+    }
+
+    private void send(String customerId, Object command) {
+        commands.pipeInput(customerId, new PaymentCommand(customerId, command));
+    }
+
+    /** Replies emitted since the last read, as the saga would see them. */
+    TestOutputTopic<String, PaymentReply> replies() {
+        return replies;
+    }
+
+    /** The wallet of customerId, or null when it has none. */
+    Wallet wallet(String customerId) {
+        KeyValueStore<String, Wallet> store = driver.getKeyValueStore(PaymentTopology.WALLETS_STORE);
+        return store.get(customerId);
+    }
+
+    /** The payment of orderId, or null when there is none (never made, or deleted). */
+    Payment payment(String orderId) {
+        return payments().get(orderId);
+    }
+
+    /** Every payment in the store, in key order. */
+    List<Payment> allPayments() {
+        List<Payment> all = new ArrayList<>();
+        try (KeyValueIterator<String, Payment> it = payments().all()) {
+            it.forEachRemaining(entry -> all.add(entry.value));
+        }
+        return all;
+    }
+
+    private KeyValueStore<String, Payment> payments() {
+        return driver.getKeyValueStore(PaymentTopology.PAYMENTS_STORE);
+    }
+
+    void advanceWallClock(Duration by) {
+        driver.advanceWallClockTime(by);
+    }
+
+    @Override
+    public void close() {
+        driver.close();
+    }
+}

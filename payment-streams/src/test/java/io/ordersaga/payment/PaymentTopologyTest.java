@@ -1,0 +1,229 @@
+package io.ordersaga.payment;
+
+import io.ordersaga.events.DeclineReason;
+import io.ordersaga.events.Payment;
+import io.ordersaga.events.PaymentCharged;
+import io.ordersaga.events.PaymentDeclined;
+import io.ordersaga.events.PaymentReply;
+import io.ordersaga.events.PaymentState;
+import io.ordersaga.events.Wallet;
+import org.apache.kafka.streams.KeyValue;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
+
+/** The payment rules, command by command, in {@link PaymentDriver}. Amounts are pence. */
+class PaymentTopologyTest {
+
+    private static final Duration RETENTION = Duration.ofHours(1);
+    private static final Duration SCAN_INTERVAL = Duration.ofSeconds(1);
+
+    @TempDir
+    Path stateDir;
+
+    private PaymentDriver payments;
+
+    @BeforeEach
+    void start() {
+        payments = new PaymentDriver(new PaymentTopology.Config(RETENTION.toMillis(), SCAN_INTERVAL.toMillis()), stateDir);
+    }
+
+    @AfterEach
+    void stop() {
+        payments.close();
+    }
+
+    @Test
+    void chargeWithinBalanceTakesTheAmount() {
+        payments.credit("c1", 10_000);
+
+        payments.charge("o1", "c1", 2_599);
+
+        assertThat(onlyReply()).isEqualTo(KeyValue.pair("o1", reply("o1", "c1", new PaymentCharged(2_599L))));
+        assertWallet("c1", 7_401, 10_000, 2_599, 0);
+        assertThat(payments.payment("o1").getState()).isEqualTo(PaymentState.CHARGED);
+    }
+
+    @Test
+    void chargeOfMoreThanTheBalanceIsDeclinedAndTakesNothing() {
+        payments.credit("c1", 1_000);
+
+        payments.charge("o1", "c1", 1_001);
+
+        assertThat(onlyReply().value).isEqualTo(reply("o1", "c1",
+                new PaymentDeclined(1_001L, 1_000L, DeclineReason.INSUFFICIENT_FUNDS)));
+        assertWallet("c1", 1_000, 1_000, 0, 0);
+    }
+
+    @Test
+    void unknownWalletHasBalanceZero() {
+        payments.charge("o1", "nobody", 1);
+
+        assertThat(onlyReply().value).isEqualTo(reply("o1", "nobody", new PaymentDeclined(1L, 0L, DeclineReason.INSUFFICIENT_FUNDS)));
+        assertThat(payments.wallet("nobody")).isNull();
+    }
+
+    @Test
+    void chargeOfExactlyTheBalanceEmptiesTheWalletAndTheNextIsDeclined() {
+        payments.credit("c1", 500);
+
+        payments.charge("o1", "c1", 500);
+        payments.charge("o2", "c1", 1);
+
+        assertThat(payments.replies().readValuesToList()).containsExactly(
+                reply("o1", "c1", new PaymentCharged(500L)),
+                reply("o2", "c1", new PaymentDeclined(1L, 0L, DeclineReason.INSUFFICIENT_FUNDS)));
+        assertWallet("c1", 0, 500, 500, 0);
+    }
+
+    @Test
+    void duplicateChargeReemitsTheFirstOutcomeAndChangesNothing() {
+        payments.credit("c1", 1_000);
+        payments.charge("o1", "c1", 600);
+        payments.charge("o2", "c1", 600);
+        payments.replies().readValuesToList();
+        payments.credit("c1", 5_000);
+
+        payments.charge("o1", "c1", 600);
+        payments.charge("o1", "c1", 1);
+        payments.charge("o2", "c1", 600);
+
+        assertThat(payments.replies().readValuesToList()).containsExactly(
+                reply("o1", "c1", new PaymentCharged(600L)),
+                reply("o1", "c1", new PaymentCharged(600L)),
+                reply("o2", "c1", new PaymentDeclined(600L, 400L, DeclineReason.INSUFFICIENT_FUNDS)));
+        assertWallet("c1", 5_400, 6_000, 600, 0);
+    }
+
+    @Test
+    void refundGivesTheAmountBackAndASecondRefundChangesNothing() {
+        payments.credit("c1", 1_000);
+        payments.charge("o1", "c1", 600);
+
+        payments.refund("o1", "c1");
+        assertWallet("c1", 1_000, 1_000, 600, 600);
+        payments.refund("o1", "c1");
+
+        assertWallet("c1", 1_000, 1_000, 600, 600);
+        assertThat(payments.payment("o1").getState()).isEqualTo(PaymentState.REFUNDED);
+        assertThat(payments.replies().readValuesToList()).containsExactly(reply("o1", "c1", new PaymentCharged(600L)));
+    }
+
+    @Test
+    void chargeRepeatedAfterItsRefundReemitsChargedAndTakesNothing() {
+        payments.credit("c1", 1_000);
+        payments.charge("o1", "c1", 600);
+        payments.refund("o1", "c1");
+        payments.replies().readValuesToList();
+
+        payments.charge("o1", "c1", 600);
+
+        assertThat(onlyReply().value).isEqualTo(reply("o1", "c1", new PaymentCharged(600L)));
+        assertWallet("c1", 1_000, 1_000, 600, 600);
+    }
+
+    @Test
+    void refundGoesBackToTheWalletThatWasCharged() {
+        payments.credit("c1", 1_000);
+        payments.charge("o1", "c1", 600);
+
+        payments.refund("o1", "c2");
+
+        assertWallet("c1", 1_000, 1_000, 600, 600);
+        assertThat(payments.wallet("c2")).isNull();
+    }
+
+    @Test
+    void refundOfADeclinedPaymentGivesNothingBack() {
+        payments.credit("c1", 100);
+        payments.charge("o1", "c1", 600);
+
+        payments.refund("o1", "c1");
+
+        assertWallet("c1", 100, 100, 0, 0);
+        assertThat(payments.payment("o1").getState()).isEqualTo(PaymentState.DECLINED);
+    }
+
+    @Test
+    void refundBeforeChargeVoidsThePaymentSoTheLateChargeIsDeclined() {
+        payments.credit("c1", 1_000);
+
+        payments.refund("o1", "c1");
+        assertThat(payments.payment("o1").getState()).isEqualTo(PaymentState.VOIDED);
+        payments.charge("o1", "c1", 600);
+        payments.charge("o1", "c1", 600);
+
+        assertThat(payments.replies().readValuesToList()).containsExactly(
+                reply("o1", "c1", new PaymentDeclined(600L, 1_000L, DeclineReason.ORDER_VOIDED)),
+                reply("o1", "c1", new PaymentDeclined(600L, 1_000L, DeclineReason.ORDER_VOIDED)));
+        assertWallet("c1", 1_000, 1_000, 0, 0);
+    }
+
+    @Test
+    void creditsAddUpAndNonPositiveCreditsAreIgnored() {
+        payments.credit("c1", 1_000);
+        payments.credit("c1", 250);
+
+        payments.credit("c1", 0);
+        payments.credit("c1", -500);
+
+        assertWallet("c1", 1_250, 1_250, 0, 0);
+    }
+
+    @Test
+    void chargeOfLessThanOnePennyIsIgnored() {
+        payments.credit("c1", 1_000);
+
+        payments.charge("o1", "c1", 0);
+        payments.charge("o2", "c1", -100);
+
+        assertThat(payments.replies().isEmpty()).isTrue();
+        assertThat(payments.payment("o1")).isNull();
+        assertWallet("c1", 1_000, 1_000, 0, 0);
+    }
+
+    @Test
+    void retentionDeletesPaymentsRetentionAfterTheirLastChange() {
+        payments.credit("c1", 1_000);
+        payments.charge("charged", "c1", 100);
+        payments.charge("declined", "c1", 5_000);
+        payments.refund("voided", "c1");
+        payments.charge("refunded", "c1", 200);
+        payments.advanceWallClock(RETENTION.dividedBy(2));
+        payments.refund("refunded", "c1");
+
+        payments.advanceWallClock(RETENTION.dividedBy(2).minus(SCAN_INTERVAL));
+        assertThat(payments.allPayments()).hasSize(4);
+        payments.advanceWallClock(SCAN_INTERVAL);
+
+        assertThat(payments.allPayments()).extracting(Payment::getOrderId, Payment::getState)
+                .containsExactly(tuple("refunded", PaymentState.REFUNDED));
+        payments.advanceWallClock(RETENTION.dividedBy(2));
+        assertThat(payments.allPayments()).isEmpty();
+        assertWallet("c1", 900, 1_000, 300, 200);
+    }
+
+    private KeyValue<String, PaymentReply> onlyReply() {
+        KeyValue<String, PaymentReply> reply = payments.replies().readKeyValue();
+        assertThat(payments.replies().isEmpty()).as("one reply only").isTrue();
+        return reply;
+    }
+
+    private static PaymentReply reply(String orderId, String customerId, Object outcome) {
+        return new PaymentReply(orderId, customerId, outcome);
+    }
+
+    /** Asserts the customer's wallet, and that it keeps the invariant credited = balance + charged - refunded. */
+    private void assertWallet(String customerId, long balance, long credited, long charged, long refunded) {
+        Wallet wallet = payments.wallet(customerId);
+        assertThat(wallet).isEqualTo(new Wallet(customerId, balance, credited, charged, refunded));
+        assertThat(wallet.getCredited()).isEqualTo(wallet.getBalance() + wallet.getCharged() - wallet.getRefunded());
+    }
+}
