@@ -1,0 +1,102 @@
+package io.ordersaga.saga;
+
+import io.ordersaga.common.CoPartitioning;
+import io.ordersaga.common.EventSerdes;
+import io.ordersaga.common.spring.StreamsServiceConfiguration;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
+import org.springframework.core.env.Environment;
+import org.springframework.kafka.config.StreamsBuilderFactoryBean;
+import org.springframework.kafka.core.KafkaAdmin;
+
+/**
+ * order-saga-streams: the order saga's orchestrator ({@link OrderSagaTopology}) on the shared Streams wiring
+ * ({@link StreamsServiceConfiguration}). Reads {@code order-saga-streams.properties} (HTTP port 8084, health
+ * endpoint only), including the optional saga timing {@code ordersaga.saga.reservation-timeout-ms},
+ * {@code payment-timeout-ms}, {@code retention-ms} and {@code punctuate-interval-ms} (ms; defaults
+ * {@link OrderSagaTopology.Config#defaults()}).
+ *
+ * <p>At start, after KafkaAdmin has created the topics and before the Streams client starts, it checks that
+ * {@link OrderSagaTopology#CO_PARTITIONED} are co-partitioned, and fails to start (IllegalStateException) if not.
+ */
+@SpringBootApplication
+@Import(StreamsServiceConfiguration.class)
+public class OrderSagaApplication {
+
+    /** Base name of this service's configuration file, {@code order-saga-streams.properties}. */
+    public static final String CONFIG_NAME = "order-saga-streams";
+
+    /** Prefix of the saga timing properties. */
+    public static final String SAGA_PROPERTIES = "ordersaga.saga";
+
+    /** Starts the service; {@code args} are Spring Boot command-line properties. */
+    public static void main(String[] args) {
+        application().run(args);
+    }
+
+    /** The application, reading {@value #CONFIG_NAME}{@code .properties} so that it can share a JVM with other services. */
+    public static SpringApplicationBuilder application() {
+        return new SpringApplicationBuilder(OrderSagaApplication.class).properties("spring.config.name=" + CONFIG_NAME);
+    }
+
+    /**
+     * Defines {@link OrderSagaTopology} on the shared StreamsBuilder, with the saga timing from
+     * {@code ordersaga.saga.*} (relaxed names, ms; each unset one from {@link OrderSagaTopology.Config#defaults()}).
+     *
+     * @return the configuration the topology was defined with
+     * @throws IllegalArgumentException when a duration is not positive
+     */
+    @Bean
+    public OrderSagaTopology.Config orderSagaTopology(StreamsBuilder builder, EventSerdes serdes, Environment environment) {
+        Binder binder = Binder.get(environment);
+        OrderSagaTopology.Config defaults = OrderSagaTopology.Config.defaults();
+        OrderSagaTopology.Config config = new OrderSagaTopology.Config(
+                binder.bind(SAGA_PROPERTIES + ".reservation-timeout-ms", Long.class).orElse(defaults.reservationTimeoutMs()),
+                binder.bind(SAGA_PROPERTIES + ".payment-timeout-ms", Long.class).orElse(defaults.paymentTimeoutMs()),
+                binder.bind(SAGA_PROPERTIES + ".retention-ms", Long.class).orElse(defaults.retentionMs()),
+                binder.bind(SAGA_PROPERTIES + ".punctuate-interval-ms", Long.class).orElse(defaults.punctuateIntervalMs()));
+        OrderSagaTopology.define(builder, config, serdes);
+        return config;
+    }
+
+    /**
+     * Checks co-partitioning of the saga's inputs with an Admin configured like KafkaAdmin. A lifecycle phase
+     * just before the Streams client's: KafkaAdmin creates the topics earlier (after singleton instantiation),
+     * and the Streams client only starts if the check passes.
+     */
+    @Bean
+    public SmartLifecycle coPartitioningCheck(KafkaAdmin kafkaAdmin, StreamsBuilderFactoryBean streams) {
+        return new SmartLifecycle() {
+            private volatile boolean running;
+
+            @Override
+            public void start() {
+                try (Admin admin = Admin.create(kafkaAdmin.getConfigurationProperties())) {
+                    CoPartitioning.verify(admin, OrderSagaTopology.CO_PARTITIONED);
+                }
+                running = true;
+            }
+
+            @Override
+            public void stop() {
+                running = false;
+            }
+
+            @Override
+            public boolean isRunning() {
+                return running;
+            }
+
+            @Override
+            public int getPhase() {
+                return streams.getPhase() - 1;
+            }
+        };
+    }
+}

@@ -1,0 +1,111 @@
+package io.ordersaga.saga;
+
+import io.ordersaga.events.CancelOrder;
+import io.ordersaga.events.InventoryReply;
+import io.ordersaga.events.OrderRequest;
+import io.ordersaga.events.PaymentCharged;
+import io.ordersaga.events.PaymentDeclined;
+import io.ordersaga.events.PaymentReply;
+import io.ordersaga.events.PlaceOrder;
+import io.ordersaga.events.StockRejected;
+import io.ordersaga.events.StockReserved;
+
+/**
+ * Everything that can happen to one order's saga: a request from order-api, a reply from inventory or payment,
+ * or its deadline passing. Every variant carries the orderId it is for, which is the record key of the topic it
+ * came from (all three input topics are keyed by orderId and co-partitioned, so one task sees all of an order's inputs).
+ */
+public sealed interface SagaInput {
+
+    /** The order this input is for; also the saga store key. */
+    String orderId();
+
+    /**
+     * The customer places the order (topic order-requests).
+     *
+     * @param requestedAtMs when order-api accepted it, epoch ms; becomes the order's createdAt
+     */
+    record Place(String orderId, PlaceOrder order, long requestedAtMs) implements SagaInput {
+    }
+
+    /** The customer cancels the order (topic order-requests). */
+    record Cancel(String orderId) implements SagaInput {
+    }
+
+    /**
+     * Inventory holds {@code quantity} units of {@code productId} for the order (topic inventory-replies).
+     */
+    record Reserved(String orderId, String productId, int quantity) implements SagaInput {
+    }
+
+    /**
+     * Inventory reserved nothing of {@code productId} for the order (topic inventory-replies).
+     */
+    record ReservationRejected(String orderId, String productId, StockRejected rejection) implements SagaInput {
+    }
+
+    /**
+     * Payment took {@code amount} pence from {@code customerId}'s wallet for the order (topic payment-replies).
+     */
+    record Charged(String orderId, String customerId, long amount) implements SagaInput {
+    }
+
+    /**
+     * Payment charged nothing to {@code customerId} for the order (topic payment-replies).
+     */
+    record Declined(String orderId, String customerId, PaymentDeclined decline) implements SagaInput {
+    }
+
+    /**
+     * The saga's deadline passed (from the saga's wall-clock punctuator): a timeout while the saga is in flight,
+     * the end of its retention once it is terminal.
+     */
+    record Timeout(String orderId) implements SagaInput {
+    }
+
+    /**
+     * The input of one order-requests record.
+     *
+     * @param orderId the record key
+     * @throws IllegalArgumentException when the request is neither PlaceOrder nor CancelOrder
+     * @throws NullPointerException     for a tombstone (null value); either way the processing exception handler
+     *                                  dead-letters the record
+     */
+    static SagaInput of(String orderId, OrderRequest request) {
+        return switch (request.getRequest()) {
+            case PlaceOrder place -> new Place(orderId, place, request.getRequestedAt().toEpochMilli());
+            case CancelOrder ignored -> new Cancel(orderId);
+            default -> throw new IllegalArgumentException("Unknown order request " + request.getRequest());
+        };
+    }
+
+    /**
+     * The input of one inventory-replies record.
+     *
+     * @param orderId the record key
+     * @throws IllegalArgumentException when the outcome is neither StockReserved nor StockRejected
+     * @throws NullPointerException     for a tombstone (null value)
+     */
+    static SagaInput of(String orderId, InventoryReply reply) {
+        return switch (reply.getOutcome()) {
+            case StockReserved reserved -> new Reserved(orderId, reply.getProductId(), reserved.getQuantity());
+            case StockRejected rejected -> new ReservationRejected(orderId, reply.getProductId(), rejected);
+            default -> throw new IllegalArgumentException("Unknown inventory outcome " + reply.getOutcome());
+        };
+    }
+
+    /**
+     * The input of one payment-replies record.
+     *
+     * @param orderId the record key
+     * @throws IllegalArgumentException when the outcome is neither PaymentCharged nor PaymentDeclined
+     * @throws NullPointerException     for a tombstone (null value)
+     */
+    static SagaInput of(String orderId, PaymentReply reply) {
+        return switch (reply.getOutcome()) {
+            case PaymentCharged charged -> new Charged(orderId, reply.getCustomerId(), charged.getAmount());
+            case PaymentDeclined declined -> new Declined(orderId, reply.getCustomerId(), declined);
+            default -> throw new IllegalArgumentException("Unknown payment outcome " + reply.getOutcome());
+        };
+    }
+}

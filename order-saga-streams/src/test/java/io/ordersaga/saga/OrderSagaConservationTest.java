@@ -1,0 +1,419 @@
+package io.ordersaga.saga;
+
+import io.ordersaga.events.ChargePayment;
+import io.ordersaga.events.CommitStock;
+import io.ordersaga.events.DeclineReason;
+import io.ordersaga.events.InventoryCommand;
+import io.ordersaga.events.InventoryReply;
+import io.ordersaga.events.OrderEvent;
+import io.ordersaga.events.OrderLine;
+import io.ordersaga.events.OrderSagaState;
+import io.ordersaga.events.OrderStatus;
+import io.ordersaga.events.PaymentCharged;
+import io.ordersaga.events.PaymentCommand;
+import io.ordersaga.events.PaymentDeclined;
+import io.ordersaga.events.PaymentReply;
+import io.ordersaga.events.PlaceOrder;
+import io.ordersaga.events.Product;
+import io.ordersaga.events.RefundPayment;
+import io.ordersaga.events.ReleaseStock;
+import io.ordersaga.events.RequestedLine;
+import io.ordersaga.events.ReserveStock;
+import io.ordersaga.events.StockRejectReason;
+import io.ordersaga.events.StockRejected;
+import io.ordersaga.events.StockReserved;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.Tuple;
+import net.jqwik.api.constraints.IntRange;
+import net.jqwik.api.constraints.LongRange;
+import net.jqwik.api.constraints.Size;
+import net.jqwik.api.statistics.Statistics;
+
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Drives {@link OrderSaga} together with small in-test models of inventory and payment (idempotent per order as
+ * their schemas specify: a repeated command re-emits the first outcome; a release or refund that arrives before
+ * its reserve or charge voids it) over random orders, stock and wallets, and random interleavings of the topics:
+ * FIFO per topic and key, as Kafka delivers, interleaved at random across them, with redeliveries, customer
+ * cancels and wall-clock jumps that fire timeouts. Then it lets everything settle and checks that stock and money
+ * are conserved exactly and every order ended once, consistently with what inventory and payment did.
+ *
+ * <p>Simulated time stays far below the retention (one day), as it does in production, where a reply never
+ * arrives a day late: a late Charged for a saga removed by retention is refunded even if the order was confirmed.
+ */
+class OrderSagaConservationTest {
+
+    private static final OrderSagaTopology.Config CONFIG = OrderSagaTopology.Config.defaults();
+    private static final List<String> CUSTOMERS = List.of("c0", "c1", "c2");
+    /** P4 is not in the catalog. */
+    private static final List<String> PRODUCTS = List.of("P0", "P1", "P2", "P3", "P4");
+    private static final Map<String, Product> CATALOG = Map.of(
+            "P0", new Product("P0", "Mug", 450L, Instant.EPOCH),
+            "P1", new Product("P1", "Tea towel", 799L, Instant.EPOCH),
+            "P2", new Product("P2", "Teapot", 2500L, Instant.EPOCH),
+            "P3", new Product("P3", "Spoon", 3L, Instant.EPOCH));
+
+    @Property(tries = 1000)
+    void stockAndMoneyAreConservedAndEveryOrderEndsOnce(
+            @ForAll("orders") @Size(min = 1, max = 6) List<PlaceOrder> orders,
+            @ForAll @Size(min = 5, max = 5) List<@IntRange(max = 12) Integer> stock,
+            @ForAll @Size(min = 3, max = 3) List<@LongRange(max = 20_000) Long> balances,
+            @ForAll @Size(max = 400) List<@IntRange(max = 9_999) Integer> schedule) {
+        World world = new World(stock, balances);
+        for (int i = 0; i < orders.size(); i++) {
+            world.send(Channel.REQUESTS, "o" + i, new SagaInput.Place("o" + i, orders.get(i), world.nowMs));
+        }
+        for (int choice : schedule) {
+            world.step(choice, orders.size());
+        }
+        world.settle();
+        world.check(orders.size());
+        Statistics.label("outcome").coverage(coverage -> {
+            for (String outcome : List.of("CONFIRMED", "CANCELLED/OUT_OF_STOCK", "CANCELLED/PAYMENT_DECLINED", "CANCELLED/TIMEOUT",
+                    "CANCELLED/CUSTOMER_CANCELLED", "REJECTED/UNKNOWN_PRODUCT", "REJECTED/INVALID_ORDER")) {
+                coverage.check(outcome).count(n -> n >= 10);
+            }
+        });
+    }
+
+    @Provide
+    Arbitrary<List<PlaceOrder>> orders() {
+        Arbitrary<String> customer = Arbitraries.frequencyOf(
+                Tuple.of(20, Arbitraries.of(CUSTOMERS)),
+                Tuple.of(1, Arbitraries.just(" ")));
+        Arbitrary<Integer> quantity = Arbitraries.frequencyOf(
+                Tuple.of(30, Arbitraries.integers().between(1, 4)),
+                Tuple.of(1, Arbitraries.integers().between(-1, 0)));
+        Arbitrary<String> product = Arbitraries.frequencyOf(
+                Tuple.of(30, Arbitraries.of(PRODUCTS.subList(0, 4))),
+                Tuple.of(1, Arbitraries.just("P4")));
+        Arbitrary<RequestedLine> line = Combinators.combine(product, quantity).as(RequestedLine::new);
+        Arbitrary<List<RequestedLine>> lines = Arbitraries.frequencyOf(
+                Tuple.of(40, line.list().ofMinSize(1).ofMaxSize(4)),
+                Tuple.of(1, Arbitraries.just(List.<RequestedLine>of())));
+        return Combinators.combine(customer, lines).as((c, l) -> new PlaceOrder(c, null, l)).list();
+    }
+
+    /** The topics, each FIFO per key. */
+    enum Channel { REQUESTS, INVENTORY_COMMANDS, INVENTORY_REPLIES, PAYMENT_COMMANDS, PAYMENT_REPLIES }
+
+    /** The saga, inventory, payment and the records in flight between them. */
+    static final class World {
+        private final OrderSaga saga = new OrderSaga(CONFIG);
+        private final Map<String, OrderSagaState> sagas = new LinkedHashMap<>();
+        private final Map<String, List<OrderEvent>> events = new LinkedHashMap<>();
+        private final Map<String, ArrayDeque<Object>> inFlight = new LinkedHashMap<>();
+        private final Inventory inventory;
+        private final Payments payments;
+        private long nowMs = 1_750_000_000_000L;
+
+        World(List<Integer> stock, List<Long> balances) {
+            inventory = new Inventory(stock);
+            payments = new Payments(balances);
+        }
+
+        void send(Channel channel, String key, Object record) {
+            inFlight.computeIfAbsent(channel + "|" + key, k -> new ArrayDeque<>()).add(record);
+        }
+
+        /**
+         * One scheduling decision: mostly deliver the head of one topic-key queue; sometimes redeliver it
+         * (keeping it queued), cancel an order, or let time pass (up to 40 s, firing due deadlines).
+         */
+        void step(int choice, int orderCount) {
+            int kind = choice % 100;
+            int arg = choice / 100;
+            if (kind < 6) {
+                advance(arg * 400L);
+                return;
+            }
+            if (kind < 9) {
+                String orderId = "o" + (arg % orderCount);
+                send(Channel.REQUESTS, orderId, new SagaInput.Cancel(orderId));
+                return;
+            }
+            List<String> queues = inFlight.entrySet().stream().filter(e -> !e.getValue().isEmpty()).map(Map.Entry::getKey).toList();
+            if (queues.isEmpty()) {
+                advance(arg * 400L);
+                return;
+            }
+            String queue = queues.get(arg % queues.size());
+            deliver(queue, kind >= 90);
+        }
+
+        /** Delivers everything, firing every deadline, until nothing is in flight and every saga is terminal. */
+        void settle() {
+            for (int round = 0; round < 100; round++) {
+                boolean delivered;
+                do {
+                    delivered = false;
+                    for (String queue : List.copyOf(inFlight.keySet())) {
+                        if (!inFlight.get(queue).isEmpty()) {
+                            deliver(queue, false);
+                            delivered = true;
+                        }
+                    }
+                } while (delivered);
+                if (sagas.values().stream().allMatch(s -> terminal(s.getOrder().getStatus()))) {
+                    return;
+                }
+                advance(Math.max(CONFIG.reservationTimeoutMs(), CONFIG.paymentTimeoutMs()));
+            }
+            throw new AssertionError("the sagas did not settle: " + sagas);
+        }
+
+        private void deliver(String queue, boolean redeliver) {
+            ArrayDeque<Object> records = inFlight.get(queue);
+            Object record = redeliver ? records.peek() : records.poll();
+            switch (record) {
+                case SagaInput input -> toSaga(input);
+                case InventoryCommand command -> inventory.handle(command, this);
+                case PaymentCommand command -> payments.handle(command, this);
+                default -> throw new IllegalStateException("unexpected " + record);
+            }
+        }
+
+        private void advance(long ms) {
+            nowMs += ms;
+            List<String> due = sagas.entrySet().stream().filter(e -> e.getValue().getDeadline() <= nowMs).map(Map.Entry::getKey).toList();
+            due.forEach(orderId -> toSaga(new SagaInput.Timeout(orderId)));
+        }
+
+        private void toSaga(SagaInput input) {
+            OrderSagaState before = sagas.get(input.orderId());
+            OrderSaga.Step step = saga.apply(before, input, nowMs, CATALOG::get);
+            if (step.state() == null) {
+                sagas.remove(input.orderId());
+            } else {
+                sagas.put(input.orderId(), step.state());
+            }
+            for (SagaOutput output : step.outputs()) {
+                switch (output) {
+                    case SagaOutput.ToInventory command -> send(Channel.INVENTORY_COMMANDS, command.key(), command.command());
+                    case SagaOutput.ToPayment command -> send(Channel.PAYMENT_COMMANDS, command.key(), command.command());
+                    case SagaOutput.Published published ->
+                            events.computeIfAbsent(published.key(), k -> new ArrayList<>()).add(published.event());
+                }
+            }
+        }
+
+        void check(int orderCount) {
+            assertThat(sagas.keySet()).as("every placed order has a saga").hasSize(orderCount);
+            sagas.forEach((orderId, state) -> {
+                OrderEvent order = state.getOrder();
+                Statistics.label("outcome").collect(order.getStatus() + (order.getReason() == null ? "" : "/" + order.getReason()));
+                List<OrderEvent> published = events.get(orderId);
+                assertThat(published.getLast()).as("the stored order is the last published").isEqualTo(order);
+                assertThat(published.stream().filter(e -> terminal(e.getStatus())).count())
+                        .as("%s published exactly one terminal state: %s", orderId, published).isOne();
+                assertThat(terminal(order.getStatus())).as("%s ended", orderId).isTrue();
+
+                Long net = payments.netCharged.getOrDefault(orderId, 0L);
+                if (order.getStatus() == OrderStatus.CONFIRMED) {
+                    assertThat(payments.charges.get(orderId)).as("%s charged exactly once", orderId).isEqualTo(1);
+                    assertThat(net).as("%s paid its total", orderId).isEqualTo(order.getTotal());
+                    for (OrderLine line : order.getLines()) {
+                        assertThat(inventory.reservations.get(orderId + "|" + line.getProductId()))
+                                .as("%s committed %s", orderId, line.getProductId())
+                                .isEqualTo(new Reservation(line.getQuantity(), Reservation.State.COMMITTED));
+                    }
+                } else {
+                    assertThat(net).as("%s (%s) keeps none of the customer's money", orderId, order.getStatus()).isZero();
+                    inventory.reservations.forEach((key, reservation) -> {
+                        if (key.startsWith(orderId + "|")) {
+                            assertThat(reservation.state()).as("%s (%s) holds no stock of %s", orderId, order.getStatus(), key)
+                                    .isIn(Reservation.State.RELEASED, Reservation.State.REJECTED, Reservation.State.VOIDED);
+                        }
+                    });
+                }
+            });
+            inventory.checkConservation(sagas);
+            payments.checkConservation(sagas);
+        }
+
+        private static boolean terminal(OrderStatus status) {
+            return status == OrderStatus.CONFIRMED || status == OrderStatus.CANCELLED || status == OrderStatus.REJECTED;
+        }
+    }
+
+    /** A reservation as inventory keeps it, key "orderId|productId". */
+    record Reservation(int quantity, State state) {
+        enum State { RESERVED, COMMITTED, RELEASED, REJECTED, VOIDED }
+    }
+
+    /** inventory-streams as its schemas specify it. */
+    static final class Inventory {
+        private final Map<String, Long> initial = new LinkedHashMap<>();
+        private final Map<String, Long> available = new LinkedHashMap<>();
+        private final Map<String, Reservation> reservations = new LinkedHashMap<>();
+
+        Inventory(List<Integer> stock) {
+            for (int i = 0; i < PRODUCTS.size(); i++) {
+                initial.put(PRODUCTS.get(i), (long) stock.get(i));
+                available.put(PRODUCTS.get(i), (long) stock.get(i));
+            }
+        }
+
+        void handle(InventoryCommand command, World world) {
+            String productId = command.getProductId();
+            switch (command.getCommand()) {
+                case ReserveStock reserve -> {
+                    String key = reserve.getOrderId() + "|" + productId;
+                    Reservation existing = reservations.get(key);
+                    Object outcome;
+                    if (existing == null) {
+                        long free = available.get(productId);
+                        if (free >= reserve.getQuantity()) {
+                            available.put(productId, free - reserve.getQuantity());
+                            reservations.put(key, new Reservation(reserve.getQuantity(), Reservation.State.RESERVED));
+                            outcome = new StockReserved(reserve.getQuantity());
+                        } else {
+                            reservations.put(key, new Reservation(reserve.getQuantity(), Reservation.State.REJECTED));
+                            outcome = new StockRejected(reserve.getQuantity(), free, StockRejectReason.OUT_OF_STOCK);
+                        }
+                    } else {
+                        outcome = switch (existing.state()) {
+                            case REJECTED -> new StockRejected(reserve.getQuantity(), 0L, StockRejectReason.OUT_OF_STOCK);
+                            case VOIDED -> new StockRejected(reserve.getQuantity(), 0L, StockRejectReason.RESERVATION_VOIDED);
+                            case RESERVED, COMMITTED, RELEASED -> new StockReserved(existing.quantity());
+                        };
+                    }
+                    InventoryReply reply = new InventoryReply(reserve.getOrderId(), productId, outcome);
+                    world.send(Channel.INVENTORY_REPLIES, reserve.getOrderId(), SagaInput.of(reserve.getOrderId(), reply));
+                }
+                case ReleaseStock release -> {
+                    String key = release.getOrderId() + "|" + productId;
+                    Reservation existing = reservations.get(key);
+                    if (existing == null) {
+                        reservations.put(key, new Reservation(0, Reservation.State.VOIDED));
+                    } else if (existing.state() == Reservation.State.RESERVED) {
+                        available.merge(productId, (long) existing.quantity(), Long::sum);
+                        reservations.put(key, new Reservation(existing.quantity(), Reservation.State.RELEASED));
+                    }
+                }
+                case CommitStock commit -> {
+                    String key = commit.getOrderId() + "|" + productId;
+                    Reservation existing = reservations.get(key);
+                    if (existing != null && existing.state() == Reservation.State.RESERVED) {
+                        reservations.put(key, new Reservation(existing.quantity(), Reservation.State.COMMITTED));
+                    }
+                }
+                default -> throw new IllegalStateException("the saga never sends " + command);
+            }
+        }
+
+        /** Per product: initial stock = available + held by reservations + sold to confirmed orders, and nothing held. */
+        void checkConservation(Map<String, OrderSagaState> sagas) {
+            for (String productId : PRODUCTS) {
+                long held = 0;
+                long sold = 0;
+                for (Map.Entry<String, Reservation> r : reservations.entrySet()) {
+                    if (r.getKey().endsWith("|" + productId)) {
+                        switch (r.getValue().state()) {
+                            case RESERVED -> held += r.getValue().quantity();
+                            case COMMITTED -> sold += r.getValue().quantity();
+                            default -> {
+                            }
+                        }
+                    }
+                }
+                long confirmed = sagas.values().stream().map(OrderSagaState::getOrder)
+                        .filter(o -> o.getStatus() == OrderStatus.CONFIRMED)
+                        .flatMap(o -> o.getLines().stream()).filter(l -> l.getProductId().equals(productId))
+                        .mapToLong(OrderLine::getQuantity).sum();
+                assertThat(held).as("units of %s still held", productId).isZero();
+                assertThat(sold).as("units of %s sold = units confirmed", productId).isEqualTo(confirmed);
+                assertThat(available.get(productId) + held + sold).as("units of %s conserved", productId)
+                        .isEqualTo(initial.get(productId));
+            }
+        }
+    }
+
+    /** payment-streams as its schemas specify it. */
+    static final class Payments {
+        private final Map<String, Long> initial = new LinkedHashMap<>();
+        private final Map<String, Long> balance = new LinkedHashMap<>();
+        /** orderId to "CHARGED:amount", "REFUNDED:amount", "DECLINED" or "VOIDED". */
+        private final Map<String, String> payments = new LinkedHashMap<>();
+        /** Times money actually left a wallet, per orderId. */
+        private final Map<String, Integer> charges = new LinkedHashMap<>();
+        /** Charged minus refunded, per orderId, pence. */
+        private final Map<String, Long> netCharged = new LinkedHashMap<>();
+
+        Payments(List<Long> balances) {
+            for (int i = 0; i < CUSTOMERS.size(); i++) {
+                initial.put(CUSTOMERS.get(i), balances.get(i));
+                balance.put(CUSTOMERS.get(i), balances.get(i));
+            }
+        }
+
+        void handle(PaymentCommand command, World world) {
+            String customerId = command.getCustomerId();
+            switch (command.getCommand()) {
+                case ChargePayment charge -> {
+                    String orderId = charge.getOrderId();
+                    String existing = payments.get(orderId);
+                    Object outcome;
+                    if (existing == null) {
+                        long wallet = balance.get(customerId);
+                        if (wallet >= charge.getAmount()) {
+                            balance.put(customerId, wallet - charge.getAmount());
+                            payments.put(orderId, "CHARGED:" + charge.getAmount());
+                            charges.merge(orderId, 1, Integer::sum);
+                            netCharged.merge(orderId, charge.getAmount(), Long::sum);
+                            outcome = new PaymentCharged(charge.getAmount());
+                        } else {
+                            payments.put(orderId, "DECLINED");
+                            outcome = new PaymentDeclined(charge.getAmount(), wallet, DeclineReason.INSUFFICIENT_FUNDS);
+                        }
+                    } else if (existing.equals("DECLINED")) {
+                        outcome = new PaymentDeclined(charge.getAmount(), 0L, DeclineReason.INSUFFICIENT_FUNDS);
+                    } else if (existing.equals("VOIDED")) {
+                        outcome = new PaymentDeclined(charge.getAmount(), 0L, DeclineReason.ORDER_VOIDED);
+                    } else {
+                        outcome = new PaymentCharged(charge.getAmount());
+                    }
+                    PaymentReply reply = new PaymentReply(orderId, customerId, outcome);
+                    world.send(Channel.PAYMENT_REPLIES, orderId, SagaInput.of(orderId, reply));
+                }
+                case RefundPayment refund -> {
+                    String orderId = refund.getOrderId();
+                    String existing = payments.get(orderId);
+                    if (existing == null) {
+                        payments.put(orderId, "VOIDED");
+                    } else if (existing.startsWith("CHARGED:")) {
+                        long amount = Long.parseLong(existing.substring("CHARGED:".length()));
+                        balance.merge(customerId, amount, Long::sum);
+                        payments.put(orderId, "REFUNDED:" + amount);
+                        netCharged.merge(orderId, -amount, Long::sum);
+                    }
+                }
+                default -> throw new IllegalStateException("the saga never sends " + command);
+            }
+        }
+
+        /** Per customer: initial balance = balance + what confirmed orders paid. */
+        void checkConservation(Map<String, OrderSagaState> sagas) {
+            for (String customerId : CUSTOMERS) {
+                long paid = sagas.values().stream().map(OrderSagaState::getOrder)
+                        .filter(o -> o.getStatus() == OrderStatus.CONFIRMED && Objects.equals(o.getCustomerId(), customerId))
+                        .mapToLong(OrderEvent::getTotal).sum();
+                assertThat(balance.get(customerId) + paid).as("money of %s conserved", customerId).isEqualTo(initial.get(customerId));
+            }
+        }
+    }
+}

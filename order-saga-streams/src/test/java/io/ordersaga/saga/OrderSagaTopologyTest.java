@@ -1,0 +1,413 @@
+package io.ordersaga.saga;
+
+import io.ordersaga.common.EventSerdes;
+import io.ordersaga.events.LineReservation;
+import io.ordersaga.events.OrderLine;
+import io.ordersaga.events.PlaceOrder;
+import org.apache.kafka.streams.TopologyDescription;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.Stream;
+
+import static io.ordersaga.events.OrderReason.CUSTOMER_CANCELLED;
+import static io.ordersaga.events.OrderReason.INVALID_ORDER;
+import static io.ordersaga.events.OrderReason.OUT_OF_STOCK;
+import static io.ordersaga.events.OrderReason.PAYMENT_DECLINED;
+import static io.ordersaga.events.OrderReason.TIMEOUT;
+import static io.ordersaga.events.OrderReason.UNKNOWN_PRODUCT;
+import static io.ordersaga.events.OrderStatus.CANCELLED;
+import static io.ordersaga.events.OrderStatus.CONFIRMED;
+import static io.ordersaga.events.OrderStatus.PAYING;
+import static io.ordersaga.events.OrderStatus.REJECTED;
+import static io.ordersaga.events.OrderStatus.RESERVING;
+import static io.ordersaga.saga.SagaScenario.charge;
+import static io.ordersaga.saga.SagaScenario.commit;
+import static io.ordersaga.saga.SagaScenario.line;
+import static io.ordersaga.saga.SagaScenario.refund;
+import static io.ordersaga.saga.SagaScenario.release;
+import static io.ordersaga.saga.SagaScenario.reserve;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The saga topology in a TopologyTestDriver, one sequence diagram per test. Catalog: P1 Mug 450p, P2 Tea towel
+ * 799p, P3 Teapot 2500p. Timeouts 30 s, retention one day (the defaults) unless a test says otherwise.
+ */
+class OrderSagaTopologyTest {
+
+    private final SagaScenario saga = new SagaScenario()
+            .givenProduct("P1", "Mug", 450)
+            .givenProduct("P2", "Tea towel", 799)
+            .givenProduct("P3", "Teapot", 2500);
+
+    @AfterEach
+    void close() {
+        saga.close();
+    }
+
+    @Test
+    void oneSubTopologyMergesTheThreeInputsWithoutRepartitioning() {
+        TopologyDescription description = OrderSagaTopology.build(OrderSagaTopology.Config.defaults(), EventSerdes.unregistered())
+                .describe();
+        assertThat(description.globalStores()).singleElement()
+                .satisfies(store -> assertThat(store.source().topicSet()).containsExactly("products"));
+        assertThat(description.subtopologies()).singleElement().satisfies(subtopology -> {
+            assertThat(subtopology.nodes()).filteredOn(node -> node instanceof TopologyDescription.Source)
+                    .flatExtracting(node -> ((TopologyDescription.Source) node).topicSet())
+                    .containsExactlyInAnyOrder("order-requests", "inventory-replies", "payment-replies");
+            assertThat(subtopology.nodes()).filteredOn(node -> node.name().equals("order-saga")).singleElement()
+                    .satisfies(node -> assertThat(((TopologyDescription.Processor) node).stores())
+                            .containsExactlyInAnyOrder(OrderSagaTopology.SAGA_STORE, OrderSagaTopology.DEADLINE_STORE));
+            assertThat(subtopology.nodes()).filteredOn(node -> node instanceof TopologyDescription.Sink)
+                    .extracting(node -> ((TopologyDescription.Sink) node).topic())
+                    .containsExactlyInAnyOrder("inventory-commands", "payment-commands", "order-events");
+        });
+    }
+
+    @Test
+    void happyPathSingleLine() {
+        saga.whenPlaced("o1", "c1", line("P1", 2))
+                .thenInventory(reserve("P1", "o1", 2))
+                .thenOrder("o1", RESERVING)
+                .thenNothingElse();
+        assertThat(saga.lastEvent().getLines()).containsExactly(new OrderLine("P1", "Mug", 2, 450L, 900L));
+        assertThat(saga.lastEvent().getTotal()).isEqualTo(900);
+        assertThat(saga.lastEvent().getCreatedAt()).isEqualTo(SagaScenario.START);
+
+        saga.whenReserved("o1", "P1", 2)
+                .thenPayment(charge("c1", "o1", 900))
+                .thenOrder("o1", PAYING)
+                .thenNothingElse()
+                .whenCharged("o1", "c1", 900)
+                .thenInventory(commit("P1", "o1"))
+                .thenOrder("o1", CONFIRMED)
+                .thenNothingElse();
+        assertThat(saga.lastEvent().getReason()).isNull();
+        assertThat(saga.lastEvent().getTotal()).isEqualTo(900);
+    }
+
+    @Test
+    void multiItemHappyPathSendsOneCommandPerProduct() {
+        saga.whenPlaced("o1", "c1", line("P1", 1), line("P2", 2), line("P3", 1))
+                .thenInventory(reserve("P1", "o1", 1), reserve("P2", "o1", 2), reserve("P3", "o1", 1))
+                .thenOrder("o1", RESERVING)
+                .whenReserved("o1", "P2", 2)
+                .whenReserved("o1", "P1", 1)
+                .thenNothingElse()
+                .whenReserved("o1", "P3", 1)
+                .thenPayment(charge("c1", "o1", 450 + 2 * 799 + 2500))
+                .thenOrder("o1", PAYING)
+                .whenCharged("o1", "c1", 4548)
+                .thenInventory(commit("P1", "o1"), commit("P2", "o1"), commit("P3", "o1"))
+                .thenOrder("o1", CONFIRMED)
+                .thenNothingElse();
+    }
+
+    @Test
+    void outOfStockOnOneLineReleasesTheOthersAndChargesNothing() {
+        saga.whenPlaced("o1", "c1", line("P1", 1), line("P2", 3), line("P3", 1))
+                .thenInventory(reserve("P1", "o1", 1), reserve("P2", "o1", 3), reserve("P3", "o1", 1))
+                .thenOrder("o1", RESERVING)
+                .whenReserved("o1", "P1", 1)
+                .whenOutOfStock("o1", "P2", 3, 1)
+                .thenInventory(release("P1", "o1"), release("P3", "o1"))
+                .thenPayment()
+                .thenOrder("o1", CANCELLED, OUT_OF_STOCK)
+                .thenNothingElse();
+        assertThat(saga.lastEvent().getReasonDetail()).isEqualTo("P2: requested 3, available 1");
+        assertThat(saga.saga("o1").getReservations())
+                .containsExactly(LineReservation.RESERVED, LineReservation.REJECTED, LineReservation.REQUESTED);
+    }
+
+    @Test
+    void paymentDeclinedReleasesEveryLineWithoutRefund() {
+        saga.whenPlaced("o1", "c1", line("P1", 1), line("P2", 1))
+                .thenInventory(reserve("P1", "o1", 1), reserve("P2", "o1", 1))
+                .whenReserved("o1", "P1", 1)
+                .whenReserved("o1", "P2", 1)
+                .thenPayment(charge("c1", "o1", 1249))
+                .thenOrder("o1", RESERVING, PAYING)
+                .whenDeclined("o1", "c1", 1249, 1000)
+                .thenInventory(release("P1", "o1"), release("P2", "o1"))
+                .thenPayment()
+                .thenOrder("o1", CANCELLED, PAYMENT_DECLINED)
+                .thenNothingElse();
+        assertThat(saga.lastEvent().getReasonDetail()).contains("1249").contains("1000");
+    }
+
+    @Test
+    void unknownProductRejectsTheOrderWithoutCommands() {
+        saga.whenPlaced("o1", "c1", line("P1", 1), line("X9", 2), line("X8", 1))
+                .thenInventory()
+                .thenPayment()
+                .thenOrder("o1", REJECTED, UNKNOWN_PRODUCT)
+                .thenNothingElse();
+        assertThat(saga.lastEvent().getReasonDetail()).isEqualTo("unknown products: X9, X8");
+        assertThat(saga.lastEvent().getTotal()).isZero();
+        assertThat(saga.lastEvent().getLines()).containsExactly(
+                new OrderLine("P1", "Mug", 1, 450L, 450L),
+                new OrderLine("X9", null, 2, null, null),
+                new OrderLine("X8", null, 1, null, null));
+        saga.whenReserved("o1", "P1", 1).thenNothingElse();
+    }
+
+    static Stream<PlaceOrder> invalidOrders() {
+        return Stream.of(
+                new PlaceOrder("c1", null, List.of()),
+                new PlaceOrder("c1", null, List.of(line("P1", 1), line("P2", 0))),
+                new PlaceOrder("c1", null, List.of(line("P1", -3))),
+                new PlaceOrder(" ", null, List.of(line("P1", 1))),
+                new PlaceOrder("c1", null, List.of(line("P1", Integer.MAX_VALUE), line("P1", 1))),
+                new PlaceOrder("c1", null, List.of(line("P3", Integer.MAX_VALUE), line("P3", Integer.MAX_VALUE - 1),
+                        line("P2", Integer.MAX_VALUE))));
+    }
+
+    @ParameterizedTest
+    @MethodSource("invalidOrders")
+    void invalidOrderIsRejected(PlaceOrder order) {
+        saga.whenPlaced("o1", order)
+                .thenInventory()
+                .thenPayment()
+                .thenOrder("o1", REJECTED, INVALID_ORDER)
+                .thenNothingElse();
+        assertThat(saga.lastEvent().getReasonDetail()).isNotBlank();
+        assertThat(saga.lastEvent().getTotal()).isZero();
+    }
+
+    @Test
+    void duplicateLinesAreMergedInFirstAppearanceOrder() {
+        saga.whenPlaced("o1", "c1", line("P2", 1), line("P1", 2), line("P2", 3))
+                .thenInventory(reserve("P2", "o1", 4), reserve("P1", "o1", 2))
+                .thenOrder("o1", RESERVING)
+                .thenNothingElse();
+        assertThat(saga.lastEvent().getLines()).containsExactly(
+                new OrderLine("P2", "Tea towel", 4, 799L, 3196L),
+                new OrderLine("P1", "Mug", 2, 450L, 900L));
+        assertThat(saga.lastEvent().getTotal()).isEqualTo(4096);
+    }
+
+    @Test
+    void duplicatePlaceIsIgnored() {
+        PlaceOrder order = new PlaceOrder("c1", "idem-1", List.of(line("P1", 1)));
+        saga.whenPlaced("o1", order)
+                .thenInventory(reserve("P1", "o1", 1))
+                .thenOrder("o1", RESERVING)
+                .whenPlaced("o1", order)
+                .thenNothingElse()
+                .whenReserved("o1", "P1", 1)
+                .whenCharged("o1", "c1", 450)
+                .thenPayment(charge("c1", "o1", 450))
+                .thenInventory(commit("P1", "o1"))
+                .thenOrder("o1", PAYING, CONFIRMED)
+                .whenPlaced("o1", order)
+                .thenNothingElse();
+    }
+
+    @Test
+    void duplicateRepliesChangeNothing() {
+        saga.whenPlaced("o1", "c1", line("P1", 1), line("P2", 1))
+                .thenInventory(reserve("P1", "o1", 1), reserve("P2", "o1", 1))
+                .thenOrder("o1", RESERVING)
+                .whenReserved("o1", "P1", 1)
+                .whenReserved("o1", "P1", 1)
+                .thenNothingElse()
+                .whenReserved("o1", "P2", 1)
+                .thenPayment(charge("c1", "o1", 1249))
+                .thenOrder("o1", PAYING)
+                .whenReserved("o1", "P2", 1)
+                .thenNothingElse()
+                .whenCharged("o1", "c1", 1249)
+                .thenInventory(commit("P1", "o1"), commit("P2", "o1"))
+                .thenOrder("o1", CONFIRMED)
+                .whenCharged("o1", "c1", 1249)
+                .whenReserved("o1", "P1", 1)
+                .thenNothingElse();
+        assertThat(saga.saga("o1").getOrder().getStatus()).isEqualTo(CONFIRMED);
+    }
+
+    @Test
+    void reservationArrivingAfterCancellationIsReleased() {
+        saga.whenPlaced("o1", "c1", line("P1", 1), line("P2", 1))
+                .thenInventory(reserve("P1", "o1", 1), reserve("P2", "o1", 1))
+                .thenOrder("o1", RESERVING)
+                .whenCancelled("o1")
+                .thenInventory(release("P1", "o1"), release("P2", "o1"))
+                .thenOrder("o1", CANCELLED, CUSTOMER_CANCELLED)
+                .whenReserved("o1", "P2", 1)
+                .thenInventory(release("P2", "o1"))
+                .thenPayment()
+                .thenNothingElse();
+    }
+
+    @Test
+    void chargeArrivingAfterCancellationIsRefunded() {
+        saga.whenPlaced("o1", "c1", line("P1", 1))
+                .whenReserved("o1", "P1", 1)
+                .thenInventory(reserve("P1", "o1", 1))
+                .thenPayment(charge("c1", "o1", 450))
+                .thenOrder("o1", RESERVING, PAYING)
+                .whenCancelled("o1")
+                .thenInventory(release("P1", "o1"))
+                .thenPayment(refund("c1", "o1"))
+                .thenOrder("o1", CANCELLED, CUSTOMER_CANCELLED)
+                .whenCharged("o1", "c1", 450)
+                .thenPayment(refund("c1", "o1"))
+                .thenInventory()
+                .thenNothingElse();
+    }
+
+    @Test
+    void repliesForAnUnknownOrderAreCompensated() {
+        saga.whenReserved("gone", "P1", 2)
+                .thenInventory(release("P1", "gone"))
+                .whenCharged("gone", "c7", 900)
+                .thenPayment(refund("c7", "gone"))
+                .whenOutOfStock("gone", "P2", 1, 0)
+                .whenDeclined("gone", "c7", 900, 0)
+                .whenCancelled("gone")
+                .thenNothingElse();
+        assertThat(saga.storedSagas()).isEmpty();
+        assertThat(saga.deadlineEntries()).isEmpty();
+    }
+
+    @Test
+    void reservationTimeoutReleasesEveryLine() {
+        saga.whenPlaced("o1", "c1", line("P1", 1), line("P2", 1))
+                .thenInventory(reserve("P1", "o1", 1), reserve("P2", "o1", 1))
+                .thenOrder("o1", RESERVING)
+                .whenReserved("o1", "P1", 1)
+                .whenTimePasses(Duration.ofMillis(29_999))
+                .thenNothingElse()
+                .whenTimePasses(Duration.ofMillis(1))
+                .thenInventory(release("P1", "o1"), release("P2", "o1"))
+                .thenPayment()
+                .thenOrder("o1", CANCELLED, TIMEOUT)
+                .thenNothingElse();
+        assertThat(saga.lastEvent().getReasonDetail()).isEqualTo("no reservation reply for P2 within 30000 ms");
+    }
+
+    @Test
+    void paymentTimeoutReleasesEveryLineAndRefundsTheRequestedCharge() {
+        saga.whenPlaced("o1", "c1", line("P1", 1), line("P2", 1))
+                .thenInventory(reserve("P1", "o1", 1), reserve("P2", "o1", 1))
+                .thenOrder("o1", RESERVING)
+                .whenTimePasses(Duration.ofSeconds(20))
+                .whenReserved("o1", "P1", 1)
+                .whenReserved("o1", "P2", 1)
+                .thenPayment(charge("c1", "o1", 1249))
+                .thenOrder("o1", PAYING)
+                .whenTimePasses(Duration.ofSeconds(29))
+                .thenNothingElse()
+                .whenTimePasses(Duration.ofSeconds(1))
+                .thenInventory(release("P1", "o1"), release("P2", "o1"))
+                .thenPayment(refund("c1", "o1"))
+                .thenOrder("o1", CANCELLED, TIMEOUT)
+                .thenNothingElse()
+                .whenDeclined("o1", "c1", 1249, 0)
+                .thenNothingElse();
+    }
+
+    @Test
+    void customerCancelWhileReserving() {
+        saga.whenPlaced("o1", "c1", line("P1", 1), line("P2", 1))
+                .whenReserved("o1", "P1", 1)
+                .thenInventory(reserve("P1", "o1", 1), reserve("P2", "o1", 1))
+                .thenOrder("o1", RESERVING)
+                .whenCancelled("o1")
+                .thenInventory(release("P1", "o1"), release("P2", "o1"))
+                .thenPayment()
+                .thenOrder("o1", CANCELLED, CUSTOMER_CANCELLED)
+                .thenNothingElse();
+    }
+
+    @Test
+    void customerCancelWhilePaying() {
+        saga.whenPlaced("o1", "c1", line("P1", 2))
+                .whenReserved("o1", "P1", 2)
+                .thenInventory(reserve("P1", "o1", 2))
+                .thenPayment(charge("c1", "o1", 900))
+                .thenOrder("o1", RESERVING, PAYING)
+                .whenCancelled("o1")
+                .thenInventory(release("P1", "o1"))
+                .thenPayment(refund("c1", "o1"))
+                .thenOrder("o1", CANCELLED, CUSTOMER_CANCELLED)
+                .thenNothingElse();
+    }
+
+    @Test
+    void cancelAfterConfirmationIsIgnored() {
+        saga.whenPlaced("o1", "c1", line("P1", 1))
+                .whenReserved("o1", "P1", 1)
+                .whenCharged("o1", "c1", 450)
+                .thenInventory(reserve("P1", "o1", 1), commit("P1", "o1"))
+                .thenPayment(charge("c1", "o1", 450))
+                .thenOrder("o1", RESERVING, PAYING, CONFIRMED)
+                .whenCancelled("o1")
+                .thenNothingElse();
+        assertThat(saga.saga("o1").getOrder().getStatus()).isEqualTo(CONFIRMED);
+    }
+
+    @Test
+    void cancellingTwiceIsTheSameAsOnce() {
+        saga.whenPlaced("o1", "c1", line("P1", 1))
+                .thenInventory(reserve("P1", "o1", 1))
+                .thenOrder("o1", RESERVING)
+                .whenCancelled("o1")
+                .thenInventory(release("P1", "o1"))
+                .thenOrder("o1", CANCELLED, CUSTOMER_CANCELLED)
+                .whenCancelled("o1")
+                .thenNothingElse();
+    }
+
+    @Test
+    void pricesAreSnapshottedAtPlacement() {
+        saga.whenPlaced("o1", "c1", line("P1", 2))
+                .givenProduct("P1", "Big mug", 999)
+                .whenReserved("o1", "P1", 2)
+                .thenInventory(reserve("P1", "o1", 2))
+                .thenPayment(charge("c1", "o1", 900))
+                .thenOrder("o1", RESERVING, PAYING);
+        assertThat(saga.lastEvent().getLines()).containsExactly(new OrderLine("P1", "Mug", 2, 450L, 900L));
+        saga.whenPlaced("o2", "c1", line("P1", 2))
+                .thenInventory(reserve("P1", "o2", 2))
+                .thenOrder("o2", RESERVING);
+        assertThat(saga.lastEvent().getTotal()).isEqualTo(1998);
+    }
+
+    @Test
+    void retentionRemovesTerminalSagasWhileInFlightOnesStay() {
+        try (SagaScenario retained = new SagaScenario(new OrderSagaTopology.Config(30_000, 30_000, 60_000, 1_000))
+                .givenProduct("P1", "Mug", 450)) {
+            retained.whenPlaced("confirmed", "c1", line("P1", 1))
+                    .whenReserved("confirmed", "P1", 1)
+                    .whenCharged("confirmed", "c1", 450)
+                    .whenPlaced("rejected", "c1", line("X1", 1))
+                    .whenPlaced("cancelled", "c1", line("P1", 1))
+                    .whenCancelled("cancelled")
+                    .whenTimePasses(Duration.ofSeconds(45))
+                    .whenPlaced("reserving", "c2", line("P1", 1));
+            assertThat(retained.storedSagas()).containsExactlyInAnyOrder("confirmed", "rejected", "cancelled", "reserving");
+
+            retained.whenTimePasses(Duration.ofSeconds(15));
+            assertThat(retained.storedSagas()).containsExactly("reserving");
+            assertThat(retained.deadlineEntries()).containsExactly(
+                    String.format("%013d|reserving", SagaScenario.START.toEpochMilli() + 45_000 + 30_000));
+
+            retained.whenTimePasses(Duration.ofSeconds(15));
+            assertThat(retained.saga("reserving").getOrder().getStatus()).isEqualTo(CANCELLED);
+            retained.whenTimePasses(Duration.ofSeconds(60));
+            assertThat(retained.storedSagas()).isEmpty();
+            assertThat(retained.deadlineEntries()).isEmpty();
+
+            // A late reply after retention is compensated as for an unknown order.
+            retained.ignoringOutputSoFar()
+                    .whenReserved("cancelled", "P1", 1)
+                    .thenInventory(release("P1", "cancelled"))
+                    .thenNothingElse();
+        }
+    }
+}

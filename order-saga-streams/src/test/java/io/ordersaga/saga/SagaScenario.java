@@ -1,0 +1,272 @@
+package io.ordersaga.saga;
+
+import io.ordersaga.common.EventSerdes;
+import io.ordersaga.common.Topic;
+import io.ordersaga.common.Topics;
+import io.ordersaga.events.CancelOrder;
+import io.ordersaga.events.ChargePayment;
+import io.ordersaga.events.CommitStock;
+import io.ordersaga.events.DeclineReason;
+import io.ordersaga.events.InventoryCommand;
+import io.ordersaga.events.InventoryReply;
+import io.ordersaga.events.OrderEvent;
+import io.ordersaga.events.OrderReason;
+import io.ordersaga.events.OrderRequest;
+import io.ordersaga.events.OrderSagaState;
+import io.ordersaga.events.OrderStatus;
+import io.ordersaga.events.PaymentCharged;
+import io.ordersaga.events.PaymentCommand;
+import io.ordersaga.events.PaymentDeclined;
+import io.ordersaga.events.PaymentReply;
+import io.ordersaga.events.PlaceOrder;
+import io.ordersaga.events.Product;
+import io.ordersaga.events.RefundPayment;
+import io.ordersaga.events.ReleaseStock;
+import io.ordersaga.events.RequestedLine;
+import io.ordersaga.events.ReserveStock;
+import io.ordersaga.events.StockRejectReason;
+import io.ordersaga.events.StockRejected;
+import io.ordersaga.events.StockReserved;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A given/when/then harness over the saga topology in a TopologyTestDriver, so that a test reads like the
+ * saga's sequence diagram: given the catalog, when a request or reply arrives (or time passes), then these
+ * commands and order events come out. Every {@code then} drains what it checks, so {@link #thenNothingElse()}
+ * at the end of a test proves nothing unexpected was sent.
+ */
+final class SagaScenario implements AutoCloseable {
+
+    /** Wall-clock time when every scenario starts. */
+    static final Instant START = Instant.parse("2025-06-02T09:00:00Z");
+
+    private final TopologyTestDriver driver;
+    private final TestInputTopic<String, Product> products;
+    private final TestInputTopic<String, OrderRequest> requests;
+    private final TestInputTopic<String, InventoryReply> inventoryReplies;
+    private final TestInputTopic<String, PaymentReply> paymentReplies;
+    private final TestOutputTopic<String, InventoryCommand> inventoryCommands;
+    private final TestOutputTopic<String, PaymentCommand> paymentCommands;
+    private final TestOutputTopic<String, OrderEvent> orderEvents;
+    private Instant now = START;
+    private OrderEvent lastEvent;
+
+    SagaScenario() {
+        this(OrderSagaTopology.Config.defaults());
+    }
+
+    SagaScenario(OrderSagaTopology.Config config) {
+        EventSerdes serdes = EventSerdes.unregistered();
+        Properties properties = new Properties();
+        properties.put(StreamsConfig.APPLICATION_ID_CONFIG, "order-saga-test-" + UUID.randomUUID());
+        properties.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        properties.put(StreamsConfig.STATE_DIR_CONFIG, Path.of("target", "kafka-streams").toAbsolutePath().toString());
+        driver = new TopologyTestDriver(OrderSagaTopology.build(config, serdes), properties, START);
+        products = input(Topics.PRODUCTS, serdes);
+        requests = input(Topics.ORDER_REQUESTS, serdes);
+        inventoryReplies = input(Topics.INVENTORY_REPLIES, serdes);
+        paymentReplies = input(Topics.PAYMENT_REPLIES, serdes);
+        inventoryCommands = output(Topics.INVENTORY_COMMANDS, serdes);
+        paymentCommands = output(Topics.PAYMENT_COMMANDS, serdes);
+        orderEvents = output(Topics.ORDER_EVENTS, serdes);
+    }
+
+    private <V extends SpecificRecord> TestInputTopic<String, V> input(Topic<V> topic, EventSerdes serdes) {
+        return driver.createInputTopic(topic.name(), topic.keySerde().serializer(), topic.valueSerde(serdes).serializer());
+    }
+
+    private <V extends SpecificRecord> TestOutputTopic<String, V> output(Topic<V> topic, EventSerdes serdes) {
+        return driver.createOutputTopic(topic.name(), topic.keySerde().deserializer(), topic.valueSerde(serdes).deserializer());
+    }
+
+    // ---- given
+
+    SagaScenario givenProduct(String productId, String name, long unitPricePence) {
+        products.pipeInput(productId, new Product(productId, name, unitPricePence, now), now);
+        return this;
+    }
+
+    // ---- when
+
+    SagaScenario whenPlaced(String orderId, String customerId, RequestedLine... lines) {
+        return whenPlaced(orderId, new PlaceOrder(customerId, null, List.of(lines)));
+    }
+
+    SagaScenario whenPlaced(String orderId, PlaceOrder order) {
+        requests.pipeInput(orderId, new OrderRequest(orderId, now, order), now);
+        return this;
+    }
+
+    SagaScenario whenCancelled(String orderId) {
+        requests.pipeInput(orderId, new OrderRequest(orderId, now, new CancelOrder()), now);
+        return this;
+    }
+
+    SagaScenario whenReserved(String orderId, String productId, int quantity) {
+        inventoryReplies.pipeInput(orderId, new InventoryReply(orderId, productId, new StockReserved(quantity)), now);
+        return this;
+    }
+
+    SagaScenario whenOutOfStock(String orderId, String productId, int requested, long available) {
+        inventoryReplies.pipeInput(orderId, new InventoryReply(orderId, productId,
+                new StockRejected(requested, available, StockRejectReason.OUT_OF_STOCK)), now);
+        return this;
+    }
+
+    SagaScenario whenCharged(String orderId, String customerId, long amountPence) {
+        paymentReplies.pipeInput(orderId, new PaymentReply(orderId, customerId, new PaymentCharged(amountPence)), now);
+        return this;
+    }
+
+    SagaScenario whenDeclined(String orderId, String customerId, long amountPence, long balancePence) {
+        paymentReplies.pipeInput(orderId, new PaymentReply(orderId, customerId,
+                new PaymentDeclined(amountPence, balancePence, DeclineReason.INSUFFICIENT_FUNDS)), now);
+        return this;
+    }
+
+    /** Advances the wall clock, which runs the saga's wall-clock punctuator once. */
+    SagaScenario whenTimePasses(Duration duration) {
+        now = now.plus(duration);
+        driver.advanceWallClockTime(duration);
+        return this;
+    }
+
+    // ---- then
+
+    /** Exactly these inventory commands (key productId) were sent since the last check, in this order. */
+    @SafeVarargs
+    final SagaScenario thenInventory(KeyValue<String, InventoryCommand>... expected) {
+        assertThat(inventoryCommands.readKeyValuesToList()).as("inventory commands").containsExactly(expected);
+        return this;
+    }
+
+    /** Exactly these payment commands (key customerId) were sent since the last check, in this order. */
+    @SafeVarargs
+    final SagaScenario thenPayment(KeyValue<String, PaymentCommand>... expected) {
+        assertThat(paymentCommands.readKeyValuesToList()).as("payment commands").containsExactly(expected);
+        return this;
+    }
+
+    /** The order's snapshots since the last check (key orderId) had exactly these statuses, in this order. */
+    SagaScenario thenOrder(String orderId, OrderStatus... statuses) {
+        List<KeyValue<String, OrderEvent>> events = orderEvents.readKeyValuesToList();
+        assertThat(events).as("order events").extracting(e -> e.key).containsOnly(orderId);
+        assertThat(events).as("order events").extracting(e -> e.value.getStatus()).containsExactly(statuses);
+        events.forEach(e -> {
+            assertThat(e.value.getOrderId()).isEqualTo(orderId);
+            assertThat(e.value.getCurrency()).isEqualTo("GBP");
+            assertThat(e.value.getUpdatedAt()).isEqualTo(now);
+        });
+        if (!events.isEmpty()) {
+            lastEvent = events.getLast().value;
+        }
+        return this;
+    }
+
+    /** The order's one snapshot since the last check is terminal {@code status} for {@code reason}. */
+    SagaScenario thenOrder(String orderId, OrderStatus status, OrderReason reason) {
+        thenOrder(orderId, status);
+        assertThat(lastEvent.getReason()).as("reason").isEqualTo(reason);
+        return this;
+    }
+
+    /** Forgets every command and order event sent so far, for a test about what comes next. */
+    SagaScenario ignoringOutputSoFar() {
+        inventoryCommands.readRecordsToList();
+        paymentCommands.readRecordsToList();
+        orderEvents.readRecordsToList();
+        return this;
+    }
+
+    /** No command and no order event was sent since the last checks. */
+    SagaScenario thenNothingElse() {
+        assertThat(inventoryCommands.isEmpty()).as("no more inventory commands").isTrue();
+        assertThat(paymentCommands.isEmpty()).as("no more payment commands").isTrue();
+        assertThat(orderEvents.isEmpty()).as("no more order events").isTrue();
+        return this;
+    }
+
+    /** The last order snapshot a {@code thenOrder} read. */
+    OrderEvent lastEvent() {
+        return lastEvent;
+    }
+
+    /** The saga stored for {@code orderId}, or null. */
+    OrderSagaState saga(String orderId) {
+        return sagas().get(orderId);
+    }
+
+    /** orderIds of every stored saga. */
+    List<String> storedSagas() {
+        return keys(sagas());
+    }
+
+    /** Entries of the deadline index, as {@code "<13-digit ms>|orderId"}. */
+    List<String> deadlineEntries() {
+        return keys(driver.getKeyValueStore(OrderSagaTopology.DEADLINE_STORE));
+    }
+
+    private KeyValueStore<String, OrderSagaState> sagas() {
+        return driver.getKeyValueStore(OrderSagaTopology.SAGA_STORE);
+    }
+
+    private static List<String> keys(KeyValueStore<String, ?> store) {
+        List<String> keys = new ArrayList<>();
+        try (var all = store.all()) {
+            all.forEachRemaining(kv -> keys.add(kv.key));
+        }
+        return keys;
+    }
+
+    /** The current wall-clock time of the scenario. */
+    Instant now() {
+        return now;
+    }
+
+    @Override
+    public void close() {
+        driver.close();
+    }
+
+    // ---- the records of the diagrams
+
+    static RequestedLine line(String productId, int quantity) {
+        return new RequestedLine(productId, quantity);
+    }
+
+    static KeyValue<String, InventoryCommand> reserve(String productId, String orderId, int quantity) {
+        return KeyValue.pair(productId, new InventoryCommand(productId, new ReserveStock(orderId, quantity)));
+    }
+
+    static KeyValue<String, InventoryCommand> release(String productId, String orderId) {
+        return KeyValue.pair(productId, new InventoryCommand(productId, new ReleaseStock(orderId)));
+    }
+
+    static KeyValue<String, InventoryCommand> commit(String productId, String orderId) {
+        return KeyValue.pair(productId, new InventoryCommand(productId, new CommitStock(orderId)));
+    }
+
+    static KeyValue<String, PaymentCommand> charge(String customerId, String orderId, long amountPence) {
+        return KeyValue.pair(customerId, new PaymentCommand(customerId, new ChargePayment(orderId, amountPence)));
+    }
+
+    static KeyValue<String, PaymentCommand> refund(String customerId, String orderId) {
+        return KeyValue.pair(customerId, new PaymentCommand(customerId, new RefundPayment(orderId)));
+    }
+}
