@@ -1,0 +1,76 @@
+package io.ordersaga.api;
+
+import io.ordersaga.common.EventSerdes;
+import io.ordersaga.common.SchemaRegistration;
+import io.ordersaga.common.Topics;
+import io.ordersaga.common.spring.OrderSagaProperties;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.http.client.JdkClientHttpRequestFactory;
+import org.springframework.kafka.core.KafkaAdmin;
+import org.springframework.web.client.RestClient;
+
+import java.net.http.HttpClient;
+import java.time.Duration;
+
+/**
+ * order-api's connections: the registry and the Kafka producer behind every write, the HTTP client to the services
+ * behind every read, and the topics. Controller tests replace both seams ({@link EventPublisher}, {@link Backends}).
+ */
+@Configuration(proxyBeanMethods = false)
+public class ApiConfiguration {
+
+    /** How long connecting to a service instance may take before the next one is tried. */
+    public static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(2);
+
+    /** How long a relayed read may take: above the read model's longest long poll (30 s). */
+    public static final Duration READ_TIMEOUT = Duration.ofSeconds(40);
+
+    /**
+     * The registry-backed serdes of the topics order-api writes. Before handing them out, registers every topic's
+     * schema and pins its subject's compatibility rule, as every Streams service does ({@link SchemaRegistration}),
+     * so an incompatible schema stops order-api at start rather than failing its first writes.
+     *
+     * @throws IllegalStateException when the registry is unreachable or refuses a schema
+     */
+    @Bean
+    public EventSerdes eventSerdes(OrderSagaProperties properties) {
+        SchemaRegistration.registerAll(properties.registryUrl());
+        return EventSerdes.registry(properties.registryUrl());
+    }
+
+    /** The idempotent, acks=all producer behind every write; closed with the context. */
+    @Bean
+    public KafkaEventPublisher eventPublisher(KafkaProperties kafka, EventSerdes serdes, ApiProperties api) {
+        return new KafkaEventPublisher(kafka.buildProducerProperties(), serdes, api.sendTimeoutMs());
+    }
+
+    /**
+     * The instances of inventory-streams, payment-streams, order-view-streams and order-saga-streams, over one
+     * HTTP/1.1 client.
+     */
+    @Bean
+    public Backends backends(ApiProperties api) {
+        JdkClientHttpRequestFactory factory = new JdkClientHttpRequestFactory(HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1).connectTimeout(CONNECT_TIMEOUT).build());
+        factory.setReadTimeout(READ_TIMEOUT);
+        RestClient http = RestClient.builder().requestFactory(factory).build();
+        return new Backends(new ServiceInstances("inventory-streams", api.inventoryUrls(), http),
+                new ServiceInstances("payment-streams", api.paymentUrls(), http),
+                new ServiceInstances("order-view-streams", api.viewUrls(), http),
+                new ServiceInstances("order-saga-streams", api.sagaUrls(), http));
+    }
+
+    /**
+     * Every topic of the catalogue, created if missing, as every Streams service does: so that a write before the
+     * services ever ran does not let the broker auto-create a topic with the wrong partition count.
+     */
+    @Bean
+    public KafkaAdmin.NewTopics orderSagaTopics(OrderSagaProperties properties) {
+        return new KafkaAdmin.NewTopics(Topics.ALL.stream()
+                .map(t -> t.newTopic(properties.partitions(), properties.replicationFactor()))
+                .toArray(NewTopic[]::new));
+    }
+}

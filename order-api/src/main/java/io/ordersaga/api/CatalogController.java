@@ -1,0 +1,146 @@
+package io.ordersaga.api;
+
+import io.ordersaga.common.Topics;
+import io.ordersaga.events.AdjustStock;
+import io.ordersaga.events.InventoryCommand;
+import io.ordersaga.events.Product;
+import jakarta.servlet.http.HttpServletRequest;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.server.ResponseStatusException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import java.io.InputStream;
+import java.time.Instant;
+import java.util.UUID;
+
+/**
+ * The catalog and stock: product updates ({@link Topics#PRODUCTS}, key productId), stock adjustments
+ * ({@link Topics#INVENTORY_COMMANDS}, key productId), product reads from order-saga-streams' catalog and stock
+ * reads from inventory-streams.
+ * Errors are {@code application/problem+json}.
+ */
+@RestController
+public class CatalogController {
+
+    /** Longest product name, in characters. */
+    public static final int MAX_NAME_LENGTH = 200;
+
+    /** Highest unit price, in pence (GBP 100,000,000): keeps any order total far from overflowing a long. */
+    public static final long MAX_UNIT_PRICE = 10_000_000_000L;
+
+    /** Largest stock adjustment either way, in units. */
+    public static final long MAX_ADJUSTMENT = 1_000_000_000L;
+
+    /** Longest adjustment reason, in characters. */
+    public static final int MAX_REASON_LENGTH = 200;
+
+    private final EventPublisher publisher;
+    private final ServiceInstances inventory;
+    private final ServiceInstances saga;
+    private final JsonMapper json;
+
+    /**
+     * @param publisher writes catalog entries and inventory commands
+     * @param backends  the inventory's and the saga's instances
+     * @param json      parses request bodies
+     */
+    public CatalogController(EventPublisher publisher, Backends backends, JsonMapper json) {
+        this.publisher = publisher;
+        this.inventory = backends.inventory();
+        this.saga = backends.saga();
+        this.json = json;
+    }
+
+    /**
+     * {@code PUT /products/{productId}} {@code {"name","unitPrice"}}: creates or replaces a catalog entry (the
+     * latest per productId wins; orders already priced keep their price). Answers 202 with the product
+     * ({@code {"productId","name","unitPrice","updatedAt"}}) once it is acknowledged.
+     *
+     * @throws ResponseStatusException 400 when the productId or body breaks a rule (name non-blank, at most 200
+     *                                 characters; unitPrice an integer of pence from 1 to {@link #MAX_UNIT_PRICE}),
+     *                                 503 when the write is not acknowledged
+     */
+    @PutMapping(path = "/products/{productId}", consumes = MediaType.APPLICATION_JSON_VALUE)
+    public ResponseEntity<ProductJson> putProduct(@PathVariable String productId, InputStream body,
+                                                  HttpServletRequest request) {
+        Requests.id("productId", productId);
+        JsonNode product = Requests.jsonObject(body, request.getContentLengthLong(), json);
+        String name = Requests.textField(product, "name", "name", MAX_NAME_LENGTH);
+        long unitPrice = Requests.integerField(product, "unitPrice", "unitPrice", 1, MAX_UNIT_PRICE);
+        Product entry = new Product(productId, name, unitPrice, Instant.now());
+        publisher.publish(Topics.PRODUCTS, productId, entry);
+        return ResponseEntity.accepted().body(new ProductJson(productId, name, unitPrice, entry.getUpdatedAt()));
+    }
+
+    /**
+     * {@code GET /products/{productId}}: the product as the saga prices orders from it (its catalog, read from
+     * {@link Topics#PRODUCTS}), relayed from order-saga-streams: 200 {@code {"productId","name","unitPrice"}}, or 404
+     * until the saga has read a product PUT a moment ago.
+     *
+     * @throws ResponseStatusException 400 for an invalid productId, 503 when no saga instance answers
+     */
+    @GetMapping("/products/{productId}")
+    public ResponseEntity<byte[]> product(@PathVariable String productId) {
+        Requests.id("productId", productId);
+        return saga.get("/products/{productId}", productId);
+    }
+
+    /**
+     * {@code POST /products/{productId}/stock-adjustments} {@code {"delta","reason"}}: a restock (delta > 0) or a
+     * write-off (delta < 0), as {@link AdjustStock} with a new adjustmentId. Answers 202 {@code {"adjustmentId"}}
+     * once it is acknowledged; inventory-streams may still refuse a write-off larger than the available stock.
+     *
+     * @throws ResponseStatusException 400 when the productId or body breaks a rule (delta a non-zero integer of at
+     *                                 most {@link #MAX_ADJUSTMENT} either way; reason non-blank, at most 200
+     *                                 characters), 503 when the write is not acknowledged
+     */
+    @PostMapping(path = "/products/{productId}/stock-adjustments", consumes = MediaType.APPLICATION_JSON_VALUE)
+    public ResponseEntity<AdjustmentAnswer> adjustStock(@PathVariable String productId, InputStream body,
+                                                        HttpServletRequest request) {
+        Requests.id("productId", productId);
+        JsonNode adjustment = Requests.jsonObject(body, request.getContentLengthLong(), json);
+        long delta = Requests.integerField(adjustment, "delta", "delta", -MAX_ADJUSTMENT, MAX_ADJUSTMENT);
+        if (delta == 0) {
+            throw Requests.badRequest("delta must not be 0");
+        }
+        String reason = Requests.textField(adjustment, "reason", "reason", MAX_REASON_LENGTH);
+        String adjustmentId = UUID.randomUUID().toString();
+        publisher.publish(Topics.INVENTORY_COMMANDS, productId,
+                new InventoryCommand(productId, new AdjustStock(adjustmentId, delta, reason)));
+        return ResponseEntity.accepted().body(new AdjustmentAnswer(adjustmentId));
+    }
+
+    /**
+     * {@code GET /products/{productId}/stock}: the product's stock from inventory-streams, relayed (status, content
+     * type, body).
+     *
+     * @throws ResponseStatusException 400 for an invalid productId, 503 when no inventory instance answers
+     */
+    @GetMapping("/products/{productId}/stock")
+    public ResponseEntity<byte[]> stock(@PathVariable String productId) {
+        Requests.id("productId", productId);
+        return inventory.get("/products/{productId}/stock", productId);
+    }
+
+    /**
+     * A catalog entry as accepted.
+     *
+     * @param productId the product
+     * @param name      its display name
+     * @param unitPrice price of one unit, in pence
+     * @param updatedAt when order-api accepted the change
+     */
+    public record ProductJson(String productId, String name, long unitPrice, Instant updatedAt) {
+    }
+
+    /** @param adjustmentId the id of the accepted stock adjustment */
+    public record AdjustmentAnswer(String adjustmentId) {
+    }
+}

@@ -1,0 +1,69 @@
+package io.ordersaga.api;
+
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.client.ResourceAccessException;
+import org.springframework.web.client.RestClient;
+import org.springframework.web.server.ResponseStatusException;
+
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The instances of one service behind order-api, read round-robin. Any instance answers for any key (it forwards
+ * to the owner), so a read goes to the next instance in turn, and on to the following ones only when an instance
+ * cannot be reached; whatever an instance answers (any status) is relayed as is.
+ */
+public final class ServiceInstances {
+
+    private final String service;
+    private final List<String> baseUrls;
+    private final RestClient http;
+    private final AtomicInteger next = new AtomicInteger();
+
+    /**
+     * @param service  the service's name, for error details (for example {@code order-view-streams})
+     * @param baseUrls base URLs of its instances, {@code http://host:port}, at least one
+     * @param http     the client; its timeouts bound a read (a long poll lasts up to 30 s)
+     * @throws IllegalArgumentException when baseUrls is empty
+     */
+    public ServiceInstances(String service, List<URI> baseUrls, RestClient http) {
+        if (baseUrls.isEmpty()) {
+            throw new IllegalArgumentException(service + " needs at least one instance URL");
+        }
+        this.service = service;
+        this.baseUrls = baseUrls.stream().map(url -> url.toString().replaceAll("/+$", "")).toList();
+        this.http = http;
+    }
+
+    /**
+     * GETs {@code pathTemplate} (for example {@code /orders/{orderId}}) with its variables expanded and encoded,
+     * from the next instance in turn, and relays the answer: status, content type and body.
+     *
+     * @throws ResponseStatusException 503 when no instance could be reached
+     */
+    public ResponseEntity<byte[]> get(String pathTemplate, Object... variables) {
+        int first = Math.floorMod(next.getAndIncrement(), baseUrls.size());
+        List<String> failures = new ArrayList<>(1);
+        for (int i = 0; i < baseUrls.size(); i++) {
+            String base = baseUrls.get((first + i) % baseUrls.size());
+            try {
+                return http.get().uri(base + pathTemplate, variables).exchange((request, response) -> {
+                    MediaType contentType = response.getHeaders().getContentType();
+                    ResponseEntity.BodyBuilder relayed = ResponseEntity.status(response.getStatusCode());
+                    if (contentType != null) {
+                        relayed.contentType(contentType);
+                    }
+                    return relayed.body(response.getBody().readAllBytes());
+                });
+            } catch (ResourceAccessException e) {
+                failures.add(base + ": " + e.getMessage());
+            }
+        }
+        throw new ResponseStatusException(HttpStatus.SERVICE_UNAVAILABLE,
+                "no " + service + " instance answered: " + String.join("; ", failures));
+    }
+}

@@ -1,0 +1,48 @@
+package io.ordersaga.api;
+
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.context.annotation.Bean;
+import org.springframework.test.web.client.MockRestServiceServer;
+import org.springframework.web.client.RestClient;
+
+import java.net.URI;
+import java.util.List;
+
+/**
+ * order-api's two seams replaced, for the controller tests: writes go to a {@link RecordingPublisher}, reads to a
+ * {@link MockRestServiceServer} standing for one instance of each service ({@link #INVENTORY}, {@link #PAYMENTS},
+ * {@link #VIEW}, {@link #SAGA}).
+ */
+@TestConfiguration(proxyBeanMethods = false)
+class ApiTestConfiguration {
+
+    static final String INVENTORY = "http://inventory-1:8082";
+    static final String PAYMENTS = "http://payments-1:8083";
+    static final String VIEW = "http://view-1:8085";
+    static final String SAGA = "http://saga-1:8084";
+
+    /** The mocked services and the client bound to them. */
+    static final class Services {
+        final RestClient.Builder builder = RestClient.builder();
+        final MockRestServiceServer server = MockRestServiceServer.bindTo(builder).ignoreExpectOrder(true).build();
+    }
+
+    @Bean
+    Services services() {
+        return new Services();
+    }
+
+    @Bean
+    RecordingPublisher publisher() {
+        return new RecordingPublisher();
+    }
+
+    @Bean
+    Backends backends(Services services) {
+        RestClient http = services.builder.build();
+        return new Backends(new ServiceInstances("inventory-streams", List.of(URI.create(INVENTORY)), http),
+                new ServiceInstances("payment-streams", List.of(URI.create(PAYMENTS)), http),
+                new ServiceInstances("order-view-streams", List.of(URI.create(VIEW)), http),
+                new ServiceInstances("order-saga-streams", List.of(URI.create(SAGA)), http));
+    }
+}

@@ -1,0 +1,216 @@
+package io.ordersaga.api;
+
+import io.ordersaga.common.Topics;
+import io.ordersaga.events.AdjustStock;
+import io.ordersaga.events.CreditWallet;
+import io.ordersaga.events.InventoryCommand;
+import io.ordersaga.events.PaymentCommand;
+import io.ordersaga.events.Product;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.webmvc.test.autoconfigure.WebMvcTest;
+import org.springframework.http.MediaType;
+import org.springframework.context.annotation.Import;
+import org.springframework.test.context.TestPropertySource;
+import org.springframework.test.web.servlet.MockMvc;
+
+import java.io.IOException;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.startsWith;
+import static org.springframework.test.web.client.match.MockRestRequestMatchers.requestTo;
+import static org.springframework.test.web.client.response.MockRestResponseCreators.withException;
+import static org.springframework.test.web.client.response.MockRestResponseCreators.withSuccess;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.put;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.content;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
+
+@WebMvcTest
+@Import(ApiTestConfiguration.class)
+@TestPropertySource(properties = "spring.config.name=order-api")
+class CatalogAndWalletControllerTest {
+
+    @Autowired
+    MockMvc mvc;
+
+    @Autowired
+    RecordingPublisher publisher;
+
+    @Autowired
+    ApiTestConfiguration.Services services;
+
+    @AfterEach
+    void reset() {
+        services.server.verify();
+        services.server.reset();
+        publisher.reset();
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '#', value = {
+            "{\"unitPrice\":255}                                  # name is required",
+            "{\"name\":\"\",\"unitPrice\":255}                    # name must not be blank",
+            "{\"name\":7,\"unitPrice\":255}                       # name must be a string",
+            "{\"name\":\"MUG\"}                                   # unitPrice is required",
+            "{\"name\":\"MUG\",\"unitPrice\":0}                   # unitPrice must be between 1 and 10000000000, was 0",
+            "{\"name\":\"MUG\",\"unitPrice\":-5}                  # unitPrice must be between 1 and 10000000000, was -5",
+            "{\"name\":\"MUG\",\"unitPrice\":10000000001}         # unitPrice must be between 1 and 10000000000, was 10000000001",
+            "{\"name\":\"MUG\",\"unitPrice\":\"255\"}             # unitPrice must be an integer between 1 and 10000000000",
+            "{\"name\":\"MUG\",\"unitPrice\":2.55}                # unitPrice must be an integer between 1 and 10000000000",
+            "{\"name\":\"MUG\",                                   # malformed JSON: ",
+    })
+    void rejectsAnInvalidProduct(String body, String detail) throws Exception {
+        mvc.perform(put("/products/85123A").contentType(MediaType.APPLICATION_JSON).content(body.strip()))
+                .andExpect(status().isBadRequest())
+                .andExpect(content().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON))
+                .andExpect(jsonPath("$.detail").value(startsWith(detail.strip())));
+        assertThat(publisher.published).isEmpty();
+    }
+
+    @Test
+    void rejectsAnOverlongProductNameAndInvalidProductIds() throws Exception {
+        mvc.perform(put("/products/85123A").contentType(MediaType.APPLICATION_JSON)
+                        .content("{\"name\":\"" + "N".repeat(201) + "\",\"unitPrice\":255}"))
+                .andExpect(status().isBadRequest())
+                .andExpect(jsonPath("$.detail").value("name must be at most 200 characters, was 201"));
+        mvc.perform(put("/products/85|23A").contentType(MediaType.APPLICATION_JSON).content("{\"name\":\"MUG\",\"unitPrice\":255}"))
+                .andExpect(status().isBadRequest())
+                .andExpect(content().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON))
+                .andExpect(jsonPath("$.detail").value("productId must not contain '/' or '|'"));
+        mvc.perform(put("/products/" + "p".repeat(65)).contentType(MediaType.APPLICATION_JSON).content("{\"name\":\"MUG\",\"unitPrice\":255}"))
+                .andExpect(status().isBadRequest());
+        assertThat(publisher.published).isEmpty();
+    }
+
+    @Test
+    void putsAProduct() throws Exception {
+        mvc.perform(put("/products/85123A").contentType(MediaType.APPLICATION_JSON)
+                        .content("{\"name\":\"WHITE HANGING HEART T-LIGHT HOLDER\",\"unitPrice\":255}"))
+                .andExpect(status().isAccepted())
+                .andExpect(jsonPath("$.productId").value("85123A"))
+                .andExpect(jsonPath("$.name").value("WHITE HANGING HEART T-LIGHT HOLDER"))
+                .andExpect(jsonPath("$.unitPrice").value(255))
+                .andExpect(jsonPath("$.updatedAt").value(startsWith("20")));
+        assertThat(publisher.published).singleElement().satisfies(p -> {
+            assertThat(p.topic()).isEqualTo(Topics.PRODUCTS.name());
+            assertThat(p.key()).isEqualTo("85123A");
+            Product product = (Product) p.value();
+            assertThat(product.getName()).isEqualTo("WHITE HANGING HEART T-LIGHT HOLDER");
+            assertThat(product.getUnitPrice()).isEqualTo(255L);
+        });
+    }
+
+    @Test
+    void relaysAProductFromTheSagasCatalog() throws Exception {
+        services.server.expect(requestTo(ApiTestConfiguration.SAGA + "/products/85123A"))
+                .andRespond(withSuccess("{\"productId\":\"85123A\",\"name\":\"MUG\",\"unitPrice\":255}", MediaType.APPLICATION_JSON));
+
+        mvc.perform(get("/products/85123A"))
+                .andExpect(status().isOk())
+                .andExpect(jsonPath("$.unitPrice").value(255));
+        mvc.perform(get("/products/85|23A")).andExpect(status().isBadRequest());
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '#', value = {
+            "{\"delta\":0,\"reason\":\"RESTOCK\"}              # delta must not be 0",
+            "{\"delta\":1000000001,\"reason\":\"RESTOCK\"}     # delta must be between -1000000000 and 1000000000, was 1000000001",
+            "{\"delta\":-1000000001,\"reason\":\"DAMAGED\"}    # delta must be between -1000000000 and 1000000000, was -1000000001",
+            "{\"delta\":\"5\",\"reason\":\"RESTOCK\"}          # delta must be an integer",
+            "{\"reason\":\"RESTOCK\"}                          # delta is required",
+            "{\"delta\":5}                                     # reason is required",
+            "{\"delta\":5,\"reason\":\" \"}                    # reason must not be blank",
+    })
+    void rejectsAnInvalidStockAdjustment(String body, String detail) throws Exception {
+        mvc.perform(post("/products/85123A/stock-adjustments").contentType(MediaType.APPLICATION_JSON).content(body.strip()))
+                .andExpect(status().isBadRequest())
+                .andExpect(content().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON))
+                .andExpect(jsonPath("$.detail").value(startsWith(detail.strip())));
+        assertThat(publisher.published).isEmpty();
+    }
+
+    @Test
+    void adjustsStock() throws Exception {
+        String adjustmentId = mvc.perform(post("/products/85123A/stock-adjustments").contentType(MediaType.APPLICATION_JSON)
+                        .content("{\"delta\":-3,\"reason\":\"DAMAGED\"}"))
+                .andExpect(status().isAccepted())
+                .andReturn().getResponse().getContentAsString().replaceAll(".*\"adjustmentId\":\"([^\"]+)\".*", "$1");
+
+        assertThat(UUID.fromString(adjustmentId)).isNotNull();
+        assertThat(publisher.published).singleElement().satisfies(p -> {
+            assertThat(p.topic()).isEqualTo(Topics.INVENTORY_COMMANDS.name());
+            assertThat(p.key()).isEqualTo("85123A");
+            assertThat(p.value()).isEqualTo(new InventoryCommand("85123A", new AdjustStock(adjustmentId, -3L, "DAMAGED")));
+        });
+    }
+
+    @Test
+    void relaysStockAndAnswers503WhenNoInventoryInstanceAnswers() throws Exception {
+        services.server.expect(requestTo(ApiTestConfiguration.INVENTORY + "/products/85123A/stock"))
+                .andRespond(withSuccess("{\"productId\":\"85123A\",\"available\":10}", MediaType.APPLICATION_JSON));
+        services.server.expect(requestTo(ApiTestConfiguration.INVENTORY + "/products/71053/stock"))
+                .andRespond(withException(new IOException("Connection refused")));
+
+        mvc.perform(get("/products/85123A/stock"))
+                .andExpect(status().isOk())
+                .andExpect(jsonPath("$.available").value(10));
+        mvc.perform(get("/products/71053/stock"))
+                .andExpect(status().isServiceUnavailable())
+                .andExpect(content().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON))
+                .andExpect(jsonPath("$.detail").value(startsWith("no inventory-streams instance answered: http://inventory-1:8082")));
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '#', value = {
+            "{\"amount\":0}               # amount must be between 1 and 10000000000, was 0",
+            "{\"amount\":-100}            # amount must be between 1 and 10000000000, was -100",
+            "{\"amount\":10000000001}     # amount must be between 1 and 10000000000, was 10000000001",
+            "{\"amount\":\"100\"}         # amount must be an integer",
+            "{\"amount\":1.5}             # amount must be an integer",
+            "{}                           # amount is required",
+            "[]                           # the request body must be a JSON object",
+    })
+    void rejectsAnInvalidCredit(String body, String detail) throws Exception {
+        mvc.perform(post("/customers/17850/wallet/credits").contentType(MediaType.APPLICATION_JSON).content(body.strip()))
+                .andExpect(status().isBadRequest())
+                .andExpect(content().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON))
+                .andExpect(jsonPath("$.detail").value(startsWith(detail.strip())));
+        assertThat(publisher.published).isEmpty();
+    }
+
+    @Test
+    void creditsAWallet() throws Exception {
+        String creditId = mvc.perform(post("/customers/17850/wallet/credits").contentType(MediaType.APPLICATION_JSON)
+                        .content("{\"amount\":10000000000}"))
+                .andExpect(status().isAccepted())
+                .andReturn().getResponse().getContentAsString().replaceAll(".*\"creditId\":\"([^\"]+)\".*", "$1");
+
+        assertThat(publisher.published).singleElement().satisfies(p -> {
+            assertThat(p.topic()).isEqualTo(Topics.PAYMENT_COMMANDS.name());
+            assertThat(p.key()).isEqualTo("17850");
+            assertThat(p.value()).isEqualTo(new PaymentCommand("17850", new CreditWallet(creditId, 10_000_000_000L)));
+        });
+    }
+
+    @Test
+    void relaysAWalletAndRejectsAnInvalidCustomerId() throws Exception {
+        services.server.expect(requestTo(ApiTestConfiguration.PAYMENTS + "/customers/17850/wallet"))
+                .andRespond(withSuccess("{\"customerId\":\"17850\",\"balance\":500}", MediaType.APPLICATION_JSON));
+
+        mvc.perform(get("/customers/17850/wallet"))
+                .andExpect(status().isOk())
+                .andExpect(jsonPath("$.balance").value(500));
+        mvc.perform(get("/customers/a|b/wallet")).andExpect(status().isBadRequest());
+        mvc.perform(post("/customers/a|b/wallet/credits").contentType(MediaType.APPLICATION_JSON).content("{\"amount\":1}"))
+                .andExpect(status().isBadRequest())
+                .andExpect(content().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON));
+        assertThat(publisher.published).isEmpty();
+    }
+}

@@ -1,0 +1,35 @@
+package io.ordersaga.api;
+
+import io.ordersaga.common.EventSerdes;
+import io.ordersaga.common.Topics;
+import io.ordersaga.events.CreditWallet;
+import io.ordersaga.events.PaymentCommand;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.junit.jupiter.api.Test;
+import org.springframework.http.HttpStatus;
+import org.springframework.web.server.ResponseStatusException;
+
+import java.time.Duration;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The real producer, against a broker that is not there: the write fails with 503 within the send timeout. */
+class KafkaEventPublisherTest {
+
+    @Test
+    void answers503WhenTheBrokerDoesNotAcknowledge() {
+        try (KafkaEventPublisher publisher = new KafkaEventPublisher(
+                Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:1"), EventSerdes.registry("http://127.0.0.1:1"), 300)) {
+            long start = System.nanoTime();
+            assertThatThrownBy(() -> publisher.publish(Topics.PAYMENT_COMMANDS, "17850",
+                    new PaymentCommand("17850", new CreditWallet("c-1", 100L))))
+                    .isInstanceOfSatisfying(ResponseStatusException.class, e -> {
+                        assertThat(e.getStatusCode()).isEqualTo(HttpStatus.SERVICE_UNAVAILABLE);
+                        assertThat(e.getReason()).startsWith("Kafka did not acknowledge the write to payment-commands: ");
+                    });
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+        }
+    }
+}

@@ -1,0 +1,318 @@
+package io.ordersaga.api;
+
+import io.ordersaga.common.Topics;
+import io.ordersaga.events.CancelOrder;
+import io.ordersaga.events.OrderRequest;
+import io.ordersaga.events.PlaceOrder;
+import io.ordersaga.events.RequestedLine;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.webmvc.test.autoconfigure.WebMvcTest;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.MediaType;
+import org.springframework.context.annotation.Import;
+import org.springframework.test.context.TestPropertySource;
+import org.springframework.test.web.servlet.MockMvc;
+import org.springframework.test.web.servlet.ResultActions;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.not;
+import static org.hamcrest.Matchers.startsWith;
+import static org.springframework.test.web.client.match.MockRestRequestMatchers.method;
+import static org.springframework.test.web.client.match.MockRestRequestMatchers.requestTo;
+import static org.springframework.test.web.client.response.MockRestResponseCreators.withResourceNotFound;
+import static org.springframework.test.web.client.response.MockRestResponseCreators.withServiceUnavailable;
+import static org.springframework.test.web.client.response.MockRestResponseCreators.withSuccess;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.content;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.header;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
+
+@WebMvcTest
+@Import(ApiTestConfiguration.class)
+@TestPropertySource(properties = "spring.config.name=order-api")
+class OrderControllerTest {
+
+    private static final String VALID = """
+            {"customerId":"17850","lines":[{"productId":"85123A","quantity":6},{"productId":"71053","quantity":1}]}""";
+
+    @Autowired
+    MockMvc mvc;
+
+    @Autowired
+    RecordingPublisher publisher;
+
+    @Autowired
+    ApiTestConfiguration.Services services;
+
+    @AfterEach
+    void reset() {
+        services.server.verify();
+        services.server.reset();
+        publisher.reset();
+    }
+
+    private ResultActions place(String body) throws Exception {
+        return mvc.perform(post("/orders").contentType(MediaType.APPLICATION_JSON).content(body));
+    }
+
+    private static String lines(int count) {
+        return IntStream.range(0, count).mapToObj(i -> "{\"productId\":\"P" + i + "\",\"quantity\":1}")
+                .collect(Collectors.joining(",", "[", "]"));
+    }
+
+    static Stream<Arguments> invalidOrders() {
+        String line = "{\"productId\":\"85123A\",\"quantity\":6}";
+        return Stream.of(
+                Arguments.of("{\"customerId\":\"17850\",\"lines\":[" + line + "]", "malformed JSON: "),
+                Arguments.of("not json", "malformed JSON: "),
+                Arguments.of("", "the request body is empty; expected a JSON object"),
+                Arguments.of("[" + line + "]", "the request body must be a JSON object"),
+                Arguments.of("{\"lines\":[" + line + "]}", "customerId is required"),
+                Arguments.of("{\"customerId\":null,\"lines\":[" + line + "]}", "customerId is required"),
+                Arguments.of("{\"customerId\":17850,\"lines\":[" + line + "]}", "customerId must be a string"),
+                Arguments.of("{\"customerId\":\"  \",\"lines\":[" + line + "]}", "customerId must not be blank"),
+                Arguments.of("{\"customerId\":\"" + "c".repeat(65) + "\",\"lines\":[" + line + "]}",
+                        "customerId must be at most 64 characters, was 65"),
+                Arguments.of("{\"customerId\":\"a|b\",\"lines\":[" + line + "]}", "customerId must not contain '/' or '|'"),
+                Arguments.of("{\"customerId\":\"17850\"}", "lines is required"),
+                Arguments.of("{\"customerId\":\"17850\",\"lines\":" + line + "}", "lines must be an array"),
+                Arguments.of("{\"customerId\":\"17850\",\"lines\":[]}", "lines must hold 1 to 100 elements, was 0"),
+                Arguments.of("{\"customerId\":\"17850\",\"lines\":" + lines(101) + "}", "lines must hold 1 to 100 elements, was 101"),
+                Arguments.of("{\"customerId\":\"17850\",\"lines\":[\"85123A\"]}", "lines[0] must be a JSON object"),
+                Arguments.of("{\"customerId\":\"17850\",\"lines\":[" + line + ",{\"quantity\":1}]}", "lines[1].productId is required"),
+                Arguments.of("{\"customerId\":\"17850\",\"lines\":[{\"productId\":\"\",\"quantity\":1}]}", "lines[0].productId must not be blank"),
+                Arguments.of("{\"customerId\":\"17850\",\"lines\":[{\"productId\":\"" + "p".repeat(65) + "\",\"quantity\":1}]}",
+                        "lines[0].productId must be at most 64 characters, was 65"),
+                Arguments.of("{\"customerId\":\"17850\",\"lines\":[{\"productId\":\"85123A\"}]}", "lines[0].quantity is required"),
+                Arguments.of("{\"customerId\":\"17850\",\"lines\":[{\"productId\":\"85123A\",\"quantity\":0}]}",
+                        "lines[0].quantity must be between 1 and 10000, was 0"),
+                Arguments.of("{\"customerId\":\"17850\",\"lines\":[{\"productId\":\"85123A\",\"quantity\":-3}]}",
+                        "lines[0].quantity must be between 1 and 10000, was -3"),
+                Arguments.of("{\"customerId\":\"17850\",\"lines\":[{\"productId\":\"85123A\",\"quantity\":10001}]}",
+                        "lines[0].quantity must be between 1 and 10000, was 10001"),
+                Arguments.of("{\"customerId\":\"17850\",\"lines\":[{\"productId\":\"85123A\",\"quantity\":\"6\"}]}",
+                        "lines[0].quantity must be an integer between 1 and 10000"),
+                Arguments.of("{\"customerId\":\"17850\",\"lines\":[{\"productId\":\"85123A\",\"quantity\":6.5}]}",
+                        "lines[0].quantity must be an integer between 1 and 10000"),
+                Arguments.of("{\"customerId\":\"17850\",\"lines\":[{\"productId\":\"85123A\",\"quantity\":6.0}]}",
+                        "lines[0].quantity must be an integer between 1 and 10000"),
+                Arguments.of("{\"customerId\":\"17850\",\"lines\":[{\"productId\":\"85123A\",\"quantity\":99999999999999999999}]}",
+                        "lines[0].quantity must be an integer between 1 and 10000"),
+                Arguments.of("{\"customerId\":\"17850\",\"lines\":[{\"productId\":85123,\"quantity\":6}]}",
+                        "lines[0].productId must be a string"),
+                Arguments.of("{\"customerId\":\"17850\",\"lines\":[" + line + "]} trailing", "malformed JSON: "));
+    }
+
+    @ParameterizedTest
+    @MethodSource("invalidOrders")
+    void rejectsAnInvalidOrderWith400ProblemAndWritesNothing(String body, String detail) throws Exception {
+        place(body).andExpect(status().isBadRequest())
+                .andExpect(content().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON))
+                .andExpect(jsonPath("$.status").value(400))
+                .andExpect(jsonPath("$.detail").value(startsWith(detail)));
+        assertThat(publisher.published).isEmpty();
+    }
+
+    @Test
+    void rejectsABodyAbove64KiB() throws Exception {
+        String padding = " ".repeat(Requests.MAX_BODY_BYTES);
+        place(VALID + padding).andExpect(status().isBadRequest())
+                .andExpect(content().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON))
+                .andExpect(jsonPath("$.detail").value("the request body must be at most 65536 bytes"));
+        assertThat(publisher.published).isEmpty();
+    }
+
+    @Test
+    void rejectsABlankOrOverlongIdempotencyKey() throws Exception {
+        mvc.perform(post("/orders").contentType(MediaType.APPLICATION_JSON).header("Idempotency-Key", " ").content(VALID))
+                .andExpect(status().isBadRequest())
+                .andExpect(content().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON))
+                .andExpect(jsonPath("$.detail").value("the Idempotency-Key header must be 1 to 255 non-blank characters"));
+        mvc.perform(post("/orders").contentType(MediaType.APPLICATION_JSON).header("Idempotency-Key", "k".repeat(256)).content(VALID))
+                .andExpect(status().isBadRequest());
+        assertThat(publisher.published).isEmpty();
+    }
+
+    @Test
+    void rejectsANonJsonContentType() throws Exception {
+        mvc.perform(post("/orders").contentType(MediaType.TEXT_PLAIN).content(VALID))
+                .andExpect(status().isUnsupportedMediaType())
+                .andExpect(content().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON));
+        assertThat(publisher.published).isEmpty();
+    }
+
+    @Test
+    void placesAnOrderAndAnswers202WithItsLocation() throws Exception {
+        String orderId = mvc.perform(post("/orders").contentType(MediaType.APPLICATION_JSON)
+                        .content("{\"customerId\":\"17850\",\"unknownField\":true,\"lines\":[{\"productId\":\"85123A\",\"quantity\":6},{\"productId\":\"71053\",\"quantity\":1}]}"))
+                .andExpect(status().isAccepted())
+                .andExpect(content().contentTypeCompatibleWith(MediaType.APPLICATION_JSON))
+                .andExpect(jsonPath("$.status").value("PENDING"))
+                .andReturn().getResponse().getContentAsString().replaceAll(".*\"orderId\":\"([^\"]+)\".*", "$1");
+
+        assertThat(UUID.fromString(orderId)).isNotNull();
+        assertThat(publisher.published).singleElement().satisfies(p -> {
+            assertThat(p.topic()).isEqualTo(Topics.ORDER_REQUESTS.name());
+            assertThat(p.key()).isEqualTo(orderId);
+            OrderRequest request = (OrderRequest) p.value();
+            assertThat(request.getOrderId()).isEqualTo(orderId);
+            assertThat(request.getRequestedAt()).isNotNull();
+            assertThat(request.getRequest()).isEqualTo(new PlaceOrder("17850", null,
+                    List.of(new RequestedLine("85123A", 6), new RequestedLine("71053", 1))));
+        });
+        mvc.perform(post("/orders").contentType(MediaType.APPLICATION_JSON).content(VALID))
+                .andExpect(header().string("Location", startsWith("/orders/")))
+                .andExpect(jsonPath("$.orderId").value(not(orderId)));
+    }
+
+    @Test
+    void derivesTheOrderIdFromCustomerAndIdempotencyKey() throws Exception {
+        String expected = UUID.nameUUIDFromBytes("17850|checkout-42".getBytes(StandardCharsets.UTF_8)).toString();
+        for (int attempt = 0; attempt < 2; attempt++) {
+            mvc.perform(post("/orders").contentType(MediaType.APPLICATION_JSON).header("Idempotency-Key", "checkout-42").content(VALID))
+                    .andExpect(status().isAccepted())
+                    .andExpect(header().string("Location", "/orders/" + expected))
+                    .andExpect(jsonPath("$.orderId").value(expected));
+        }
+        assertThat(publisher.published).extracting(RecordingPublisher.Published::key).containsExactly(expected, expected);
+        assertThat(((PlaceOrder) ((OrderRequest) publisher.published.getFirst().value()).getRequest()).getIdempotencyKey())
+                .isEqualTo("checkout-42");
+        assertThat(OrderController.orderId("17851", "checkout-42")).isNotEqualTo(expected);
+        assertThat(OrderController.orderId("17850", "checkout-43")).isNotEqualTo(expected);
+    }
+
+    @Test
+    void answers503ProblemWhenKafkaDoesNotAcknowledge() throws Exception {
+        publisher.down = true;
+        place(VALID).andExpect(status().isServiceUnavailable())
+                .andExpect(content().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON))
+                .andExpect(jsonPath("$.detail").value("Kafka did not acknowledge the write to order-requests: broker down"));
+    }
+
+    @Test
+    void relaysAnOrderFromTheReadModelWithItsWait() throws Exception {
+        services.server.expect(requestTo(ApiTestConfiguration.VIEW + "/orders/o-1?waitMs=30000")).andExpect(method(HttpMethod.GET))
+                .andRespond(withSuccess("{\"orderId\":\"o-1\",\"status\":\"CONFIRMED\"}", MediaType.APPLICATION_JSON));
+
+        mvc.perform(get("/orders/o-1?waitMs=30000"))
+                .andExpect(status().isOk())
+                .andExpect(content().contentTypeCompatibleWith(MediaType.APPLICATION_JSON))
+                .andExpect(content().json("{\"orderId\":\"o-1\",\"status\":\"CONFIRMED\"}"));
+    }
+
+    @Test
+    void relaysTheReadModelsProblem() throws Exception {
+        services.server.expect(requestTo(ApiTestConfiguration.VIEW + "/orders/o-404"))
+                .andRespond(withResourceNotFound().contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                        .body("{\"status\":404,\"detail\":\"order o-404 is unknown\"}"));
+
+        mvc.perform(get("/orders/o-404"))
+                .andExpect(status().isNotFound())
+                .andExpect(content().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON))
+                .andExpect(jsonPath("$.detail").value("order o-404 is unknown"));
+    }
+
+    @Test
+    void relaysACustomersOrders() throws Exception {
+        services.server.expect(requestTo(ApiTestConfiguration.VIEW + "/customers/17850/orders"))
+                .andRespond(withSuccess("{\"customerId\":\"17850\",\"orders\":[]}", MediaType.APPLICATION_JSON));
+
+        mvc.perform(get("/customers/17850/orders"))
+                .andExpect(status().isOk())
+                .andExpect(jsonPath("$.customerId").value("17850"));
+    }
+
+    @Test
+    void rejectsInvalidPathIdsAndWaits() throws Exception {
+        mvc.perform(get("/orders/a|b")).andExpect(status().isBadRequest())
+                .andExpect(content().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON))
+                .andExpect(jsonPath("$.detail").value("orderId must not contain '/' or '|'"));
+        mvc.perform(get("/orders/" + "o".repeat(65))).andExpect(status().isBadRequest());
+        mvc.perform(get("/orders/ ")).andExpect(status().isBadRequest())
+                .andExpect(jsonPath("$.detail").value("orderId must not be blank"));
+        mvc.perform(get("/orders/o-1?waitMs=soon")).andExpect(status().isBadRequest())
+                .andExpect(content().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON));
+        mvc.perform(get("/customers/a|b/orders")).andExpect(status().isBadRequest());
+        mvc.perform(post("/orders/a|b/cancel")).andExpect(status().isBadRequest());
+    }
+
+    private void viewAnswers(String orderId, String status) {
+        services.server.expect(requestTo(ApiTestConfiguration.VIEW + "/orders/" + orderId))
+                .andRespond(withSuccess("{\"orderId\":\"" + orderId + "\",\"status\":\"" + status + "\"}", MediaType.APPLICATION_JSON));
+    }
+
+    @Test
+    void cancelsAnOrderInFlight() throws Exception {
+        viewAnswers("o-1", "PAYING");
+
+        mvc.perform(post("/orders/o-1/cancel"))
+                .andExpect(status().isAccepted())
+                .andExpect(jsonPath("$.orderId").value("o-1"))
+                .andExpect(jsonPath("$.status").value("CANCELLING"));
+        assertThat(publisher.published).singleElement().satisfies(p -> {
+            assertThat(p.topic()).isEqualTo(Topics.ORDER_REQUESTS.name());
+            assertThat(p.key()).isEqualTo("o-1");
+            assertThat(((OrderRequest) p.value()).getRequest()).isInstanceOf(CancelOrder.class);
+        });
+    }
+
+    @Test
+    void cancellingACancelledOrderWritesNothing() throws Exception {
+        viewAnswers("o-1", "CANCELLED");
+
+        mvc.perform(post("/orders/o-1/cancel"))
+                .andExpect(status().isAccepted())
+                .andExpect(jsonPath("$.status").value("CANCELLED"));
+        assertThat(publisher.published).isEmpty();
+    }
+
+    @Test
+    void refusesToCancelAConfirmedOrRejectedOrder() throws Exception {
+        viewAnswers("o-1", "CONFIRMED");
+        viewAnswers("o-2", "REJECTED");
+
+        mvc.perform(post("/orders/o-1/cancel"))
+                .andExpect(status().isConflict())
+                .andExpect(content().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON))
+                .andExpect(jsonPath("$.detail").value("order o-1 is CONFIRMED and can no longer be cancelled"));
+        mvc.perform(post("/orders/o-2/cancel")).andExpect(status().isConflict());
+        assertThat(publisher.published).isEmpty();
+    }
+
+    @Test
+    void cannotCancelAnUnknownOrder() throws Exception {
+        services.server.expect(requestTo(ApiTestConfiguration.VIEW + "/orders/o-9")).andRespond(withResourceNotFound());
+
+        mvc.perform(post("/orders/o-9/cancel"))
+                .andExpect(status().isNotFound())
+                .andExpect(content().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON))
+                .andExpect(jsonPath("$.detail").value("order o-9 is unknown"));
+        assertThat(publisher.published).isEmpty();
+    }
+
+    @Test
+    void relaysTheReadModelsUnavailabilityOnCancel() throws Exception {
+        services.server.expect(requestTo(ApiTestConfiguration.VIEW + "/orders/o-1"))
+                .andRespond(withServiceUnavailable().contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                        .body("{\"status\":503,\"detail\":\"rebalancing\"}"));
+
+        mvc.perform(post("/orders/o-1/cancel"))
+                .andExpect(status().isServiceUnavailable())
+                .andExpect(content().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON));
+        assertThat(publisher.published).isEmpty();
+    }
+}

@@ -1,0 +1,76 @@
+package io.ordersaga.view;
+
+import io.ordersaga.common.spring.StoreQueries;
+import io.ordersaga.events.CustomerOrders;
+import io.ordersaga.events.OrderEvent;
+import jakarta.servlet.http.HttpServletRequest;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.server.ResponseStatusException;
+
+/**
+ * The read model over HTTP, by interactive queries: any instance answers for any key, forwarding to the instance
+ * that owns the key's partition ({@link StoreQueries#route}). Errors are {@code application/problem+json}.
+ */
+@RestController
+public class OrderViewController {
+
+    /** The longest long poll, in ms; a larger {@code waitMs} is capped to it. */
+    public static final long MAX_WAIT_MS = 30_000;
+
+    private final StoreQueries queries;
+    private final OrderWaiters waiters;
+
+    /**
+     * @param queries interactive-query routing over this instance's stores
+     * @param waiters long polls of this instance, woken by its orders processor
+     */
+    public OrderViewController(StoreQueries queries, OrderWaiters waiters) {
+        this.queries = queries;
+        this.waiters = waiters;
+    }
+
+    /**
+     * {@code GET /orders/{orderId}[?waitMs=N]}: the order's latest snapshot ({@link OrderJson}). With waitMs > 0,
+     * a long poll at the owning instance (the forwarded request keeps its query string): answers as soon as the
+     * order is terminal, or after waitMs with its latest snapshot; an unknown order is waited for too.
+     *
+     * @param waitMs longest wait in ms, default 0, capped at {@link #MAX_WAIT_MS}
+     * @throws ResponseStatusException 400 when waitMs is negative (or not a number), 404 when the order is unknown
+     *                                 (after waiting), 503 while no instance can answer for the key (rebalancing)
+     */
+    @GetMapping("/orders/{orderId}")
+    public ResponseEntity<?> order(@PathVariable String orderId, @RequestParam(defaultValue = "0") long waitMs,
+                                   HttpServletRequest request) {
+        if (waitMs < 0) {
+            throw new ResponseStatusException(HttpStatus.BAD_REQUEST, "waitMs must be >= 0 ms, was " + waitMs);
+        }
+        long cappedWaitMs = Math.min(waitMs, MAX_WAIT_MS);
+        return queries.route(OrderViewTopology.ORDERS_STORE, orderId, request, () -> {
+            OrderEvent order = waiters.awaitTerminal(orderId, cappedWaitMs,
+                    id -> queries.get(OrderViewTopology.ORDERS_STORE, id));
+            if (order == null) {
+                throw new ResponseStatusException(HttpStatus.NOT_FOUND, "order " + orderId + " is unknown");
+            }
+            return ResponseEntity.ok(OrderJson.of(order));
+        });
+    }
+
+    /**
+     * {@code GET /customers/{customerId}/orders}: the customer's orders, newest first ({@link CustomerOrdersJson});
+     * an empty list for a customer with no order.
+     *
+     * @throws ResponseStatusException 503 while no instance can answer for the key (rebalancing)
+     */
+    @GetMapping("/customers/{customerId}/orders")
+    public ResponseEntity<?> customerOrders(@PathVariable String customerId, HttpServletRequest request) {
+        return queries.route(OrderViewTopology.CUSTOMER_ORDERS_STORE, customerId, request, () -> {
+            CustomerOrders index = queries.get(OrderViewTopology.CUSTOMER_ORDERS_STORE, customerId);
+            return ResponseEntity.ok(CustomerOrdersJson.of(customerId, index));
+        });
+    }
+}

@@ -1,0 +1,113 @@
+package io.ordersaga.view;
+
+import io.ordersaga.events.OrderEvent;
+import io.ordersaga.events.OrderStatus;
+
+import java.util.HashSet;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
+
+/**
+ * Long polls on orders, in memory, for the orders this instance owns: HTTP threads wait here until an order is
+ * terminal, and the read model's orders processor wakes them ({@link #orderChanged}, an {@link OrderChangeListener}).
+ *
+ * <p><b>No lost wake-up:</b> a waiter registers its future before it reads the store ({@link #awaitTerminal}). The
+ * processor writes the store before it calls {@link #orderChanged}. So either the read already sees the change, or
+ * the change's wake-up comes after the registration and completes the future.
+ *
+ * <p><b>Why an in-memory wake-up is acceptable:</b> it carries no data and changes no state; a woken waiter only
+ * reads the store again. A repeated wake-up (a task processing records again after a failure before its commit)
+ * costs one extra read; a missing one (a restart, a restoration, or the order's partition moving to another
+ * instance during a rebalance) only makes the waiter wait until its deadline, and it then answers with what it last
+ * read. The read model stays what the stores say, never what this class saw.
+ */
+public final class OrderWaiters implements OrderChangeListener {
+
+    private final ConcurrentHashMap<String, Set<CompletableFuture<Void>>> waiting = new ConcurrentHashMap<>();
+
+    /**
+     * Wakes every waiter on {@code orderId}; a no-op when there is none. Called on the stream thread after the
+     * orders store was written. Never throws.
+     */
+    @Override
+    public void orderChanged(String orderId) {
+        Set<CompletableFuture<Void>> woken = waiting.remove(orderId);
+        if (woken != null) {
+            woken.forEach(f -> f.complete(null));
+        }
+    }
+
+    /**
+     * Reads the order until it is terminal (CONFIRMED, CANCELLED or REJECTED) or {@code waitMs} has passed:
+     * registers for a wake-up, reads with {@code read}, and if the order is unknown or not terminal waits for the
+     * wake-up or the deadline, then reads again. An order not in the read model yet (order-api accepted it a moment
+     * ago) is waited for as well.
+     *
+     * @param orderId the order
+     * @param waitMs  how long to wait at most, in ms; 0 reads once
+     * @param read    reads the order's snapshot from this instance's store, null when unknown
+     * @return the terminal snapshot, or else the last one read (non-terminal), or null when the order stayed unknown
+     * @throws IllegalArgumentException when waitMs is negative
+     * @throws IllegalStateException    when the calling thread is interrupted while waiting
+     */
+    public OrderEvent awaitTerminal(String orderId, long waitMs, Function<String, OrderEvent> read) {
+        if (waitMs < 0) {
+            throw new IllegalArgumentException("waitMs must be >= 0 ms, was " + waitMs);
+        }
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitMs);
+        OrderEvent last = null;
+        while (true) {
+            CompletableFuture<Void> changed = register(orderId);
+            try {
+                OrderEvent order = read.apply(orderId);
+                if (order != null) {
+                    last = order;
+                }
+                long remainingNanos = deadline - System.nanoTime();
+                if (last != null && isTerminal(last.getStatus()) || remainingNanos <= 0) {
+                    return last;
+                }
+                changed.get(remainingNanos, TimeUnit.NANOSECONDS);
+            } catch (TimeoutException deadlinePassed) {
+                // loop once more: the final read, then remainingNanos <= 0 returns
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for order " + orderId, e);
+            } catch (ExecutionException e) {
+                throw new IllegalStateException("a wake-up future never fails", e);
+            } finally {
+                unregister(orderId, changed);
+            }
+        }
+    }
+
+    /** True for CONFIRMED, CANCELLED and REJECTED: states the saga never leaves. */
+    public static boolean isTerminal(OrderStatus status) {
+        return switch (status) {
+            case CONFIRMED, CANCELLED, REJECTED -> true;
+            case PENDING, RESERVING, PAYING -> false;
+        };
+    }
+
+    private CompletableFuture<Void> register(String orderId) {
+        CompletableFuture<Void> changed = new CompletableFuture<>();
+        waiting.compute(orderId, (id, futures) -> {
+            Set<CompletableFuture<Void>> set = futures == null ? new HashSet<>(2) : futures;
+            set.add(changed);
+            return set;
+        });
+        return changed;
+    }
+
+    private void unregister(String orderId, CompletableFuture<Void> changed) {
+        waiting.computeIfPresent(orderId, (id, futures) -> {
+            futures.remove(changed);
+            return futures.isEmpty() ? null : futures;
+        });
+    }
+}

@@ -1,0 +1,151 @@
+package io.ordersaga.view;
+
+import io.ordersaga.common.spring.StoreQueries;
+import io.ordersaga.events.CustomerOrders;
+import io.ordersaga.events.OrderEvent;
+import io.ordersaga.events.OrderLine;
+import io.ordersaga.events.OrderReason;
+import io.ordersaga.events.OrderStatus;
+import io.ordersaga.events.OrderSummary;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.SpringBootConfiguration;
+import org.springframework.boot.webmvc.test.autoconfigure.WebMvcTest;
+import org.springframework.context.annotation.Import;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.test.context.TestPropertySource;
+import org.springframework.test.context.bean.override.mockito.MockitoBean;
+import org.springframework.test.web.servlet.MockMvc;
+import org.springframework.web.server.ResponseStatusException;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.function.Supplier;
+
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.anyString;
+import static org.mockito.ArgumentMatchers.eq;
+import static org.mockito.Mockito.when;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.content;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
+
+/**
+ * The HTTP edge of the read model, with interactive queries answered locally from stubbed stores
+ * (StoreQueries' routing itself needs a running Streams client and is the lead's integration tests' business).
+ */
+@WebMvcTest(OrderViewController.class)
+@TestPropertySource(properties = "spring.config.name=order-view-streams")
+class OrderViewControllerTest {
+
+    /** The controller and the waiters, without the Streams wiring of {@link OrderViewApplication}. */
+    @SpringBootConfiguration
+    @Import({OrderViewController.class, OrderWaiters.class})
+    static class WebOnly {
+    }
+
+    @Autowired
+    MockMvc mvc;
+
+    @MockitoBean
+    StoreQueries queries;
+
+    @BeforeEach
+    void answerLocally() {
+        when(queries.route(anyString(), anyString(), any(), any()))
+                .thenAnswer(call -> call.<Supplier<ResponseEntity<?>>>getArgument(3).get());
+    }
+
+    private static OrderEvent cancelled() {
+        return new OrderEvent("o-1", "17850", OrderStatus.CANCELLED, OrderReason.OUT_OF_STOCK, "85123A: 6 requested, 2 available",
+                List.of(new OrderLine("85123A", "WHITE HANGING HEART T-LIGHT HOLDER", 6, 255L, 1530L),
+                        new OrderLine("NOPE", null, 1, null, null)),
+                1530L, "GBP", Instant.parse("2026-01-05T10:00:00Z"), Instant.parse("2026-01-05T10:00:01.250Z"));
+    }
+
+    @Test
+    void answersAnOrderAsJsonWithIsoInstants() throws Exception {
+        when(queries.get(OrderViewTopology.ORDERS_STORE, "o-1")).thenReturn(cancelled());
+
+        mvc.perform(get("/orders/o-1?waitMs=30000"))
+                .andExpect(status().isOk())
+                .andExpect(content().contentTypeCompatibleWith(MediaType.APPLICATION_JSON))
+                .andExpect(jsonPath("$.orderId").value("o-1"))
+                .andExpect(jsonPath("$.customerId").value("17850"))
+                .andExpect(jsonPath("$.status").value("CANCELLED"))
+                .andExpect(jsonPath("$.reason").value("OUT_OF_STOCK"))
+                .andExpect(jsonPath("$.reasonDetail").value("85123A: 6 requested, 2 available"))
+                .andExpect(jsonPath("$.lines[0].productId").value("85123A"))
+                .andExpect(jsonPath("$.lines[0].productName").value("WHITE HANGING HEART T-LIGHT HOLDER"))
+                .andExpect(jsonPath("$.lines[0].quantity").value(6))
+                .andExpect(jsonPath("$.lines[0].unitPrice").value(255))
+                .andExpect(jsonPath("$.lines[0].lineTotal").value(1530))
+                .andExpect(jsonPath("$.lines[1].unitPrice").isEmpty())
+                .andExpect(jsonPath("$.total").value(1530))
+                .andExpect(jsonPath("$.currency").value("GBP"))
+                .andExpect(jsonPath("$.createdAt").value("2026-01-05T10:00:00Z"))
+                .andExpect(jsonPath("$.updatedAt").value("2026-01-05T10:00:01.250Z"));
+    }
+
+    @Test
+    void answers404ProblemForAnUnknownOrder() throws Exception {
+        mvc.perform(get("/orders/o-unknown"))
+                .andExpect(status().isNotFound())
+                .andExpect(content().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON))
+                .andExpect(jsonPath("$.detail").value("order o-unknown is unknown"));
+    }
+
+    @Test
+    void rejectsANegativeOrNonNumericWait() throws Exception {
+        mvc.perform(get("/orders/o-1?waitMs=-1"))
+                .andExpect(status().isBadRequest())
+                .andExpect(content().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON))
+                .andExpect(jsonPath("$.detail").value("waitMs must be >= 0 ms, was -1"));
+        mvc.perform(get("/orders/o-1?waitMs=soon"))
+                .andExpect(status().isBadRequest())
+                .andExpect(content().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON));
+    }
+
+    @Test
+    void relaysUnavailableWhileRebalancing() throws Exception {
+        when(queries.route(eq(OrderViewTopology.ORDERS_STORE), eq("o-1"), any(), any()))
+                .thenThrow(new ResponseStatusException(HttpStatus.SERVICE_UNAVAILABLE, "no instance owns key o-1 of orders yet (rebalancing)"));
+
+        mvc.perform(get("/orders/o-1"))
+                .andExpect(status().isServiceUnavailable())
+                .andExpect(content().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON));
+    }
+
+    @Test
+    void listsACustomersOrders() throws Exception {
+        Instant created = Instant.parse("2026-01-05T10:00:00Z");
+        when(queries.get(OrderViewTopology.CUSTOMER_ORDERS_STORE, "17850")).thenReturn(new CustomerOrders("17850", List.of(
+                new OrderSummary("o-2", OrderStatus.PAYING, null, 900L, "GBP", created.plusSeconds(60), created.plusSeconds(61)),
+                new OrderSummary("o-1", OrderStatus.CANCELLED, OrderReason.TIMEOUT, 1530L, "GBP", created, created.plusSeconds(30)))));
+
+        mvc.perform(get("/customers/17850/orders"))
+                .andExpect(status().isOk())
+                .andExpect(jsonPath("$.customerId").value("17850"))
+                .andExpect(jsonPath("$.orders[0].orderId").value("o-2"))
+                .andExpect(jsonPath("$.orders[0].status").value("PAYING"))
+                .andExpect(jsonPath("$.orders[0].reason").isEmpty())
+                .andExpect(jsonPath("$.orders[0].total").value(900))
+                .andExpect(jsonPath("$.orders[0].currency").value("GBP"))
+                .andExpect(jsonPath("$.orders[0].createdAt").value("2026-01-05T10:01:00Z"))
+                .andExpect(jsonPath("$.orders[1].orderId").value("o-1"))
+                .andExpect(jsonPath("$.orders[1].reason").value("TIMEOUT"))
+                .andExpect(jsonPath("$.orders[1].updatedAt").value("2026-01-05T10:00:30Z"));
+    }
+
+    @Test
+    void listsNoOrdersForAnUnknownCustomer() throws Exception {
+        mvc.perform(get("/customers/nobody/orders"))
+                .andExpect(status().isOk())
+                .andExpect(jsonPath("$.customerId").value("nobody"))
+                .andExpect(jsonPath("$.orders").isEmpty());
+    }
+}
