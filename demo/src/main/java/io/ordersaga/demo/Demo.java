@@ -1,0 +1,124 @@
+package io.ordersaga.demo;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * {@code ./ordersaga demo}: replays a workload through order-api and proves the books balance.
+ *
+ * <ol>
+ *   <li>Workload: the Online Retail CSV ({@code --csv}) or the synthetic one fitted on it (default).</li>
+ *   <li>Load: catalog, then initial stock and wallet credits by the policies of {@link LoadPlan}, then wait until
+ *       every product's stock and every customer's wallet shows them ({@link Loader}).</li>
+ *   <li>Replay: closed loop with {@code --concurrency} orders in flight, or paced at {@code --rate}; each order is
+ *       followed by long poll to its terminal state, with a progress bar ({@link Replay}).</li>
+ *   <li>Report: printed, and written to {@code --out} as report.json and report.html ({@link Report}).</li>
+ *   <li>Audit: the services' stock, wallets, orders and order lists against what the demo sent and saw
+ *       ({@link Audit}); each breach is printed.</li>
+ * </ol>
+ * The demo is an HTTP client only: order-api must be up (the launcher starts the stack first).
+ */
+public final class Demo {
+
+    /** Exit code: the audit found no breach. */
+    public static final int BOOKS_BALANCE = 0;
+    /** Exit code: the audit found at least one breach. */
+    public static final int AUDIT_BREACH = 1;
+    /** Exit code: bad options, or the demo could not run (order-api unreachable, stack not fresh, ...). */
+    public static final int COULD_NOT_RUN = 2;
+
+    private Demo() {
+    }
+
+    /**
+     * Command-line entry point, for running the demo against a stack that is already up.
+     *
+     * @param args options as in {@link DemoOptions#USAGE}
+     */
+    public static void main(String[] args) {
+        int code;
+        try {
+            code = run(DemoOptions.parse(args), System.out);
+        } catch (IllegalArgumentException e) {
+            System.err.println("ordersaga demo: " + e.getMessage());
+            code = COULD_NOT_RUN;
+        }
+        System.exit(code);
+    }
+
+    /**
+     * Runs the demo against {@code options.apiUrl()}.
+     *
+     * @param options the options ({@link DemoOptions#parse} or {@link DemoOptions#defaults})
+     * @param out     where progress, the summary and each breach are printed
+     * @return {@link #BOOKS_BALANCE}, {@link #AUDIT_BREACH}, or {@link #COULD_NOT_RUN} (the reason printed as
+     *         one line starting {@code demo failed:}); nothing is thrown for those
+     */
+    public static int run(DemoOptions options, PrintStream out) {
+        if (options.help()) {
+            out.println(DemoOptions.USAGE);
+            return BOOKS_BALANCE;
+        }
+        Instant started = Instant.now();
+        long start = System.nanoTime();
+        try (OrderApi api = new OrderApi(options.apiUrl())) {
+            Workload workload = workload(options);
+            LoadPlan plan = LoadPlan.of(workload, options.stockFraction(), options.seed());
+            out.printf(Locale.ROOT, "workload: %s: %,d orders, %,d products, %,d customers%n", workload.description(),
+                    workload.orders().size(), workload.products().size(), workload.customerCount());
+            Workload.Skipped skipped = workload.skipped();
+            if (skipped.totalLines() > 0 || skipped.cancellationInvoices() > 0) {
+                out.printf(Locale.ROOT, "skipped: %,d lines (%s); %,d cancellation invoices; %,d invoices without a valid line%n",
+                        skipped.totalLines(), skipped.lines().entrySet().stream().filter(e -> e.getValue() > 0)
+                                .map(e -> e.getKey() + " " + e.getValue()).collect(Collectors.joining(", ")),
+                        skipped.cancellationInvoices(), skipped.invoicesWithoutValidLine());
+            }
+            if (workload.orders().isEmpty()) {
+                throw new DemoException("the workload has no order to replay");
+            }
+
+            long loadStart = System.nanoTime();
+            Loader.load(api, workload, plan, options.concurrency(), out);
+            long loadMs = Duration.ofNanos(System.nanoTime() - loadStart).toMillis();
+
+            Replay.Result replay = Replay.run(api, workload.orders(), options.concurrency(), options.rate(), out);
+
+            out.println("audit: reading stock, wallets, orders and order lists back...");
+            Map<String, Workload.Product> catalog = workload.catalog();
+            List<Audit.Breach> breaches = Audit.run(api,
+                    new Audit.Expected(plan.stock(), plan.credits(), catalog, replay.outcomes()),
+                    options.concurrency(), out);
+            breaches.forEach(breach -> out.println("BREACH " + breach));
+
+            Report report = Report.of(options, started.toString(), workload, plan, loadMs, replay, breaches,
+                    Duration.ofNanos(System.nanoTime() - start).toMillis());
+            report.print(out);
+            List<Path> files = report.write(options.outDir());
+            out.println("report      " + files.get(0) + ", " + files.get(1));
+            return breaches.isEmpty() ? BOOKS_BALANCE : AUDIT_BREACH;
+        } catch (DemoException | IOException e) {
+            out.println();
+            out.println("demo failed: " + e.getMessage());
+            return COULD_NOT_RUN;
+        }
+    }
+
+    private static Workload workload(DemoOptions options) throws IOException {
+        if (options.csv().isPresent()) {
+            Path csv = options.csv().get();
+            if (!Files.isRegularFile(csv)) {
+                throw new DemoException("no such CSV file: " + csv.toAbsolutePath());
+            }
+            return OnlineRetailCsv.read(csv, options.maxOrders());
+        }
+        return SyntheticWorkload.generate(options.orders(), options.seed());
+    }
+}

@@ -1,0 +1,387 @@
+package io.ordersaga.demo;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * A blocking client of order-api's REST API (JDK {@link HttpClient}, HTTP/1.1, JSON with Jackson); money in pence.
+ * Safe to share between threads; meant to be called from virtual threads.
+ *
+ * <p>Retries, with the same request, on an I/O error or a 429/502/503/504, at most {@value #RETRIES} times with
+ * a doubling pause from {@value #FIRST_BACKOFF_MS} ms, but only where a repeat cannot apply twice: GETs, the
+ * catalog PUT, and {@code POST /orders} (its Idempotency-Key makes order-api return the first order). Stock
+ * adjustments and wallet credits are never repeated: a lost answer stops the demo.
+ */
+final class OrderApi implements AutoCloseable {
+
+    /** Retries after the first attempt. */
+    static final int RETRIES = 4;
+    /** Pause before the first retry, in ms; doubles for each further one. */
+    static final long FIRST_BACKOFF_MS = 100;
+    /** The longest long poll order-view-streams honours, in ms. */
+    static final long MAX_WAIT_MS = 30_000;
+
+    private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
+    private static final Set<Integer> TRANSIENT = Set.of(429, 502, 503, 504);
+    private static final Set<String> TERMINAL = Set.of("CONFIRMED", "CANCELLED", "REJECTED");
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+
+    private final URI base;
+    private final HttpClient http;
+
+    /**
+     * A client with its own HTTP connection pool; close it to release the connections.
+     *
+     * @param base order-api's base URL, without a trailing slash
+     */
+    OrderApi(URI base) {
+        this.base = base;
+        this.http = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(5))
+                .build();
+    }
+
+    /**
+     * A product's stock, as {@code GET /products/{productId}/stock} returns it (units).
+     *
+     * @param productId the product
+     * @param available units free to reserve
+     * @param reserved  units held by open reservations
+     * @param sold      units of confirmed orders
+     * @param adjusted  net sum of accepted stock adjustments
+     */
+    record Stock(String productId, long available, long reserved, long sold, long adjusted) {
+    }
+
+    /**
+     * A catalog entry as the saga prices orders from it, as {@code GET /products/{productId}} returns it.
+     *
+     * @param productId the product
+     * @param name      display name
+     * @param unitPrice pence per unit
+     */
+    record CatalogEntry(String productId, String name, long unitPrice) {
+    }
+
+    /**
+     * A customer's wallet, as {@code GET /customers/{customerId}/wallet} returns it (pence).
+     *
+     * @param customerId the customer
+     * @param balance    spendable amount
+     * @param credited   sum of credits
+     * @param charged    sum of charges
+     * @param refunded   sum of refunds
+     */
+    record Wallet(String customerId, long balance, long credited, long charged, long refunded) {
+    }
+
+    /**
+     * One priced line of an order view; prices are null when the product was unknown to the saga.
+     *
+     * @param productId   the product
+     * @param productName catalog name when priced
+     * @param quantity    units
+     * @param unitPrice   pence per unit when priced
+     * @param lineTotal   quantity x unitPrice in pence when priced
+     */
+    record OrderLine(String productId, String productName, int quantity, Long unitPrice, Long lineTotal) {
+    }
+
+    /**
+     * An order of the read model, as {@code GET /orders/{orderId}} returns it (timestamps left out).
+     *
+     * @param orderId      the order
+     * @param customerId   who ordered
+     * @param status       PENDING, RESERVING, PAYING, or terminal: CONFIRMED, CANCELLED, REJECTED
+     * @param reason       why CANCELLED or REJECTED; null otherwise
+     * @param reasonDetail human-readable detail of the reason
+     * @param lines        priced lines, one per product
+     * @param total        sum of line totals in pence; 0 when not priced
+     */
+    record OrderView(String orderId, String customerId, String status, String reason, String reasonDetail,
+                     List<OrderLine> lines, long total) {
+
+        /** Whether the saga has ended: CONFIRMED, CANCELLED or REJECTED. */
+        boolean terminal() {
+            return TERMINAL.contains(status);
+        }
+    }
+
+    /**
+     * One order of a customer's list ({@code GET /customers/{customerId}/orders}).
+     *
+     * @param orderId the order
+     * @param status  its latest status
+     * @param reason  why cancelled or rejected, or null
+     * @param total   total in pence
+     */
+    record OrderSummary(String orderId, String status, String reason, long total) {
+    }
+
+    private record CustomerOrders(String customerId, List<OrderSummary> orders) {
+    }
+
+    /** What {@code POST /orders} came to. */
+    sealed interface Placement {
+    }
+
+    /**
+     * 202: order-api took the order.
+     *
+     * @param orderId the order's id
+     */
+    record Accepted(String orderId) implements Placement {
+    }
+
+    /**
+     * order-api answered with another status (a 4xx, or a 5xx after the retries).
+     *
+     * @param status the HTTP status
+     * @param detail the problem's detail, or the start of the body
+     */
+    record Refused(int status, String detail) implements Placement {
+    }
+
+    /**
+     * No answer even after the retries; the order may or may not exist.
+     *
+     * @param error what went wrong
+     */
+    record Unanswered(String error) implements Placement {
+    }
+
+    /**
+     * {@code PUT /products/{productId}}: registers or replaces a catalog entry (asynchronous: 202).
+     *
+     * @param product the entry; unitPrice in pence
+     * @throws DemoException on any answer but 2xx
+     */
+    void putProduct(Workload.Product product) {
+        expect2xx(send(request("/products/" + segment(product.productId()))
+                .PUT(json(Map.of("name", product.name(), "unitPrice", product.unitPrice())))
+                .header("Content-Type", "application/json"), true));
+    }
+
+    /**
+     * {@code POST /products/{productId}/stock-adjustments} (asynchronous: 202). Not retried.
+     *
+     * @param productId the product
+     * @param delta     units to add (negative: write off)
+     * @param reason    free text
+     * @throws DemoException on any answer but 2xx or on an I/O error
+     */
+    void adjustStock(String productId, long delta, String reason) {
+        expect2xx(send(request("/products/" + segment(productId) + "/stock-adjustments")
+                .POST(json(Map.of("delta", delta, "reason", reason)))
+                .header("Content-Type", "application/json"), false));
+    }
+
+    /**
+     * {@code POST /customers/{customerId}/wallet/credits} (asynchronous: 202). Not retried.
+     *
+     * @param customerId the customer
+     * @param amount     pence, {@code > 0}
+     * @throws DemoException on any answer but 2xx or on an I/O error
+     */
+    void creditWallet(String customerId, long amount) {
+        expect2xx(send(request("/customers/" + segment(customerId) + "/wallet/credits")
+                .POST(json(Map.of("amount", amount)))
+                .header("Content-Type", "application/json"), false));
+    }
+
+    /**
+     * {@code GET /products/{productId}/stock}.
+     *
+     * @param productId the product
+     * @return the stock, or empty on 404 (no stock record)
+     * @throws DemoException on another non-2xx answer or an I/O error after the retries
+     */
+    Optional<Stock> stock(String productId) {
+        return getOptional("/products/" + segment(productId) + "/stock", REQUEST_TIMEOUT, Stock.class);
+    }
+
+    /**
+     * {@code GET /products/{productId}}: the saga's catalog entry.
+     *
+     * @param productId the product
+     * @return the entry, or empty on 404 (the saga has not read it yet)
+     * @throws DemoException on another non-2xx answer or an I/O error after the retries
+     */
+    Optional<CatalogEntry> product(String productId) {
+        return getOptional("/products/" + segment(productId), REQUEST_TIMEOUT, CatalogEntry.class);
+    }
+
+    /**
+     * {@code GET /customers/{customerId}/wallet}.
+     *
+     * @param customerId the customer
+     * @return the wallet (zeros for a customer never seen)
+     * @throws DemoException on a non-2xx answer or an I/O error after the retries
+     */
+    Wallet wallet(String customerId) {
+        return getOptional("/customers/" + segment(customerId) + "/wallet", REQUEST_TIMEOUT, Wallet.class)
+                .orElseThrow(() -> new DemoException("GET wallet of " + customerId + " answered 404"));
+    }
+
+    /**
+     * {@code POST /orders} with an Idempotency-Key.
+     *
+     * @param order the order; its idempotencyKey goes in the header
+     * @return accepted (202 with an orderId), refused (another status), or unanswered
+     */
+    Placement placeOrder(Workload.Order order) {
+        List<Map<String, Object>> lines = order.lines().stream()
+                .map(l -> Map.<String, Object>of("productId", l.productId(), "quantity", l.quantity())).toList();
+        HttpResponse<String> response;
+        try {
+            response = send(request("/orders")
+                    .header("Idempotency-Key", order.idempotencyKey())
+                    .POST(json(Map.of("customerId", order.customerId(), "lines", lines)))
+                    .header("Content-Type", "application/json"), true);
+        } catch (DemoException e) {
+            return new Unanswered(e.getMessage());
+        }
+        if (response.statusCode() / 100 != 2) {
+            return new Refused(response.statusCode(), detail(response));
+        }
+        JsonNode orderId = read(response, JsonNode.class).path("orderId");
+        return orderId.isTextual()
+                ? new Accepted(orderId.asText())
+                : new Refused(response.statusCode(), "answer without an orderId: " + abbreviate(response.body()));
+    }
+
+    /**
+     * {@code GET /orders/{orderId}?waitMs=N}: long poll.
+     *
+     * @param orderId the order
+     * @param waitMs  how long order-view-streams may hold the request until the order is terminal, in ms
+     *                (capped at {@value #MAX_WAIT_MS}); 0 to read at once
+     * @return the order (terminal, or not yet when the wait ran out), or empty on 404 (not in the read model yet)
+     * @throws DemoException on another non-2xx answer or an I/O error after the retries
+     */
+    Optional<OrderView> order(String orderId, long waitMs) {
+        long wait = Math.clamp(waitMs, 0, MAX_WAIT_MS);
+        String path = "/orders/" + segment(orderId) + (wait > 0 ? "?waitMs=" + wait : "");
+        return getOptional(path, REQUEST_TIMEOUT.plusMillis(wait), OrderView.class);
+    }
+
+    /**
+     * {@code GET /customers/{customerId}/orders}.
+     *
+     * @param customerId the customer
+     * @return the customer's orders, newest first (empty for a customer never seen)
+     * @throws DemoException on a non-2xx answer or an I/O error after the retries
+     */
+    List<OrderSummary> customerOrders(String customerId) {
+        return getOptional("/customers/" + segment(customerId) + "/orders", REQUEST_TIMEOUT, CustomerOrders.class)
+                .map(c -> c.orders() == null ? List.<OrderSummary>of() : c.orders())
+                .orElse(List.of());
+    }
+
+    @Override
+    public void close() {
+        http.close();
+    }
+
+    private <T> Optional<T> getOptional(String path, Duration timeout, Class<T> type) {
+        HttpResponse<String> response = send(request(path).timeout(timeout).GET(), true);
+        if (response.statusCode() == 404) {
+            return Optional.empty();
+        }
+        expect2xx(response);
+        return Optional.of(read(response, type));
+    }
+
+    private HttpRequest.Builder request(String path) {
+        return HttpRequest.newBuilder(URI.create(base + path))
+                .timeout(REQUEST_TIMEOUT)
+                .header("Accept", "application/json");
+    }
+
+    private static HttpRequest.BodyPublisher json(Object body) {
+        try {
+            return HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write JSON", e);
+        }
+    }
+
+    private HttpResponse<String> send(HttpRequest.Builder builder, boolean retry) {
+        HttpRequest request = builder.build();
+        for (int attempt = 0; ; attempt++) {
+            try {
+                HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+                if (!retry || attempt == RETRIES || !TRANSIENT.contains(response.statusCode())) {
+                    return response;
+                }
+            } catch (IOException e) {
+                if (!retry || attempt == RETRIES) {
+                    throw new DemoException(request.method() + " " + request.uri() + " failed: " + e, e);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new DemoException(request.method() + " " + request.uri() + " interrupted", e);
+            }
+            LockSupport.parkNanos(Duration.ofMillis(FIRST_BACKOFF_MS << attempt).toNanos());
+        }
+    }
+
+    private static void expect2xx(HttpResponse<String> response) {
+        if (response.statusCode() / 100 != 2) {
+            HttpRequest request = response.request();
+            throw new DemoException(request.method() + " " + request.uri() + " answered " + response.statusCode()
+                    + ": " + detail(response));
+        }
+    }
+
+    private static <T> T read(HttpResponse<String> response, Class<T> type) {
+        try {
+            return JSON.readValue(response.body(), type);
+        } catch (JsonProcessingException e) {
+            throw new DemoException(response.request().method() + " " + response.request().uri()
+                    + " answered unreadable JSON: " + abbreviate(response.body()), e);
+        }
+    }
+
+    /** The problem+json detail (or title) of an error answer, else the start of its body. */
+    private static String detail(HttpResponse<String> response) {
+        try {
+            JsonNode problem = JSON.readTree(response.body());
+            for (String field : List.of("detail", "title")) {
+                if (problem.path(field).isTextual()) {
+                    return problem.path(field).asText();
+                }
+            }
+        } catch (JsonProcessingException e) {
+            // not JSON: fall through to the raw body
+        }
+        return abbreviate(response.body());
+    }
+
+    private static String abbreviate(String body) {
+        String oneLine = body == null ? "" : body.replaceAll("\\s+", " ").strip();
+        return oneLine.length() <= 200 ? oneLine : oneLine.substring(0, 200) + "...";
+    }
+
+    /** A path segment, percent-encoded (a space as %20). */
+    static String segment(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+}

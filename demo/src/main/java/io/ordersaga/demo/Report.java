@@ -1,0 +1,328 @@
+package io.ordersaga.demo;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+
+/**
+ * The demo's findings: what was replayed, how the orders ended, throughput, latency and the audit. Written as
+ * {@code report.json} (this record, field for field) and {@code report.html} ({@link HtmlReport}), and printed.
+ * Times are ms, money pence.
+ *
+ * @param run        how the demo ran
+ * @param load       what was loaded and skipped
+ * @param orders     how the orders ended
+ * @param throughput orders per second
+ * @param latency    POST to terminal state
+ * @param audit      the audit's verdict
+ */
+record Report(Run run, Load load, Orders orders, Throughput throughput, Latency latency, AuditResult audit) {
+
+    /** Latency histogram bins below the overflow bin. */
+    static final int HISTOGRAM_BINS = 40;
+
+    /**
+     * How the demo ran.
+     *
+     * @param workload       the workload's description
+     * @param startedAt      ISO-8601 instant the demo started
+     * @param apiUrl         order-api's base URL
+     * @param mode           {@code closed loop, C in flight} or {@code paced, R orders/s}
+     * @param stockFraction  stock policy's fraction
+     * @param seed           seed of the synthetic workload and of the wallet policy
+     * @param totalWallTimeMs load, replay and audit, in ms
+     */
+    record Run(String workload, String startedAt, String apiUrl, String mode, double stockFraction, long seed,
+               long totalWallTimeMs) {
+    }
+
+    /**
+     * What was loaded, and what the source could not replay.
+     *
+     * @param products                 products PUT (and stocked when their stock is above 0)
+     * @param stockUnits               units of initial stock over all products
+     * @param customers                customers credited
+     * @param creditedPence            pence credited over all customers
+     * @param skippedLines             source lines skipped, by reason
+     * @param cancellationInvoices     cancellation invoices skipped
+     * @param invoicesWithoutValidLine other invoices without a replayable line
+     * @param loadMs                   loading until visible, in ms
+     */
+    record Load(int products, long stockUnits, int customers, long creditedPence, Map<SkipReason, Long> skippedLines,
+                long cancellationInvoices, long invoicesWithoutValidLine, long loadMs) {
+    }
+
+    /**
+     * How the orders ended.
+     *
+     * @param submitted         orders POSTed
+     * @param accepted          answered 202 with an orderId
+     * @param refusedByStatus   refused, by HTTP status
+     * @param refusedExamples   the first problem detail seen for each refusing status
+     * @param unanswered        POSTs without any answer after the retries
+     * @param confirmed         ended CONFIRMED
+     * @param cancelledByReason ended CANCELLED, by reason
+     * @param rejectedByReason  ended REJECTED, by reason
+     * @param unfinished        accepted but not terminal by the per-order deadline
+     */
+    record Orders(int submitted, int accepted, Map<Integer, Long> refusedByStatus, Map<Integer, String> refusedExamples,
+                  long unanswered, long confirmed, Map<String, Long> cancelledByReason,
+                  Map<String, Long> rejectedByReason, long unfinished) {
+
+        /** Orders that ended CANCELLED. */
+        long cancelled() {
+            return sum(cancelledByReason);
+        }
+
+        /** Orders that ended REJECTED. */
+        long rejected() {
+            return sum(rejectedByReason);
+        }
+
+        /** Orders refused by order-api. */
+        long refused() {
+            return refusedByStatus.values().stream().mapToLong(Long::longValue).sum();
+        }
+    }
+
+    /**
+     * Orders per second.
+     *
+     * @param ordersPerSecond    orders that reached a terminal state per second of replay
+     * @param replayWallTimeMs   first POST to last terminal state, in ms
+     * @param terminalPerSecond  orders reaching a terminal state in each second of the replay
+     */
+    record Throughput(double ordersPerSecond, long replayWallTimeMs, List<Long> terminalPerSecond) {
+    }
+
+    /**
+     * Latency from sending {@code POST /orders} to receiving the terminal state, over orders that reached one.
+     *
+     * @param orders    orders measured
+     * @param p50Ms     median, nearest rank, in ms
+     * @param p95Ms     95th percentile, in ms
+     * @param p99Ms     99th percentile, in ms
+     * @param maxMs     maximum, in ms
+     * @param meanMs    mean, in ms
+     * @param histogram {@value #HISTOGRAM_BINS} equal bins from 0 to just above p99, then one bin up to the maximum
+     */
+    record Latency(int orders, double p50Ms, double p95Ms, double p99Ms, double maxMs, double meanMs,
+                   List<Bin> histogram) {
+    }
+
+    /**
+     * One histogram bin, [fromMs, toMs).
+     *
+     * @param fromMs lower bound, in ms
+     * @param toMs   upper bound, in ms (inclusive for the last bin)
+     * @param orders orders in the bin
+     */
+    record Bin(double fromMs, double toMs, long orders) {
+    }
+
+    /**
+     * The audit's verdict.
+     *
+     * @param passed    no breach
+     * @param products  products audited
+     * @param customers wallets and order lists audited
+     * @param orders    accepted orders audited
+     * @param byKind    breaches per kind (kinds without breach left out)
+     * @param breaches  every breach
+     */
+    record AuditResult(boolean passed, int products, int customers, long orders, Map<Audit.Kind, Long> byKind,
+                       List<Audit.Breach> breaches) {
+    }
+
+    /**
+     * Builds the report.
+     *
+     * @param options         the options the demo ran with
+     * @param startedAt       ISO-8601 instant the demo started
+     * @param workload        the workload
+     * @param plan            what was loaded
+     * @param loadMs          loading until visible, in ms
+     * @param replay          the replay's outcomes
+     * @param breaches        the audit's breaches
+     * @param totalWallTimeMs load, replay and audit, in ms
+     * @return the report
+     */
+    static Report of(DemoOptions options, String startedAt, Workload workload, LoadPlan plan, long loadMs,
+                     Replay.Result replay, List<Audit.Breach> breaches, long totalWallTimeMs) {
+        String mode = options.rate() > 0
+                ? String.format(Locale.ROOT, "paced, %.1f orders/s", options.rate())
+                : "closed loop, " + options.concurrency() + " in flight";
+        Run run = new Run(workload.description(), startedAt, options.apiUrl().toString(), mode,
+                options.stockFraction(), options.seed(), totalWallTimeMs);
+        Workload.Skipped skipped = workload.skipped();
+        Load load = new Load(plan.stock().size(), plan.totalStock(), plan.credits().size(), plan.totalCredits(),
+                skipped.lines(), skipped.cancellationInvoices(), skipped.invoicesWithoutValidLine(), loadMs);
+
+        Map<Integer, Long> refused = new TreeMap<>();
+        Map<Integer, String> refusedExamples = new TreeMap<>();
+        Map<String, Long> cancelled = new TreeMap<>();
+        Map<String, Long> rejected = new TreeMap<>();
+        long unanswered = 0;
+        long confirmed = 0;
+        long unfinished = 0;
+        List<Long> latencies = new ArrayList<>();
+        List<Long> terminalPerSecond = new ArrayList<>();
+        for (Outcome outcome : replay.outcomes()) {
+            switch (outcome) {
+                case Outcome.Refused r -> {
+                    refused.merge(r.status(), 1L, Long::sum);
+                    refusedExamples.putIfAbsent(r.status(), r.detail());
+                }
+                case Outcome.Unanswered u -> unanswered++;
+                case Outcome.Unfinished u -> unfinished++;
+                case Outcome.Terminal t -> {
+                    String reason = t.view().reason() == null ? "UNKNOWN" : t.view().reason();
+                    switch (t.view().status()) {
+                        case "CONFIRMED" -> confirmed++;
+                        case "CANCELLED" -> cancelled.merge(reason, 1L, Long::sum);
+                        default -> rejected.merge(reason, 1L, Long::sum);
+                    }
+                    latencies.add(t.latencyMicros());
+                    int second = (int) ((t.submittedMicros() + t.latencyMicros()) / 1_000_000);
+                    while (terminalPerSecond.size() <= second) {
+                        terminalPerSecond.add(0L);
+                    }
+                    terminalPerSecond.set(second, terminalPerSecond.get(second) + 1);
+                }
+            }
+        }
+        int submitted = replay.outcomes().size();
+        long refusedCount = refused.values().stream().mapToLong(Long::longValue).sum();
+        int accepted = (int) (submitted - refusedCount - unanswered);
+        Orders orders = new Orders(submitted, accepted, refused, refusedExamples, unanswered, confirmed, cancelled,
+                rejected, unfinished);
+        Throughput throughput = new Throughput(
+                latencies.size() / Math.max(1e-3, replay.wallTimeMs() / 1000.0), replay.wallTimeMs(), terminalPerSecond);
+
+        Map<Audit.Kind, Long> byKind = breaches.stream()
+                .collect(Collectors.groupingBy(Audit.Breach::kind, () -> new EnumMap<>(Audit.Kind.class),
+                        Collectors.counting()));
+        AuditResult audit = new AuditResult(breaches.isEmpty(), plan.stock().size(), plan.credits().size(),
+                accepted, byKind, breaches);
+        return new Report(run, load, orders, throughput, latency(latencies), audit);
+    }
+
+    private static Latency latency(List<Long> micros) {
+        long[] sorted = micros.stream().mapToLong(Long::longValue).sorted().toArray();
+        if (sorted.length == 0) {
+            return new Latency(0, 0, 0, 0, 0, 0, List.of());
+        }
+        long p99 = Percentiles.nearestRank(sorted, 99);
+        long max = sorted[sorted.length - 1];
+        double width = Math.max(1, Math.ceil(p99 * 1.05 / HISTOGRAM_BINS)); // whole microseconds
+        long[] counts = new long[HISTOGRAM_BINS + 1];
+        for (long value : sorted) {
+            counts[(int) Math.min(HISTOGRAM_BINS, value / width)]++;
+        }
+        List<Bin> bins = new ArrayList<>();
+        for (int i = 0; i < HISTOGRAM_BINS; i++) {
+            bins.add(new Bin(i * width / 1000, (i + 1) * width / 1000, counts[i]));
+        }
+        if (counts[HISTOGRAM_BINS] > 0) {
+            bins.add(new Bin(HISTOGRAM_BINS * width / 1000, max / 1000.0, counts[HISTOGRAM_BINS]));
+        }
+        return new Latency(sorted.length, ms(Percentiles.nearestRank(sorted, 50)),
+                ms(Percentiles.nearestRank(sorted, 95)), ms(p99), ms(max),
+                ms(Arrays.stream(sorted).average().orElse(0)), bins);
+    }
+
+    /** Microseconds to ms, rounded to 0.1 ms. */
+    private static double ms(double micros) {
+        return Math.round(micros / 100) / 10.0;
+    }
+
+    private static long sum(Map<String, Long> counts) {
+        return counts.values().stream().mapToLong(Long::longValue).sum();
+    }
+
+    /**
+     * Writes {@code report.json} and {@code report.html}, creating the directory.
+     *
+     * @param dir the output directory
+     * @return the two files written
+     * @throws IOException when they cannot be written
+     */
+    List<Path> write(Path dir) throws IOException {
+        Files.createDirectories(dir);
+        Path json = dir.resolve("report.json");
+        Path html = dir.resolve("report.html");
+        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(json.toFile(), this);
+        Files.writeString(html, HtmlReport.render(this), StandardCharsets.UTF_8);
+        return List.of(json, html);
+    }
+
+    /**
+     * Prints the summary, a few lines.
+     *
+     * @param out where to print
+     */
+    void print(PrintStream out) {
+        out.println("== " + run.workload() + ", " + run.mode() + " ==");
+        out.printf(Locale.ROOT, "orders      submitted %,d  accepted %,d  refused %,d%s%s%n", orders.submitted(),
+                orders.accepted(), orders.refused(), orders.refused() == 0 ? "" : " " + refusals(),
+                orders.unanswered() == 0 ? "" : String.format(Locale.ROOT, "  unanswered %,d", orders.unanswered()));
+        out.printf(Locale.ROOT, "            confirmed %,d  cancelled %,d%s  rejected %,d%s%s%n", orders.confirmed(),
+                orders.cancelled(), byReason(orders.cancelledByReason()), orders.rejected(),
+                byReason(orders.rejectedByReason()),
+                orders.unfinished() == 0 ? "" : String.format(Locale.ROOT, "  unfinished %,d", orders.unfinished()));
+        out.printf(Locale.ROOT, "throughput  %.1f orders/s over %s of replay; %s in all%n",
+                throughput.ordersPerSecond(), seconds(throughput.replayWallTimeMs() * 1_000_000),
+                seconds(run.totalWallTimeMs() * 1_000_000));
+        out.printf(Locale.ROOT, "latency     POST -> terminal: p50 %.1f ms  p95 %.1f ms  p99 %.1f ms  max %.1f ms%n",
+                latency.p50Ms(), latency.p95Ms(), latency.p99Ms(), latency.maxMs());
+        out.printf(Locale.ROOT, audit.passed()
+                        ? "audit       PASSED: the books balance over %,d products, %,d wallets and %,d orders%n"
+                        : "audit       FAILED: " + audit.breaches().size() + " breaches " + audit.byKind()
+                        + " over %,d products, %,d wallets and %,d orders%n",
+                audit.products(), audit.customers(), audit.orders());
+    }
+
+    private String refusals() {
+        return orders.refusedByStatus().entrySet().stream()
+                .map(e -> e.getKey() + ": " + e.getValue() + ", e.g. \"" + orders.refusedExamples().get(e.getKey())
+                        + "\"")
+                .collect(Collectors.joining("; ", "(", ")"));
+    }
+
+    private static String byReason(Map<String, Long> counts) {
+        return counts.isEmpty() ? "" : counts.entrySet().stream().map(e -> e.getKey() + " " + e.getValue())
+                .collect(Collectors.joining(", ", " (", ")"));
+    }
+
+    /**
+     * Formats a duration.
+     *
+     * @param nanos duration in ns
+     * @return for example {@code 1.2 s}
+     */
+    static String seconds(long nanos) {
+        return String.format(Locale.ROOT, "%.1f s", nanos / 1e9);
+    }
+
+    /**
+     * Formats money.
+     *
+     * @param pence amount in pence
+     * @return for example {@code £1,234.56}
+     */
+    static String pounds(long pence) {
+        return String.format(Locale.ROOT, "£%,d.%02d", pence / 100, Math.abs(pence % 100));
+    }
+}

@@ -1,0 +1,135 @@
+package io.ordersaga.demo;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The whole demo over HTTP, against {@link FakeOrderApi}. */
+class DemoTest {
+
+    @TempDir
+    Path out;
+
+    private final ByteArrayOutputStream printed = new ByteArrayOutputStream();
+
+    private int run(String... args) {
+        return Demo.run(DemoOptions.parse(args), new PrintStream(printed, true, StandardCharsets.UTF_8));
+    }
+
+    private String printed() {
+        return printed.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void syntheticRunBalancesAndWritesTheReports() throws IOException {
+        try (FakeOrderApi api = new FakeOrderApi()) {
+            int code = run("--orders", "400", "--seed", "5", "--concurrency", "8", "--api", api.url().toString(),
+                    "--out", out.toString());
+            assertThat(code).as(printed()).isEqualTo(Demo.BOOKS_BALANCE);
+        }
+        assertThat(printed()).contains("audit       PASSED", "replay [########################] 100% 400/400");
+        JsonNode report = new ObjectMapper().readTree(out.resolve("report.json").toFile());
+        assertThat(report.at("/audit/passed").asBoolean()).isTrue();
+        assertThat(report.at("/orders/submitted").asInt()).isEqualTo(400);
+        assertThat(report.at("/orders/accepted").asInt()).isEqualTo(400);
+        assertThat(report.at("/orders/confirmed").asInt()).isPositive();
+        assertThat(report.at("/orders/cancelledByReason/OUT_OF_STOCK").asInt()).isPositive();
+        assertThat(report.at("/latency/p99Ms").asDouble()).isGreaterThanOrEqualTo(report.at("/latency/p50Ms").asDouble());
+        assertThat(report.at("/latency/histogram").size()).isGreaterThanOrEqualTo(Report.HISTOGRAM_BINS);
+        String html = Files.readString(out.resolve("report.html"));
+        assertThat(html).contains("<svg", "Audit passed").doesNotContain("<script", "http://cdn", "https://");
+    }
+
+    @Test
+    void refusedOrdersAreCountedByStatusAndLeaveTheBooksBalanced() throws IOException {
+        try (FakeOrderApi api = new FakeOrderApi()) {
+            api.refuseKeysEndingWith = "7";
+            int code = run("--orders", "100", "--api", api.url().toString(), "--out", out.toString());
+            assertThat(code).as(printed()).isEqualTo(Demo.BOOKS_BALANCE);
+        }
+        assertThat(printed()).contains("accepted 90  refused 10 (400: 10, e.g. \"test refusal of key syn42-o000007\")");
+        JsonNode report = new ObjectMapper().readTree(out.resolve("report.json").toFile());
+        assertThat(report.at("/orders/refusedByStatus/400").asInt()).isEqualTo(10);
+        assertThat(Files.readString(out.resolve("report.html"))).contains("refused, HTTP 400");
+    }
+
+    @Test
+    void pacedRunBalances() {
+        try (FakeOrderApi api = new FakeOrderApi()) {
+            int code = run("--orders", "60", "--rate", "300", "--api", api.url().toString(), "--out", out.toString());
+            assertThat(code).as(printed()).isEqualTo(Demo.BOOKS_BALANCE);
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+        assertThat(printed()).contains("paced, 300.0 orders/s");
+    }
+
+    @Test
+    void aBugInTheServicesIsABreach() throws IOException {
+        try (FakeOrderApi api = new FakeOrderApi()) {
+            api.chargeTwice = true;
+            int code = run("--orders", "100", "--stock-fraction", "5", "--api", api.url().toString(),
+                    "--out", out.toString());
+            assertThat(code).as(printed()).isEqualTo(Demo.AUDIT_BREACH);
+        }
+        assertThat(printed()).contains("BREACH WALLET_CHARGED customer syn42-c", "audit       FAILED");
+        JsonNode report = new ObjectMapper().readTree(out.resolve("report.json").toFile());
+        assertThat(report.at("/audit/byKind/WALLET_CHARGED").asInt()).isPositive();
+    }
+
+    @Test
+    void aStackThatHoldsTheWorkloadAlreadyIsRefused() throws IOException {
+        try (FakeOrderApi api = new FakeOrderApi()) {
+            assertThat(run("--orders", "20", "--api", api.url().toString(), "--out", out.toString()))
+                    .isEqualTo(Demo.BOOKS_BALANCE);
+            assertThat(run("--orders", "20", "--api", api.url().toString(), "--out", out.toString()))
+                    .isEqualTo(Demo.COULD_NOT_RUN);
+            assertThat(printed()).contains("demo failed: the stack already holds data of this workload");
+            assertThat(run("--orders", "20", "--seed", "43", "--api", api.url().toString(), "--out", out.toString()))
+                    .isEqualTo(Demo.BOOKS_BALANCE);
+        }
+    }
+
+    @Test
+    void unreachableApiCannotRun() throws IOException {
+        int port;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+        assertThat(run("--orders", "5", "--api", "http://127.0.0.1:" + port, "--out", out.toString()))
+                .isEqualTo(Demo.COULD_NOT_RUN);
+        assertThat(printed()).contains("demo failed: GET http://127.0.0.1:" + port);
+    }
+
+    @Test
+    void missingCsvCannotRunAndHelpPrintsUsage() {
+        assertThat(run("--csv", out.resolve("nope.csv").toString())).isEqualTo(Demo.COULD_NOT_RUN);
+        assertThat(printed()).contains("demo failed: no such CSV file");
+        assertThat(run("--help")).isEqualTo(Demo.BOOKS_BALANCE);
+        assertThat(printed()).contains("Usage: ordersaga demo", "--max-orders N");
+    }
+
+    @Test
+    void realSampleReplaysThroughTheApi() throws IOException {
+        Optional<Path> sample = SampleData.onlineRetailSample();
+        assumeTrue(sample.isPresent(), "Online Retail sample not on this machine");
+        try (FakeOrderApi api = new FakeOrderApi()) {
+            int code = run("--csv", sample.get().toString(), "--max-orders", "300", "--api", api.url().toString(),
+                    "--out", out.toString());
+            assertThat(code).as(printed()).isEqualTo(Demo.BOOKS_BALANCE);
+        }
+        assertThat(printed()).contains("first 300 of 12421 orders", "CANCELLATION 674");
+    }
+}

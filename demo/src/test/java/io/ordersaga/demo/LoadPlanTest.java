@@ -1,0 +1,47 @@
+package io.ordersaga.demo;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+
+class LoadPlanTest {
+
+    private static final Workload.Product A = new Workload.Product("A", "a", 250);
+    private static final Workload.Product B = new Workload.Product("B", "b", 99);
+
+    private static Workload workload(List<Workload.Order> orders) {
+        return new Workload("test", List.of(A, B), orders, Workload.Skipped.none());
+    }
+
+    @Test
+    void stockIsTheCeilingOfTheFractionOfDemand() {
+        Workload w = workload(List.of(
+                new Workload.Order("1", "c1", List.of(new Workload.Line("A", 7), new Workload.Line("B", 1))),
+                new Workload.Order("2", "c2", List.of(new Workload.Line("A", 3)))));
+        assertThat(LoadPlan.of(w, 0.8, 42).stock()).containsExactly(java.util.Map.entry("A", 8L), java.util.Map.entry("B", 1L));
+        assertThat(LoadPlan.of(w, 0.7, 42).stock()).containsEntry("A", 7L); // 0.7 x 10 is 7, not 7.000000000000001
+        assertThat(LoadPlan.of(w, 0.0, 42).stock()).containsEntry("A", 0L).containsEntry("B", 0L);
+        assertThat(LoadPlan.of(w, 1.5, 42).totalStock()).isEqualTo(15 + 2);
+    }
+
+    @Test
+    void customersGetTheirOrdersValueAndASeededTenthGetHalf() {
+        List<Workload.Order> orders = IntStream.range(0, 50).mapToObj(i -> new Workload.Order("k" + i,
+                "c" + (i % 25), List.of(new Workload.Line("A", 1), new Workload.Line("B", 3)))).toList();
+        LoadPlan plan = LoadPlan.of(workload(orders), 0.8, 42);
+        long full = 2 * (250 + 3 * 99);
+        assertThat(plan.credits()).hasSize(25);
+        assertThat(plan.credits().values()).filteredOn(v -> v == full).hasSize(23);
+        assertThat(plan.credits().values()).filteredOn(v -> v == full / 2).hasSize(2);
+        assertThat(LoadPlan.of(workload(orders), 0.8, 42)).isEqualTo(plan);
+        assertThat(LoadPlan.of(workload(orders), 0.8, 43).credits()).isNotEqualTo(plan.credits());
+    }
+
+    @Test
+    void orderValueIsQuantityTimesCatalogPrice() {
+        Workload.Order order = new Workload.Order("1", "c", List.of(new Workload.Line("A", 4), new Workload.Line("B", 2)));
+        assertThat(LoadPlan.orderValue(order, workload(List.of(order)).catalog())).isEqualTo(4 * 250 + 2 * 99);
+    }
+}
