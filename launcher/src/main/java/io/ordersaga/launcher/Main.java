@@ -1,0 +1,122 @@
+package io.ordersaga.launcher;
+
+import io.ordersaga.demo.Demo;
+import io.ordersaga.demo.DemoOptions;
+import io.ordersaga.localstack.LocalStack;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * The {@code ./ordersaga} commands that run the system:
+ * <ul>
+ *   <li>{@code up [--fresh]}: the local stack (Kafka on 9092, registry on 8081, data kept in
+ *       {@code .ordersaga/}) and the five services in this JVM (ports in {@link Service}); serves until
+ *       Ctrl-C, then stops everything.</li>
+ *   <li>{@code demo [options]}: replays a workload through the API and audits the books (see
+ *       {@link DemoOptions#USAGE}). Without {@code --api} it runs on a private stack of its own (free ports,
+ *       temporary data, deleted at the end), so its audit starts from empty books and it never clashes with
+ *       a running {@code up}.</li>
+ * </ul>
+ * All five services share one JVM here because that starts in seconds and fits a laptop; each is still
+ * its own Spring application with its own Kafka Streams client, exactly as it runs alone in a container
+ * (docker-compose.yml).
+ */
+public final class Main {
+
+    private Main() {
+    }
+
+    /** Entry point; exits 2 on a usage error, 1 when the demo's audit fails. */
+    public static void main(String[] args) {
+        String command = args.length == 0 ? "" : args[0];
+        String[] rest = args.length == 0 ? args : Arrays.copyOfRange(args, 1, args.length);
+        switch (command) {
+            case "up" -> up(rest);
+            case "demo" -> System.exit(demo(rest));
+            default -> {
+                System.err.println("usage: ordersaga up [--fresh] | ordersaga demo [--help for options]");
+                System.exit(2);
+            }
+        }
+    }
+
+    private static void up(String[] args) {
+        boolean fresh = List.of(args).contains("--fresh");
+        if (!List.of(args).stream().allMatch("--fresh"::equals)) {
+            System.err.println("usage: ordersaga up [--fresh]");
+            System.exit(2);
+        }
+        LocalStack stack = LocalStack.start(LocalStack.Config.fixed(fresh));
+        ServiceCluster cluster = new ServiceCluster(stack.bootstrapServers(), stack.registryUrl(),
+                stack.dataDir().resolve("state"), Map.of());
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            cluster.close();
+            stack.close();
+            stopped.countDown();
+        }, "ordersaga-shutdown"));
+        Map<Service, Integer> ports = new EnumMap<>(Service.class);
+        for (Service service : Service.values()) {
+            ports.put(service, service.defaultPort());
+        }
+        cluster.startAll(ports);
+        System.out.printf("%nOrderSaga is up (Ctrl-C stops everything).%n"
+                        + "  REST API            http://127.0.0.1:%d%n"
+                        + "  Kafka               %s%n"
+                        + "  Schema Registry     %s  (Confluent API: /apis/ccompat/v7)%n",
+                Service.API.defaultPort(), stack.bootstrapServers(), stack.registryUrl());
+        for (Service service : Service.values()) {
+            if (service.isStreams()) {
+                System.out.printf("  %-19s http://127.0.0.1:%d/actuator/health%n", service.applicationName(), service.defaultPort());
+            }
+        }
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static int demo(String[] args) {
+        List<String> options = new ArrayList<>(List.of(args));
+        if (options.contains("--help")) {
+            System.out.println(DemoOptions.USAGE);
+            return 0;
+        }
+        DemoOptions.parse(args);
+        if (options.contains("--api")) {
+            return Demo.run(DemoOptions.parse(args), System.out);
+        }
+        System.out.println("Starting a private local stack and the five services for the demo ...");
+        try (LocalStack stack = LocalStack.start(LocalStack.Config.ephemeral());
+             ServiceCluster cluster = new ServiceCluster(stack.bootstrapServers(), stack.registryUrl(),
+                     stack.dataDir().resolve("state"), Map.of())) {
+            Map<Service, Integer> ports = new EnumMap<>(Service.class);
+            for (Service service : Service.values()) {
+                ports.put(service, freePort());
+            }
+            cluster.startAll(ports);
+            options.add("--api");
+            options.add(cluster.first(Service.API).url());
+            return Demo.run(DemoOptions.parse(options.toArray(String[]::new)), System.out);
+        }
+    }
+
+    /** A port free on 127.0.0.1 right now. */
+    static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

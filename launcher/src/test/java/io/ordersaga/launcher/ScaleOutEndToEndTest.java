@@ -1,0 +1,74 @@
+package io.ordersaga.launcher;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.apache.kafka.streams.KafkaStreams;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static io.ordersaga.launcher.TestData.await;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Two instances each of inventory-streams and order-view-streams share the partitions; every GET is
+ * answered correctly whichever instance it reaches, because an instance that does not own the key
+ * forwards the query to the one that does.
+ */
+@ExtendWith(RunningSystem.class)
+class ScaleOutEndToEndTest {
+
+    @Test
+    void everyInstanceAnswersForEveryKey(RunningSystem system) {
+        Api api = system.api();
+        TestData data = new TestData(api);
+        String customerId = data.customer(1_000_000);
+        List<String> products = new ArrayList<>();
+        List<String> orders = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            String productId = data.product(100 + i, 20 + i);
+            products.add(productId);
+            orders.add(api.placeOrder(customerId, productId, 1).body().path("orderId").asText());
+        }
+        orders.forEach(api::awaitTerminal);
+
+        ServiceCluster cluster = system.cluster();
+        ServiceCluster.Instance inventory2 = cluster.start(Service.INVENTORY, Main.freePort(), Map.of());
+        ServiceCluster.Instance view2 = cluster.start(Service.VIEW, Main.freePort(), Map.of());
+        try {
+            List<ServiceCluster.Instance> inventories = List.of(cluster.first(Service.INVENTORY), inventory2);
+            List<ServiceCluster.Instance> views = List.of(cluster.first(Service.VIEW), view2);
+            await("partitions shared by two instances of each", () -> inventories.stream().allMatch(ScaleOutEndToEndTest::ownsTasks)
+                    && views.stream().allMatch(ScaleOutEndToEndTest::ownsTasks)
+                    && inventories.stream().allMatch(i -> i.streams().state() == KafkaStreams.State.RUNNING)
+                    && views.stream().allMatch(i -> i.streams().state() == KafkaStreams.State.RUNNING));
+
+            for (int i = 0; i < products.size(); i++) {
+                for (ServiceCluster.Instance instance : inventories) {
+                    JsonNode stock = new Api(instance.url()).stock(products.get(i));
+                    assertThat(stock.path("productId").asText()).isEqualTo(products.get(i));
+                    assertThat(stock.path("sold").asLong()).as("sold via " + instance.url()).isEqualTo(1);
+                    assertThat(stock.path("available").asLong()).isEqualTo(19 + i);
+                }
+                for (ServiceCluster.Instance instance : views) {
+                    JsonNode order = new Api(instance.url()).order(orders.get(i), 0).body();
+                    assertThat(order.path("orderId").asText()).as("order via " + instance.url()).isEqualTo(orders.get(i));
+                    assertThat(order.path("status").asText()).isEqualTo("CONFIRMED");
+                }
+            }
+            for (ServiceCluster.Instance instance : views) {
+                await("12 orders listed via " + instance.url(), () -> new Api(instance.url())
+                        .get("/customers/" + customerId + "/orders").body().path("orders").size() == 12);
+            }
+        } finally {
+            cluster.stop(inventory2);
+            cluster.stop(view2);
+        }
+    }
+
+    private static boolean ownsTasks(ServiceCluster.Instance instance) {
+        return instance.streams().metadataForLocalThreads().stream().anyMatch(t -> !t.activeTasks().isEmpty());
+    }
+}
