@@ -49,6 +49,9 @@ public interface EventSerdes {
         Map<String, Object> config = Map.of(
                 SerdeConfig.REGISTRY_URL, registryUrl.replaceAll("/+$", "") + "/apis/registry/v3",
                 SerdeConfig.AUTO_REGISTER_ARTIFACT, true,
+                // One self-contained schema per subject, as SchemaRegistration registers it, rather than
+                // nested records (union branches, array items) split out as subjects of their own.
+                "apicurio.registry.dereference-schema", true,
                 "apicurio.registry.use-specific-avro-reader", true);
         return new EventSerdes() {
             @Override
