@@ -22,7 +22,8 @@ import java.util.concurrent.locks.LockSupport;
  * <p>Two modes: closed loop, at most {@code concurrency} orders in flight (POST to terminal state), the next one
  * sent when one ends; or paced (open loop), one order every {@code 1 / rate} seconds whatever the number in flight.
  * Orders are sent in workload order. Latency is measured from sending the POST to receiving the terminal state.
- * A one-line progress bar is redrawn with {@code \r} every {@value #PROGRESS_PERIOD_MS} ms.
+ * On a terminal a one-line progress bar is redrawn with {@code \r} every {@value #PROGRESS_PERIOD_MS} ms;
+ * otherwise (a log, CI) a progress line is printed every {@value #LOG_PROGRESS_PERIOD_MS} ms.
  */
 final class Replay {
 
@@ -30,6 +31,10 @@ final class Replay {
     static final long ORDER_DEADLINE_MS = 120_000;
     /** Progress bar refresh period, in ms. */
     static final long PROGRESS_PERIOD_MS = 250;
+    /** Progress line period when the output is not a terminal, in ms. */
+    static final long LOG_PROGRESS_PERIOD_MS = 5_000;
+
+    private static final boolean TERMINAL = isTerminal();
 
     private static final long FIRST_PAUSE_MS = 5;
     private static final long MAX_PAUSE_MS = 100;
@@ -80,7 +85,8 @@ final class Replay {
             return thread;
         });
         startNanos = System.nanoTime();
-        progress.scheduleAtFixedRate(() -> out.print(progressLine()), 0, PROGRESS_PERIOD_MS, TimeUnit.MILLISECONDS);
+        progress.scheduleAtFixedRate(() -> out.print(progressLine()), 0,
+                TERMINAL ? PROGRESS_PERIOD_MS : LOG_PROGRESS_PERIOD_MS, TimeUnit.MILLISECONDS);
         try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
             for (int i = 0; i < outcomes.length; i++) {
                 if (rate > 0) {
@@ -109,7 +115,10 @@ final class Replay {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        out.println(progressLine());
+        out.print(progressLine());
+        if (TERMINAL) {
+            out.println();
+        }
         return new Result(Arrays.asList(outcomes), wallTimeMs);
     }
 
@@ -168,7 +177,10 @@ final class Replay {
         }
     }
 
-    /** {@code \r} plus the progress bar, padded to overwrite a longer previous line. */
+    /**
+     * On a terminal, {@code \r} plus the progress bar, padded to overwrite a longer previous line; otherwise
+     * the bar as a line of its own.
+     */
     private String progressLine() {
         long total = orders.size();
         long done = confirmed.get() + cancelled.get() + rejected.get() + failed.get();
@@ -179,6 +191,19 @@ final class Replay {
                 "replay [%s%s] %3d%% %d/%d  in flight %d  confirmed %d  cancelled %d  rejected %d  failed %d  %.0f orders/s",
                 "#".repeat(filled), "-".repeat(width - filled), total == 0 ? 100 : 100 * done / total, done, total,
                 inFlight.get(), confirmed.get(), cancelled.get(), rejected.get(), failed.get(), done / seconds);
-        return "\r" + line + "   ";
+        return TERMINAL ? "\r" + line + "   " : line + System.lineSeparator();
+    }
+
+    /** True when standard output is an interactive terminal ({@code Console.isTerminal()} from JDK 22 on). */
+    private static boolean isTerminal() {
+        java.io.Console console = System.console();
+        if (console == null) {
+            return false;
+        }
+        try {
+            return (boolean) java.io.Console.class.getMethod("isTerminal").invoke(console);
+        } catch (ReflectiveOperationException jdk21) {
+            return true; // before JDK 22 a console exists only for a terminal
+        }
     }
 }

@@ -57,7 +57,7 @@ public final class Main {
         }
         LocalStack stack = LocalStack.start(LocalStack.Config.fixed(fresh));
         ServiceCluster cluster = new ServiceCluster(stack.bootstrapServers(), stack.registryUrl(),
-                stack.dataDir().resolve("state"), Map.of());
+                stack.dataDir().resolve("state"), serviceOverrides());
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             cluster.close();
@@ -99,7 +99,7 @@ public final class Main {
         System.out.println("Starting a private local stack and the five services for the demo ...");
         try (LocalStack stack = LocalStack.start(LocalStack.Config.ephemeral());
              ServiceCluster cluster = new ServiceCluster(stack.bootstrapServers(), stack.registryUrl(),
-                     stack.dataDir().resolve("state"), Map.of())) {
+                     stack.dataDir().resolve("state"), serviceOverrides())) {
             Map<Service, Integer> ports = new EnumMap<>(Service.class);
             for (Service service : Service.values()) {
                 ports.put(service, freePort());
@@ -109,6 +109,21 @@ public final class Main {
             options.add(cluster.first(Service.API).url());
             return Demo.run(DemoOptions.parse(options.toArray(String[]::new)), System.out);
         }
+    }
+
+    /**
+     * Service settings given to this JVM as {@code -Dordersaga.<name>=<value>} (for example
+     * {@code -Dordersaga.commit-interval-ms=50} or {@code -Dordersaga.saga.payment-timeout-ms=10000}),
+     * passed on to every service instance.
+     */
+    static Map<String, String> serviceOverrides() {
+        Map<String, String> overrides = new java.util.TreeMap<>();
+        System.getProperties().forEach((key, value) -> {
+            if (key.toString().startsWith("ordersaga.") && !key.equals("ordersaga.home")) {
+                overrides.put(key.toString(), value.toString());
+            }
+        });
+        return overrides;
     }
 
     /** A port free on 127.0.0.1 right now. */

@@ -57,8 +57,8 @@ public final class ServiceCluster implements AutoCloseable {
         properties.put("ordersaga.registry-url", registryUrl);
         properties.put("ordersaga.state-dir", stateRoot.resolve(service.applicationName() + "-" + port).toString());
         properties.put("spring.main.banner-mode", "off");
-        properties.put("logging.level.kafka", "WARN");
-        properties.put("logging.level.org.apache.kafka", "WARN");
+        // Five services and a broker share this JVM's console: warnings only (the broker's loggers included).
+        properties.put("logging.level.root", "WARN");
         properties.putAll(overrides);
         properties.putAll(extra);
         // As command-line arguments: they outrank the service's own properties file (default properties do not).

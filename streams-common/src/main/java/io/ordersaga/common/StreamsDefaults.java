@@ -14,6 +14,9 @@ import java.util.Properties;
  *       transaction, which is what lets one task per key replace a lock.</li>
  *   <li>{@code commit.interval.ms} (default 100, Kafka's EOS default): the latency/throughput dial; a
  *       transaction commit costs about 6 ms on the reference machine (recipes/kafka-broker.md §5).</li>
+ *   <li>{@code max.task.idle.ms=-1}: a task with several input partitions (the saga merges three topics)
+ *       processes whatever has arrived instead of waiting to synchronise timestamps across them; the saga's
+ *       transitions depend on arrival order only, never on event time.</li>
  *   <li>Poison records (undeserializable, or failing in a processor) are logged and sent to the
  *       application's dead-letter topic ({@link Topics#deadLetters}, KIP-1034) instead of stopping the task.</li>
  * </ul>
@@ -45,6 +48,7 @@ public final class StreamsDefaults {
         p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, commitIntervalMs);
         p.put(StreamsConfig.TOPOLOGY_OPTIMIZATION_CONFIG, StreamsConfig.OPTIMIZE);
+        p.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, StreamsConfig.MAX_TASK_IDLE_MS_DISABLED);
         p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir);
         p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, replicationFactor);
         p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class);
