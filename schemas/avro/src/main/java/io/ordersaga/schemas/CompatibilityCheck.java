@@ -36,9 +36,9 @@ public final class CompatibilityCheck {
     public static List<String> breaches(Schema candidate, String releasedVersion, Schema released) {
         List<String> breaches = new ArrayList<>();
         describe(breaches, candidate.getFullName(), "backward: the new schema cannot read " + releasedVersion + " data",
-                SchemaCompatibility.checkReaderWriterCompatibility(candidate, released));
+                candidate, SchemaCompatibility.checkReaderWriterCompatibility(candidate, released));
         describe(breaches, candidate.getFullName(), "forward: " + releasedVersion + " readers cannot read new data",
-                SchemaCompatibility.checkReaderWriterCompatibility(released, candidate));
+                released, SchemaCompatibility.checkReaderWriterCompatibility(released, candidate));
         return breaches;
     }
 
@@ -74,11 +74,33 @@ public final class CompatibilityCheck {
         }
     }
 
-    private static void describe(List<String> out, String name, String direction,
+    private static void describe(List<String> out, String name, String direction, Schema reader,
                                  SchemaCompatibility.SchemaPairCompatibility result) {
         for (Incompatibility i : result.getResult().getIncompatibilities()) {
             out.add(name + " breaks " + RULE + " (" + direction + "): " + i.getType() + " at " + i.getLocation()
-                    + ": " + i.getMessage());
+                    + fieldPath(reader, i.getLocation()) + ": " + i.getMessage());
         }
+    }
+
+    /**
+     * The field names along an Avro location such as {@code /fields/6/type} in {@code reader}, as
+     * {@code " (field total)"}; empty when the location names no record field.
+     */
+    static String fieldPath(Schema reader, String location) {
+        List<String> names = new ArrayList<>();
+        Schema current = reader;
+        String[] parts = location.split("/");
+        for (int i = 0; i + 1 < parts.length; i++) {
+            if (parts[i].equals("fields") && current.getType() == Schema.Type.RECORD && parts[i + 1].matches("\\d+")) {
+                int index = Integer.parseInt(parts[++i]);
+                if (index >= current.getFields().size()) {
+                    break;
+                }
+                Schema.Field field = current.getFields().get(index);
+                names.add(field.name());
+                current = field.schema();
+            }
+        }
+        return names.isEmpty() ? "" : " (field " + String.join(".", names) + ")";
     }
 }

@@ -56,7 +56,7 @@ class SchemaCompatibilityTest {
         Schema retyped = new Schema.Parser().parse(json);
         assertThat(CompatibilityCheck.breaches(retyped, "v1", v1))
                 .hasSize(2)
-                .allMatch(b -> b.contains("/fields/2/type"));
+                .allMatch(b -> b.contains("/fields/2/type") && b.contains("(field unitPrice)"));
     }
 
     private static Schema withField(Schema base, Schema type, boolean optional) {
