@@ -8,6 +8,10 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.stream.Stream;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumMap;
@@ -19,8 +23,9 @@ import java.util.concurrent.CountDownLatch;
  * The {@code ./ordersaga} commands that run the system:
  * <ul>
  *   <li>{@code up [--fresh]}: the local stack (Kafka on 9092, registry on 8081, data kept in
- *       {@code .ordersaga/}) and the five services in this JVM (ports in {@link Service}); serves until
- *       Ctrl-C, then stops everything.</li>
+ *       {@code .ordersaga/}) and the five services in this JVM (ports in {@link Service}, state stores in
+ *       {@code .ordersaga/state}); serves until Ctrl-C, then stops everything. {@code --fresh} deletes the
+ *       broker's, the registry's and the services' data first.</li>
  *   <li>{@code demo [options]}: replays a workload through the API and audits the books (see
  *       {@link DemoOptions#USAGE}). Without {@code --api} it runs on a private stack of its own (free ports,
  *       temporary data, deleted at the end), so its audit starts from empty books and it never clashes with
@@ -56,8 +61,13 @@ public final class Main {
             System.exit(2);
         }
         LocalStack stack = LocalStack.start(LocalStack.Config.fixed(fresh));
-        ServiceCluster cluster = new ServiceCluster(stack.bootstrapServers(), stack.registryUrl(),
-                stack.dataDir().resolve("state"), serviceOverrides());
+        Path stateRoot = stack.dataDir().resolve("state");
+        if (fresh) {
+            // The services' state stores checkpoint offsets of the topics --fresh just deleted.
+            deleteRecursively(stateRoot);
+        }
+        ServiceCluster cluster = new ServiceCluster(stack.bootstrapServers(), stack.registryUrl(), stateRoot,
+                serviceOverrides());
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             cluster.close();
@@ -124,6 +134,19 @@ public final class Main {
             }
         });
         return overrides;
+    }
+
+    private static void deleteRecursively(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(path);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot delete " + dir, e);
+        }
     }
 
     /** A port free on 127.0.0.1 right now. */

@@ -23,6 +23,13 @@ import java.util.Properties;
  */
 public final class StreamsDefaults {
 
+    /**
+     * Longest a stream thread blocks in poll when no record arrives, in ms (Kafka's default: 100). A
+     * transaction commits only when its thread comes back from poll, so on a lightly loaded hop this, not
+     * the commit interval, bounds the hop's latency; a short poll costs an idle thread a few wake-ups.
+     */
+    public static final long POLL_MS = 10;
+
     /** Kafka's own default commit interval under exactly-once, in ms. */
     public static final long COMMIT_INTERVAL_MS = 100;
 
@@ -49,6 +56,7 @@ public final class StreamsDefaults {
         p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, commitIntervalMs);
         p.put(StreamsConfig.TOPOLOGY_OPTIMIZATION_CONFIG, StreamsConfig.OPTIMIZE);
         p.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, StreamsConfig.MAX_TASK_IDLE_MS_DISABLED);
+        p.put(StreamsConfig.POLL_MS_CONFIG, Math.min(POLL_MS, commitIntervalMs));
         p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir);
         p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, replicationFactor);
         p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class);

@@ -1,0 +1,414 @@
+package io.ordersaga.inventory;
+
+import io.ordersaga.common.EventSerdes;
+import io.ordersaga.common.StreamsDefaults;
+import io.ordersaga.common.Topics;
+import io.ordersaga.events.AdjustStock;
+import io.ordersaga.events.CommitStock;
+import io.ordersaga.events.InventoryCommand;
+import io.ordersaga.events.InventoryReply;
+import io.ordersaga.events.ReleaseStock;
+import io.ordersaga.events.ReservationState;
+import io.ordersaga.events.ReserveStock;
+import io.ordersaga.events.StockLevel;
+import io.ordersaga.events.StockRejectReason;
+import io.ordersaga.events.StockRejected;
+import io.ordersaga.events.StockReservation;
+import io.ordersaga.events.StockReserved;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.errors.LogAndFailProcessingExceptionHandler;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.AnnotatedElementContext;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.io.TempDirFactory;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeMap;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Retention over a long replay: {@value #ORDERS} orders at {@value #ORDERS_PER_SECOND} a second of wall clock (40
+ * minutes of simulated time, 40 retention windows) reserve 1-2 products each, as the saga would, and then commit
+ * (most), release (payment declined, cancel, out of stock on another line) or hold their reservations for
+ * {@value #SLOW_HOLD_TICKS} s before closing them; a few release before their reserve arrives (VOIDED), a few reserves
+ * are redelivered, and one order in {@value #NEVER_CLOSED_EVERY} never closes. Every product is restocked each minute.
+ *
+ * <p>A closed reservation lives {@value #RETENTION_MS} ms, so the reservation store never holds more than the lines
+ * of the last hold + retention ({@link #BOUND}) plus the never-closed ones, while the orders replayed keep growing.
+ * Every {@value #SAMPLE_EVERY_ORDERS} orders the test checks against its own model that the store holds exactly the
+ * open reservations (never deleted, however old) and the closed ones still within retention, that the retention
+ * index has one entry per closed one, that every stock record is kept and exact, and that the reservation changelog
+ * got one tombstone per deleted reservation (and the stock changelog none).
+ *
+ * <p>The size of the replay is set by TopologyTestDriver's cost: it commits after every record, flushing RocksDB
+ * each time, so a replay of a few thousand orders keeps the test near 10 s on a 2-core machine (15 s busy).
+ */
+class InventoryRetentionReplayTest {
+
+    private static final int ORDERS = 2_400;
+    private static final int ORDERS_PER_SECOND = 1;
+    private static final int MAX_LINES = 2;
+    private static final int SAMPLE_EVERY_ORDERS = 100;
+    private static final long TICK_MS = 1_000;
+    private static final long RETENTION_MS = 60_000;
+    private static final long SCAN_INTERVAL_MS = 1_000;
+    private static final int SLOW_HOLD_TICKS = 30;
+    private static final int NEVER_CLOSED_EVERY = 500;
+    private static final int RESTOCK_EVERY_TICKS = 60;
+    /** Ticks with no new order after the load: every reservation that closes has closed and left the store. */
+    private static final long QUIET_TICKS = SLOW_HOLD_TICKS + RETENTION_MS / TICK_MS + 5;
+    /** Most reservations the store may hold: lines of the last slow hold + retention, a scan late, and the never-closed ones. */
+    private static final long BOUND = (long) ORDERS_PER_SECOND * MAX_LINES
+            * (SLOW_HOLD_TICKS * TICK_MS + RETENTION_MS + 2 * SCAN_INTERVAL_MS) / TICK_MS + ORDERS / NEVER_CLOSED_EVERY;
+    private static final String APPLICATION_ID = "inventory-streams";
+    private static final Instant START = Instant.parse("2026-03-02T08:00:00Z");
+    private static final int PRODUCTS = 20;
+    private static final long INITIAL_STOCK = 40;
+
+    /** What the order does with its reservations once they are all answered. */
+    private enum Plan {
+        COMMIT, RELEASE, SLOW_COMMIT, SLOW_RELEASE, VOID, NEVER_CLOSED;
+
+        static Plan draw(Random random, int order) {
+            if (order % NEVER_CLOSED_EVERY == NEVER_CLOSED_EVERY - 1) {
+                return NEVER_CLOSED;
+            }
+            int roll = random.nextInt(100);
+            return roll < 1 ? VOID : roll < 3 ? SLOW_COMMIT : roll < 5 ? SLOW_RELEASE : roll < 15 ? RELEASE : COMMIT;
+        }
+    }
+
+    /** The model's stock of one product, in units: what the store's {@link StockLevel} must be. */
+    private static final class Stock {
+        long adjusted;
+        long reserved;
+        long sold;
+
+        long available() {
+            return adjusted - reserved - sold;
+        }
+    }
+
+    /** A closed reservation, due to leave the store at {@code untilMs} (close time + retention). */
+    private record Retained(String key, long untilMs) {
+    }
+
+    @TempDir(factory = TmpfsIfAvailable.class)
+    Path stateDir;
+
+    private final Random random = new Random(20_260_302L);
+    private final EventSerdes serdes = EventSerdes.unregistered();
+    private TopologyTestDriver driver;
+    private TestInputTopic<String, InventoryCommand> commands;
+    private TestOutputTopic<String, InventoryReply> replies;
+    private TestOutputTopic<String, byte[]> reservationChangelog;
+    private TestOutputTopic<String, byte[]> retentionChangelog;
+    private TestOutputTopic<String, byte[]> stockChangelog;
+
+    private long tick;
+    private int placed;
+    private final Map<String, Stock> stock = new TreeMap<>();
+    /** Open (RESERVED) reservations by key, and their units. */
+    private final Map<String, Integer> open = new HashMap<>();
+    private final Set<String> neverClosed = new HashSet<>();
+    private final ArrayDeque<Retained> retained = new ArrayDeque<>();
+    private final TreeMap<Long, List<Runnable>> due = new TreeMap<>();
+    private final Map<String, Integer> outcomes = new TreeMap<>();
+    private long reservationsCreated;
+    private long reservationTombstones;
+    private long retentionTombstones;
+    private long stockTombstones;
+    private long maxReservations;
+    private long maxRetentionEntries;
+
+    @AfterEach
+    void close() {
+        if (driver != null) {
+            driver.close();
+        }
+    }
+
+    @Test
+    void reservationStoreStaysBoundedAndShrinksByTombstonesOverALongReplay() {
+        long started = System.nanoTime();
+        start();
+
+        while (placed < ORDERS) {
+            for (int i = 0; i < ORDERS_PER_SECOND; i++) {
+                placeOrder();
+            }
+            step();
+            if (placed % SAMPLE_EVERY_ORDERS == 0) {
+                sample();
+            }
+        }
+        long[] atEndOfLoad = sample();
+        assertThat(ORDERS).as("orders replayed, far more than the store ever held").isGreaterThan(10 * (int) maxReservations);
+        for (long quiet = 1; quiet <= QUIET_TICKS; quiet++) {
+            step();
+            if (quiet % 10 == 0) {
+                sample();
+            }
+        }
+        long[] afterQuiet = sample();
+
+        assertThat(due).as("commits and releases not sent yet").isEmpty();
+        assertThat(open.keySet()).as("only the never-closed reservations stay open").isEqualTo(neverClosed);
+        assertThat(afterQuiet).as("reservations (the never-closed ones) and retention entries after hold + retention")
+                .containsExactly(neverClosed.size(), 0);
+        assertThat(reservationTombstones).as("one reservation changelog tombstone per reservation closed")
+                .isEqualTo(reservationsCreated - neverClosed.size());
+        assertThat(retentionTombstones).as("retention index changelog tombstones").isGreaterThanOrEqualTo(reservationTombstones);
+        assertThat(stockTombstones).as("stock records are never deleted").isZero();
+        assertThat(outcomes).as("every kind of reply and close happened")
+                .containsOnlyKeys("Reserved", "OUT_OF_STOCK", "RESERVATION_VOIDED", "redelivered", "COMMITTED", "RELEASED");
+        System.out.printf("inventory retention replay: %d orders (%d reservations) over %d s simulated (retention %d s), "
+                        + "max reservations %d (bound %d), max retention entries %d, at end of load reservations=%d "
+                        + "retention=%d, after a quiet %d s reservations=%d (never closed, all RESERVED) retention=%d, stock "
+                        + "records %d, changelog tombstones reservations=%d reservation-retention=%d stock=%d, outcomes %s, %.1f s%n",
+                ORDERS, reservationsCreated, tick, RETENTION_MS / 1000, maxReservations, BOUND, maxRetentionEntries,
+                atEndOfLoad[0], atEndOfLoad[1], QUIET_TICKS, afterQuiet[0], afterQuiet[1], stock.size(),
+                reservationTombstones, retentionTombstones, stockTombstones, outcomes, (System.nanoTime() - started) / 1e9);
+    }
+
+    private void start() {
+        Properties properties = StreamsDefaults.properties(APPLICATION_ID, "unused:9092", stateDir.toString(), null, 1,
+                StreamsDefaults.COMMIT_INTERVAL_MS);
+        properties.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndFailProcessingExceptionHandler.class);
+        driver = new TopologyTestDriver(InventoryTopology.build(new InventoryTopology.Config(RETENTION_MS, SCAN_INTERVAL_MS), serdes),
+                properties, START);
+        commands = driver.createInputTopic(Topics.INVENTORY_COMMANDS.name(), Topics.INVENTORY_COMMANDS.keySerde().serializer(),
+                Topics.INVENTORY_COMMANDS.valueSerde(serdes).serializer());
+        replies = driver.createOutputTopic(Topics.INVENTORY_REPLIES.name(), Topics.INVENTORY_REPLIES.keySerde().deserializer(),
+                Topics.INVENTORY_REPLIES.valueSerde(serdes).deserializer());
+        reservationChangelog = changelog(InventoryTopology.RESERVATIONS_STORE);
+        retentionChangelog = changelog(InventoryTopology.RETENTION_STORE);
+        stockChangelog = changelog(InventoryTopology.STOCK_STORE);
+        for (int p = 0; p < PRODUCTS; p++) {
+            String productId = String.format("p%02d", p);
+            stock.put(productId, new Stock());
+            restock(productId, INITIAL_STOCK);
+        }
+    }
+
+    /** The store's changelog topic as Kafka Streams names it; values left as bytes, as only tombstones are counted. */
+    private TestOutputTopic<String, byte[]> changelog(String store) {
+        return driver.createOutputTopic(APPLICATION_ID + "-" + store + "-changelog", new StringDeserializer(), new ByteArrayDeserializer());
+    }
+
+    private Instant now() {
+        return START.plusMillis(tick * TICK_MS);
+    }
+
+    private long nowMs() {
+        return now().toEpochMilli();
+    }
+
+    private void send(String productId, Object command) {
+        commands.pipeInput(productId, new InventoryCommand(productId, command), now());
+    }
+
+    private void later(int ticks, Runnable action) {
+        due.computeIfAbsent(tick + ticks, t -> new ArrayList<>()).add(action);
+    }
+
+    /** Reserves 1-2 products for a new order, checks the replies against the model, and schedules what the order does next. */
+    private void placeOrder() {
+        String orderId = String.format("o%05d", placed);
+        Plan plan = Plan.draw(random, placed++);
+        List<String> productIds = new ArrayList<>(stock.keySet());
+        Collections.shuffle(productIds, random);
+        List<String> lines = productIds.subList(0, plan == Plan.VOID || plan == Plan.NEVER_CLOSED ? 1 : 1 + random.nextInt(MAX_LINES));
+
+        if (plan == Plan.VOID) {
+            String productId = lines.getFirst();
+            send(productId, new ReleaseStock(orderId));
+            reservationsCreated++;
+            closed(InventoryTopology.reservationKey(orderId, productId));
+            send(productId, new ReserveStock(orderId, 1));
+            KeyValue<String, InventoryReply> reply = onlyReply();
+            assertThat(reply.value.getOutcome()).as("reserve after its release").isEqualTo(
+                    new StockRejected(1, stock.get(productId).available(), StockRejectReason.RESERVATION_VOIDED));
+            outcomes.merge("RESERVATION_VOIDED", 1, Integer::sum);
+            return;
+        }
+        List<String> reserved = new ArrayList<>();
+        for (String productId : lines) {
+            int quantity = 1 + random.nextInt(3);
+            if (reserve(orderId, productId, quantity)) {
+                reserved.add(productId);
+            }
+        }
+        boolean rejected = reserved.size() < lines.size();
+        switch (plan) {
+            case NEVER_CLOSED -> reserved.forEach(productId -> neverClosed.add(InventoryTopology.reservationKey(orderId, productId)));
+            case COMMIT -> later(1 + random.nextInt(3), () -> close(orderId, reserved, !rejected));
+            case RELEASE -> later(1 + random.nextInt(3), () -> close(orderId, reserved, false));
+            case SLOW_COMMIT -> later(SLOW_HOLD_TICKS, () -> close(orderId, reserved, !rejected));
+            case SLOW_RELEASE -> later(SLOW_HOLD_TICKS, () -> close(orderId, reserved, false));
+            case VOID -> throw new IllegalStateException("handled above");
+        }
+    }
+
+    /**
+     * Sends ReserveStock (redelivered now and then) and checks the reply against the model's available units;
+     * returns whether the units were reserved.
+     */
+    private boolean reserve(String orderId, String productId, int quantity) {
+        String key = InventoryTopology.reservationKey(orderId, productId);
+        Stock product = stock.get(productId);
+        long available = product.available();
+        send(productId, new ReserveStock(orderId, quantity));
+        InventoryReply reply = onlyReply().value;
+        reservationsCreated++;
+        if (random.nextInt(100) == 0) {
+            send(productId, new ReserveStock(orderId, quantity));
+            assertThat(onlyReply().value).as("a redelivered reserve re-emits the first outcome").isEqualTo(reply);
+            outcomes.merge("redelivered", 1, Integer::sum);
+        }
+        if (available >= quantity) {
+            assertThat(reply.getOutcome()).as("reserve of %d with %d available", quantity, available).isEqualTo(new StockReserved(quantity));
+            product.reserved += quantity;
+            open.put(key, quantity);
+            outcomes.merge("Reserved", 1, Integer::sum);
+            return true;
+        }
+        assertThat(reply.getOutcome()).as("reserve of %d with %d available", quantity, available)
+                .isEqualTo(new StockRejected(quantity, available, StockRejectReason.OUT_OF_STOCK));
+        closed(key);
+        outcomes.merge("OUT_OF_STOCK", 1, Integer::sum);
+        return false;
+    }
+
+    private KeyValue<String, InventoryReply> onlyReply() {
+        List<KeyValue<String, InventoryReply>> all = replies.readKeyValuesToList();
+        assertThat(all).as("one reply").hasSize(1);
+        return all.getFirst();
+    }
+
+    /** Commits (when {@code commit}) or releases the order's reservations of {@code productIds}, as the saga would. */
+    private void close(String orderId, List<String> productIds, boolean commit) {
+        for (String productId : productIds) {
+            String key = InventoryTopology.reservationKey(orderId, productId);
+            int quantity = open.remove(key);
+            Stock product = stock.get(productId);
+            product.reserved -= quantity;
+            if (commit) {
+                send(productId, new CommitStock(orderId));
+                product.sold += quantity;
+            } else {
+                send(productId, new ReleaseStock(orderId));
+            }
+            closed(key);
+            outcomes.merge(commit ? "COMMITTED" : "RELEASED", 1, Integer::sum);
+        }
+    }
+
+    private void closed(String key) {
+        retained.add(new Retained(key, nowMs() + RETENTION_MS));
+    }
+
+    private void restock(String productId, long units) {
+        send(productId, new AdjustStock("restock-" + productId + "-" + tick, units, "RESTOCK"));
+        stock.get(productId).adjusted += units;
+    }
+
+    /** One tick: due commits and releases, the minute's restocks, then the wall clock moves (running the retention scan). */
+    private void step() {
+        List<Runnable> now = due.remove(tick);
+        if (now != null) {
+            now.forEach(Runnable::run);
+        }
+        if (tick % RESTOCK_EVERY_TICKS == RESTOCK_EVERY_TICKS - 1) {
+            stock.keySet().forEach(productId -> restock(productId, 5 + random.nextInt(7)));
+        }
+        tick++;
+        driver.advanceWallClockTime(Duration.ofMillis(TICK_MS));
+    }
+
+    /**
+     * Checks the stores against the model and returns {reservations, retention entries}: exactly the open
+     * reservations (RESERVED) and the closed ones within retention are stored, within {@link #BOUND}, one retention
+     * entry per closed one, every stock record as the model has it, and one changelog tombstone per reservation deleted.
+     */
+    private long[] sample() {
+        while (!retained.isEmpty() && retained.peekFirst().untilMs() <= nowMs()) {
+            retained.removeFirst();
+        }
+        Map<String, ReservationState> stored = new HashMap<>();
+        KeyValueStore<String, StockReservation> reservations = driver.getKeyValueStore(InventoryTopology.RESERVATIONS_STORE);
+        try (KeyValueIterator<String, StockReservation> all = reservations.all()) {
+            all.forEachRemaining(reservation -> stored.put(reservation.key, reservation.value.getState()));
+        }
+        long retentionEntries = 0;
+        KeyValueStore<String, String> index = driver.getKeyValueStore(InventoryTopology.RETENTION_STORE);
+        try (KeyValueIterator<String, String> all = index.all()) {
+            while (all.hasNext()) {
+                all.next();
+                retentionEntries++;
+            }
+        }
+        reservationTombstones += tombstones(reservationChangelog);
+        retentionTombstones += tombstones(retentionChangelog);
+        stockTombstones += tombstones(stockChangelog);
+        maxReservations = Math.max(maxReservations, stored.size());
+        maxRetentionEntries = Math.max(maxRetentionEntries, retentionEntries);
+
+        assertThat((long) stored.size()).as("reservations stored after %d orders", placed).isLessThanOrEqualTo(BOUND);
+        open.keySet().forEach(key -> assertThat(stored.get(key)).as("open reservation " + key + " kept").isEqualTo(ReservationState.RESERVED));
+        retained.forEach(closed -> assertThat(stored.get(closed.key())).as("closed reservation " + closed.key() + " kept within retention")
+                .isIn(ReservationState.COMMITTED, ReservationState.RELEASED, ReservationState.REJECTED, ReservationState.VOIDED));
+        assertThat(stored).as("no reservation kept past its retention").hasSize(open.size() + retained.size());
+        assertThat(retentionEntries).as("one retention entry per closed reservation").isEqualTo(retained.size());
+        assertThat(reservationTombstones).as("reservation changelog tombstones: one per reservation deleted")
+                .isEqualTo(reservationsCreated - stored.size());
+
+        KeyValueStore<String, StockLevel> levels = driver.getKeyValueStore(InventoryTopology.STOCK_STORE);
+        stock.forEach((productId, product) -> assertThat(levels.get(productId)).as("stock of " + productId)
+                .isEqualTo(new StockLevel(productId, product.available(), product.reserved, product.sold, product.adjusted)));
+        return new long[] {stored.size(), retentionEntries};
+    }
+
+    private static long tombstones(TestOutputTopic<String, byte[]> changelog) {
+        return changelog.readValuesToList().stream().filter(value -> value == null).count();
+    }
+
+    /**
+     * The state directory on tmpfs ({@code /dev/shm}) when the machine has one, else in the default temporary
+     * directory. TopologyTestDriver commits after every record, and each commit flushes RocksDB and fsyncs the task's
+     * checkpoint file: milliseconds per record on a busy disk, next to nothing on tmpfs.
+     */
+    static final class TmpfsIfAvailable implements TempDirFactory {
+        @Override
+        public Path createTempDirectory(AnnotatedElementContext element, ExtensionContext extension) throws IOException {
+            Path tmpfs = Path.of("/dev/shm");
+            return Files.isDirectory(tmpfs) && Files.isWritable(tmpfs)
+                    ? Files.createTempDirectory(tmpfs, "junit-") : Files.createTempDirectory("junit-");
+        }
+    }
+}
