@@ -52,7 +52,8 @@ public interface EventSerdes {
                 // One self-contained schema per subject, as SchemaRegistration registers it, rather than
                 // nested records (union branches, array items) split out as subjects of their own.
                 "apicurio.registry.dereference-schema", true,
-                "apicurio.registry.use-specific-avro-reader", true);
+                "apicurio.registry.use-specific-avro-reader", true,
+                "apicurio.registry.avro-datum-provider", CachedDatumProvider.class.getName());
         return new EventSerdes() {
             @Override
             public <V extends SpecificRecord> Serde<V> forValue(Class<V> type) {

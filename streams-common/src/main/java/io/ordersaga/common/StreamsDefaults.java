@@ -12,8 +12,8 @@ import java.util.Properties;
  * <ul>
  *   <li>{@code processing.guarantee=exactly_once_v2}: a record's state changes and output commit in one
  *       transaction, which is what lets one task per key replace a lock.</li>
- *   <li>{@code commit.interval.ms} (default 100, Kafka's EOS default): the latency/throughput dial; a
- *       transaction commit costs about 6 ms on the reference machine (recipes/kafka-broker.md §5).</li>
+ *   <li>{@code commit.interval.ms} ({@link #COMMIT_INTERVAL_MS}): the latency/throughput dial; a
+ *       transaction commit costs about 6 ms of broker work on the reference machine (recipes/kafka-broker.md §5).</li>
  *   <li>{@code max.task.idle.ms=-1}: a task with several input partitions (the saga merges three topics)
  *       processes whatever has arrived instead of waiting to synchronise timestamps across them; the saga's
  *       transitions depend on arrival order only, never on event time.</li>
@@ -30,8 +30,15 @@ public final class StreamsDefaults {
      */
     public static final long POLL_MS = 10;
 
-    /** Kafka's own default commit interval under exactly-once, in ms. */
-    public static final long COMMIT_INTERVAL_MS = 100;
+    /**
+     * OrderSaga's default commit interval, in ms (Kafka's default under exactly-once is 100). A consumer
+     * reading committed data sees a record only when its transaction commits, so each of an order's six
+     * hops waits about one interval: measured on 2 cores, one order took 600 ms from POST to CONFIRMED at
+     * 100 ms and 160 to 200 ms at 20 ms, while saturated throughput stayed about the same (131 orders/s at
+     * 50 ms, 145 at 20 ms). 25 ms keeps nearly all of that latency gain with a fifth fewer transactions
+     * than 20 ms. Set per service with {@code ordersaga.commit-interval-ms}.
+     */
+    public static final long COMMIT_INTERVAL_MS = 25;
 
     private StreamsDefaults() {
     }

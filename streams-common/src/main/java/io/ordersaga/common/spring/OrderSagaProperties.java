@@ -12,7 +12,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param partitions        partition count of every topic the services create (default 6); the most instances
  *                          of one service that share work
  * @param replicationFactor replicas of every topic, internal ones included (1 on a single broker)
- * @param commitIntervalMs  Streams transaction commit interval in ms (default 100)
+ * @param commitIntervalMs  Streams transaction commit interval in ms (default 25, {@code StreamsDefaults.COMMIT_INTERVAL_MS})
  * @param stateDir          RocksDB state directory of this instance; default {@code target/state/<application>-<port>}
  * @param advertisedHost    host other instances use to reach this one's HTTP port for interactive queries
  */
@@ -21,7 +21,7 @@ public record OrderSagaProperties(
         @DefaultValue("http://127.0.0.1:8081") String registryUrl,
         @DefaultValue("6") int partitions,
         @DefaultValue("1") short replicationFactor,
-        @DefaultValue("100") long commitIntervalMs,
+        @DefaultValue("25") long commitIntervalMs,
         String stateDir,
         @DefaultValue("127.0.0.1") String advertisedHost) {
 }
