@@ -1,6 +1,7 @@
 package io.ordersaga.inventory;
 
 import io.ordersaga.common.EventSerdes;
+import io.ordersaga.common.Retention;
 import io.ordersaga.common.spring.StreamsServiceConfiguration;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -35,13 +36,14 @@ public class InventoryApplication {
     /**
      * Defines {@link InventoryTopology} on the {@code StreamsBuilder} bean, before the Streams client starts.
      *
-     * @param retentionMs             how long closed reservations are kept, in ms
-     * @param retentionScanIntervalMs how often expired reservations are deleted, in ms (wall clock)
+     * @param retentionMs    how long closed reservations are kept, in ms
+     * @param scanIntervalMs how often expired reservations are deleted, in ms (wall clock)
+     * @throws IllegalArgumentException when a duration is not positive
      */
     @Autowired
     void defineTopology(StreamsBuilder builder, EventSerdes serdes,
                         @Value("${ordersaga.inventory.retention-ms}") long retentionMs,
-                        @Value("${ordersaga.inventory.retention-scan-interval-ms}") long retentionScanIntervalMs) {
-        InventoryTopology.define(builder, new InventoryTopology.Config(retentionMs, retentionScanIntervalMs), serdes);
+                        @Value("${ordersaga.inventory.retention-scan-interval-ms}") long scanIntervalMs) {
+        InventoryTopology.define(builder, new Retention(retentionMs, scanIntervalMs), serdes);
     }
 }

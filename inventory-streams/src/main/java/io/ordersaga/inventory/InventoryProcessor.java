@@ -1,5 +1,6 @@
 package io.ordersaga.inventory;
 
+import io.ordersaga.common.Retention;
 import io.ordersaga.common.TimeIndex;
 import io.ordersaga.events.AdjustStock;
 import io.ordersaga.events.CommitStock;
@@ -15,7 +16,6 @@ import io.ordersaga.events.StockRejected;
 import io.ordersaga.events.StockReservation;
 import io.ordersaga.events.StockReserved;
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -23,7 +23,6 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.time.Duration;
 import java.time.Instant;
 
 /**
@@ -47,34 +46,32 @@ import java.time.Instant;
  * WARN and ignored, with no change and no reply.
  *
  * <p>Retention: a reservation that closes (COMMITTED, RELEASED, REJECTED, VOIDED; closed states never change
- * again) is indexed in the {@link TimeIndex} at now + retentionMs; a wall-clock punctuation every
- * retentionScanIntervalMs deletes due reservations, at most {@link InventoryTopology#RETENTION_BATCH_SIZE} per
- * scan. Open (RESERVED) reservations and stock records are never deleted.
+ * again) is indexed in the {@link TimeIndex} at now + retentionMs, and deleted by the scan
+ * {@link Retention#scheduleScan} runs. Open (RESERVED) reservations and stock records are never deleted.
  */
 final class InventoryProcessor implements Processor<String, InventoryCommand, String, SpecificRecord> {
 
     private static final Logger log = LoggerFactory.getLogger(InventoryProcessor.class);
 
-    private final InventoryTopology.Config config;
+    private final Retention retention;
     private ProcessorContext<String, SpecificRecord> context;
     private KeyValueStore<String, StockLevel> stock;
     private KeyValueStore<String, StockReservation> reservations;
-    private TimeIndex retention;
+    private TimeIndex retentionIndex;
 
-    /** @param config retention settings */
-    InventoryProcessor(InventoryTopology.Config config) {
-        this.config = config;
+    /** @param retention how long closed reservations are kept, and how often expired ones are deleted */
+    InventoryProcessor(Retention retention) {
+        this.retention = retention;
     }
 
-    /** Opens the stores and schedules the retention scan (wall clock, every retentionScanIntervalMs). */
+    /** Opens the stores and schedules the retention scan of closed reservations (wall clock, every scanIntervalMs). */
     @Override
     public void init(ProcessorContext<String, SpecificRecord> context) {
         this.context = context;
         this.stock = context.getStateStore(InventoryTopology.STOCK_STORE);
         this.reservations = context.getStateStore(InventoryTopology.RESERVATIONS_STORE);
-        this.retention = new TimeIndex(context.getStateStore(InventoryTopology.RETENTION_STORE));
-        context.schedule(Duration.ofMillis(config.retentionScanIntervalMs()), PunctuationType.WALL_CLOCK_TIME,
-                this::deleteExpiredReservations);
+        this.retentionIndex = new TimeIndex(context.getStateStore(InventoryTopology.RETENTION_STORE));
+        retention.scheduleScan(context, retentionIndex, reservations);
     }
 
     /**
@@ -197,7 +194,7 @@ final class InventoryProcessor implements Processor<String, InventoryCommand, St
     /** Stores a reservation that will never change again, and schedules its deletion at now + retentionMs. */
     private void close(String key, StockReservation reservation, long nowMs) {
         reservations.put(key, reservation);
-        retention.put(nowMs + config.retentionMs(), key);
+        retentionIndex.put(nowMs + retention.retentionMs(), key);
     }
 
     private void reply(Record<String, InventoryCommand> record, String orderId, String productId, SpecificRecord outcome) {
@@ -213,11 +210,5 @@ final class InventoryProcessor implements Processor<String, InventoryCommand, St
     private static StockReservation reservation(String orderId, String productId, int quantity, ReservationState state,
                                                 long available, long nowMs) {
         return new StockReservation(orderId, productId, quantity, state, available, Instant.ofEpochMilli(nowMs));
-    }
-
-    private void deleteExpiredReservations(long nowMs) {
-        for (TimeIndex.Due due : retention.takeDue(nowMs, InventoryTopology.RETENTION_BATCH_SIZE)) {
-            reservations.delete(due.key());
-        }
     }
 }

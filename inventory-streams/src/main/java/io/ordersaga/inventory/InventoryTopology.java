@@ -1,6 +1,7 @@
 package io.ordersaga.inventory;
 
 import io.ordersaga.common.EventSerdes;
+import io.ordersaga.common.Retention;
 import io.ordersaga.common.TimeIndex;
 import io.ordersaga.common.Topics;
 import io.ordersaga.events.InventoryReply;
@@ -24,7 +25,7 @@ import org.apache.kafka.streams.state.Stores;
  * <ul>
  *   <li>{@link #STOCK_STORE}: key productId, value {@link StockLevel}; never deleted.</li>
  *   <li>{@link #RESERVATIONS_STORE}: key {@code orderId|productId} ({@link #reservationKey}), value
- *       {@link StockReservation}; closed reservations are deleted {@link Config#retentionMs()} after they close.</li>
+ *       {@link StockReservation}; closed reservations are deleted {@link Retention#retentionMs()} after they close.</li>
  *   <li>{@link #RETENTION_STORE}: a {@link TimeIndex} of closed reservations, by when they are deleted.</li>
  * </ul>
  *
@@ -46,37 +47,18 @@ public final class InventoryTopology {
     /** Name of the processor node that applies the commands. */
     public static final String PROCESSOR = "inventory-processor";
 
-    /** Most closed reservations one retention scan deletes per task, so a scan never stalls processing for long. */
-    public static final int RETENTION_BATCH_SIZE = 10_000;
-
     private InventoryTopology() {
-    }
-
-    /**
-     * Settings of the topology.
-     *
-     * @param retentionMs             how long a closed (COMMITTED, RELEASED, REJECTED or VOIDED) reservation is
-     *                                kept after it closed, in ms, so that duplicate commands within that time stay
-     *                                idempotent; > 0. A command for the reservation arriving later is treated as new.
-     * @param retentionScanIntervalMs how often (wall clock, ms) each task deletes expired reservations; > 0
-     */
-    public record Config(long retentionMs, long retentionScanIntervalMs) {
-
-        /** @throws IllegalArgumentException when a duration is not positive */
-        public Config {
-            if (retentionMs <= 0 || retentionScanIntervalMs <= 0) {
-                throw new IllegalArgumentException("retentionMs and retentionScanIntervalMs must be > 0 ms, were "
-                        + retentionMs + " and " + retentionScanIntervalMs);
-            }
-        }
     }
 
     /**
      * Adds the topology to {@code builder}: the three stores, the source, the processor and both sinks.
      *
-     * @param serdes the value serdes of topics and stores (registry in production, unregistered in tests)
+     * @param retention how long a closed (COMMITTED, RELEASED, REJECTED or VOIDED) reservation is kept after it
+     *                  closed, so that duplicate commands within that time stay idempotent (a command for the
+     *                  reservation arriving later is treated as new), and how often expired ones are deleted
+     * @param serdes    the value serdes of topics and stores (registry in production, unregistered in tests)
      */
-    public static void define(StreamsBuilder builder, Config config, EventSerdes serdes) {
+    public static void define(StreamsBuilder builder, Retention retention, EventSerdes serdes) {
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STOCK_STORE),
                 Serdes.String(), serdes.forValue(StockLevel.class)).withCachingEnabled());
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(RESERVATIONS_STORE),
@@ -85,7 +67,7 @@ public final class InventoryTopology {
 
         KStream<String, SpecificRecord> outputs = builder
                 .stream(Topics.INVENTORY_COMMANDS.name(), Topics.INVENTORY_COMMANDS.consumed(serdes))
-                .process(() -> new InventoryProcessor(config), Named.as(PROCESSOR),
+                .process(() -> new InventoryProcessor(retention), Named.as(PROCESSOR),
                         STOCK_STORE, RESERVATIONS_STORE, RETENTION_STORE);
         outputs.split(Named.as("inventory-output-"))
                 .branch((key, value) -> value instanceof InventoryReply, Branched.withConsumer(replies -> replies
@@ -99,9 +81,9 @@ public final class InventoryTopology {
     }
 
     /** The topology on its own, as {@link #define} adds it to a fresh builder. */
-    public static Topology build(Config config, EventSerdes serdes) {
+    public static Topology build(Retention retention, EventSerdes serdes) {
         StreamsBuilder builder = new StreamsBuilder();
-        define(builder, config, serdes);
+        define(builder, retention, serdes);
         return builder.build();
     }
 

@@ -1,6 +1,7 @@
 package io.ordersaga.inventory;
 
 import io.ordersaga.common.EventSerdes;
+import io.ordersaga.common.Retention;
 import io.ordersaga.common.StreamsDefaults;
 import io.ordersaga.common.Topics;
 import io.ordersaga.events.AdjustStock;
@@ -42,11 +43,11 @@ final class InventoryDriver implements AutoCloseable {
     private final TestOutputTopic<String, InventoryReply> replies;
     private final TestOutputTopic<String, StockAdjustmentRejected> rejections;
 
-    InventoryDriver(InventoryTopology.Config config, Path stateDir) {
+    InventoryDriver(Retention retention, Path stateDir) {
         Properties properties = StreamsDefaults.properties("inventory-streams", "unused:9092", stateDir.toString(),
                 null, 1, StreamsDefaults.COMMIT_INTERVAL_MS);
         properties.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndFailProcessingExceptionHandler.class);
-        driver = new TopologyTestDriver(InventoryTopology.build(config, serdes), properties, START);
+        driver = new TopologyTestDriver(InventoryTopology.build(retention, serdes), properties, START);
         commands = driver.createInputTopic(Topics.INVENTORY_COMMANDS.name(), Topics.INVENTORY_COMMANDS.keySerde().serializer(),
                 Topics.INVENTORY_COMMANDS.valueSerde(serdes).serializer());
         replies = driver.createOutputTopic(Topics.INVENTORY_REPLIES.name(), Topics.INVENTORY_REPLIES.keySerde().deserializer(),

@@ -1,5 +1,6 @@
 package io.ordersaga.inventory;
 
+import io.ordersaga.common.Retention;
 import io.ordersaga.events.ReservationState;
 import io.ordersaga.events.StockLevel;
 import io.ordersaga.events.StockReservation;
@@ -30,7 +31,7 @@ class InventoryInvariantPropertyTest {
     @Property(tries = 50)
     void stockStaysConsistentWhateverTheCommands(@ForAll("commands") List<Command> commands) throws IOException {
         Path stateDir = Files.createTempDirectory("inventory-property");
-        try (InventoryDriver inventory = new InventoryDriver(new InventoryTopology.Config(60_000, 1_000), stateDir)) {
+        try (InventoryDriver inventory = new InventoryDriver(new Retention(60_000, 1_000), stateDir)) {
             for (Command command : commands) {
                 command.applyTo(inventory);
                 assertConsistent(inventory);

@@ -1,6 +1,7 @@
 package io.ordersaga.inventory;
 
 import io.ordersaga.common.EventSerdes;
+import io.ordersaga.common.Retention;
 import io.ordersaga.common.StreamsDefaults;
 import io.ordersaga.common.Topics;
 import io.ordersaga.events.AdjustStock;
@@ -200,7 +201,7 @@ class InventoryRetentionReplayTest {
         Properties properties = StreamsDefaults.properties(APPLICATION_ID, "unused:9092", stateDir.toString(), null, 1,
                 StreamsDefaults.COMMIT_INTERVAL_MS);
         properties.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndFailProcessingExceptionHandler.class);
-        driver = new TopologyTestDriver(InventoryTopology.build(new InventoryTopology.Config(RETENTION_MS, SCAN_INTERVAL_MS), serdes),
+        driver = new TopologyTestDriver(InventoryTopology.build(new Retention(RETENTION_MS, SCAN_INTERVAL_MS), serdes),
                 properties, START);
         commands = driver.createInputTopic(Topics.INVENTORY_COMMANDS.name(), Topics.INVENTORY_COMMANDS.keySerde().serializer(),
                 Topics.INVENTORY_COMMANDS.valueSerde(serdes).serializer());

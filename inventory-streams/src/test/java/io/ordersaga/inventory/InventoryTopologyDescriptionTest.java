@@ -1,6 +1,7 @@
 package io.ordersaga.inventory;
 
 import io.ordersaga.common.EventSerdes;
+import io.ordersaga.common.Retention;
 import io.ordersaga.common.Topics;
 import org.apache.kafka.streams.TopologyDescription;
 import org.junit.jupiter.api.Test;
@@ -15,7 +16,7 @@ class InventoryTopologyDescriptionTest {
 
     @Test
     void namesItsStoresAndTopics() {
-        TopologyDescription description = InventoryTopology.build(new InventoryTopology.Config(1, 1),
+        TopologyDescription description = InventoryTopology.build(new Retention(1, 1),
                 EventSerdes.unregistered()).describe();
 
         Set<String> sources = new HashSet<>();

@@ -1,5 +1,6 @@
 package io.ordersaga.inventory;
 
+import io.ordersaga.common.Retention;
 import io.ordersaga.events.InventoryReply;
 import io.ordersaga.events.ReservationState;
 import io.ordersaga.events.StockAdjustmentRejected;
@@ -33,7 +34,7 @@ class InventoryTopologyTest {
 
     @BeforeEach
     void start() {
-        inventory = new InventoryDriver(new InventoryTopology.Config(RETENTION.toMillis(), SCAN_INTERVAL.toMillis()), stateDir);
+        inventory = new InventoryDriver(new Retention(RETENTION.toMillis(), SCAN_INTERVAL.toMillis()), stateDir);
     }
 
     @AfterEach

@@ -1,6 +1,7 @@
 package io.ordersaga.payment;
 
 import io.ordersaga.common.EventSerdes;
+import io.ordersaga.common.Retention;
 import io.ordersaga.common.spring.StreamsServiceConfiguration;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -35,13 +36,14 @@ public class PaymentApplication {
     /**
      * Defines {@link PaymentTopology} on the {@code StreamsBuilder} bean, before the Streams client starts.
      *
-     * @param retentionMs             how long payments are kept after their last change, in ms
-     * @param retentionScanIntervalMs how often expired payments are deleted, in ms (wall clock)
+     * @param retentionMs    how long payments are kept after their last change, in ms
+     * @param scanIntervalMs how often expired payments are deleted, in ms (wall clock)
+     * @throws IllegalArgumentException when a duration is not positive
      */
     @Autowired
     void defineTopology(StreamsBuilder builder, EventSerdes serdes,
                         @Value("${ordersaga.payment.retention-ms}") long retentionMs,
-                        @Value("${ordersaga.payment.retention-scan-interval-ms}") long retentionScanIntervalMs) {
-        PaymentTopology.define(builder, new PaymentTopology.Config(retentionMs, retentionScanIntervalMs), serdes);
+                        @Value("${ordersaga.payment.retention-scan-interval-ms}") long scanIntervalMs) {
+        PaymentTopology.define(builder, new Retention(retentionMs, scanIntervalMs), serdes);
     }
 }

@@ -1,5 +1,6 @@
 package io.ordersaga.payment;
 
+import io.ordersaga.common.Retention;
 import io.ordersaga.common.TimeIndex;
 import io.ordersaga.events.ChargePayment;
 import io.ordersaga.events.CreditWallet;
@@ -12,7 +13,6 @@ import io.ordersaga.events.PaymentReply;
 import io.ordersaga.events.PaymentState;
 import io.ordersaga.events.RefundPayment;
 import io.ordersaga.events.Wallet;
-import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -20,7 +20,6 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.time.Duration;
 import java.time.Instant;
 
 /**
@@ -43,35 +42,33 @@ import java.time.Instant;
  * and ignored, with no change and no reply; order-api validates credits before they get here.
  *
  * <p>Retention: every payment is indexed in the {@link TimeIndex} at (last change + retentionMs) and deleted by
- * a wall-clock punctuation every retentionScanIntervalMs, at most {@link PaymentTopology#RETENTION_BATCH_SIZE}
- * per scan. That includes CHARGED payments, which a cancel could still refund: the saga never compensates an
- * order after its own retention, so a payment untouched that long is closed. A refund moves the entry to
- * (refund time + retentionMs). Wallets are never deleted.
+ * the scan {@link Retention#scheduleScan} runs. That includes CHARGED payments, which a cancel could still
+ * refund: the saga never compensates an order after its own retention, so a payment untouched that long is
+ * closed. A refund moves the entry to (refund time + retentionMs). Wallets are never deleted.
  */
 final class PaymentProcessor implements Processor<String, PaymentCommand, String, PaymentReply> {
 
     private static final Logger log = LoggerFactory.getLogger(PaymentProcessor.class);
 
-    private final PaymentTopology.Config config;
+    private final Retention retention;
     private ProcessorContext<String, PaymentReply> context;
     private KeyValueStore<String, Wallet> wallets;
     private KeyValueStore<String, Payment> payments;
-    private TimeIndex retention;
+    private TimeIndex retentionIndex;
 
-    /** @param config retention settings */
-    PaymentProcessor(PaymentTopology.Config config) {
-        this.config = config;
+    /** @param retention how long payments are kept after their last change, and how often expired ones are deleted */
+    PaymentProcessor(Retention retention) {
+        this.retention = retention;
     }
 
-    /** Opens the stores and schedules the retention scan (wall clock, every retentionScanIntervalMs). */
+    /** Opens the stores and schedules the retention scan of payments (wall clock, every scanIntervalMs). */
     @Override
     public void init(ProcessorContext<String, PaymentReply> context) {
         this.context = context;
         this.wallets = context.getStateStore(PaymentTopology.WALLETS_STORE);
         this.payments = context.getStateStore(PaymentTopology.PAYMENTS_STORE);
-        this.retention = new TimeIndex(context.getStateStore(PaymentTopology.RETENTION_STORE));
-        context.schedule(Duration.ofMillis(config.retentionScanIntervalMs()), PunctuationType.WALL_CLOCK_TIME,
-                this::deleteExpiredPayments);
+        this.retentionIndex = new TimeIndex(context.getStateStore(PaymentTopology.RETENTION_STORE));
+        retention.scheduleScan(context, retentionIndex, payments);
     }
 
     /**
@@ -152,7 +149,7 @@ final class PaymentProcessor implements Processor<String, PaymentCommand, String
         wallet.setBalance(wallet.getBalance() + payment.getAmount());
         wallet.setRefunded(wallet.getRefunded() + payment.getAmount());
         wallets.put(payment.getCustomerId(), wallet);
-        retention.remove(payment.getUpdatedAt().toEpochMilli() + config.retentionMs(), orderId);
+        retentionIndex.remove(payment.getUpdatedAt().toEpochMilli() + retention.retentionMs(), orderId);
         payment.setState(PaymentState.REFUNDED);
         payment.setUpdatedAt(Instant.ofEpochMilli(nowMs));
         store(payment, nowMs);
@@ -173,7 +170,7 @@ final class PaymentProcessor implements Processor<String, PaymentCommand, String
     /** Stores a payment changed at nowMs and schedules its deletion at nowMs + retentionMs. */
     private void store(Payment payment, long nowMs) {
         payments.put(payment.getOrderId(), payment);
-        retention.put(nowMs + config.retentionMs(), payment.getOrderId());
+        retentionIndex.put(nowMs + retention.retentionMs(), payment.getOrderId());
     }
 
     private void reply(Record<String, PaymentCommand> record, String orderId, String customerId, Object outcome) {
@@ -184,11 +181,5 @@ final class PaymentProcessor implements Processor<String, PaymentCommand, String
     private Wallet walletOf(String customerId) {
         Wallet wallet = wallets.get(customerId);
         return wallet != null ? wallet : new Wallet(customerId, 0L, 0L, 0L, 0L);
-    }
-
-    private void deleteExpiredPayments(long nowMs) {
-        for (TimeIndex.Due due : retention.takeDue(nowMs, PaymentTopology.RETENTION_BATCH_SIZE)) {
-            payments.delete(due.key());
-        }
     }
 }

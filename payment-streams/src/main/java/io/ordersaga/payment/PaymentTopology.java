@@ -1,6 +1,7 @@
 package io.ordersaga.payment;
 
 import io.ordersaga.common.EventSerdes;
+import io.ordersaga.common.Retention;
 import io.ordersaga.common.TimeIndex;
 import io.ordersaga.common.Topics;
 import io.ordersaga.events.Payment;
@@ -19,7 +20,7 @@ import org.apache.kafka.streams.state.Stores;
  * <ul>
  *   <li>{@link #WALLETS_STORE}: key customerId, value {@link Wallet}; never deleted.</li>
  *   <li>{@link #PAYMENTS_STORE}: key orderId, value {@link Payment}, held by the task owning the order's
- *       customer; deleted {@link Config#retentionMs()} after their last change.</li>
+ *       customer; deleted {@link Retention#retentionMs()} after their last change.</li>
  *   <li>{@link #RETENTION_STORE}: a {@link TimeIndex} of payments, by when they are deleted.</li>
  * </ul>
  *
@@ -40,38 +41,18 @@ public final class PaymentTopology {
     /** Name of the processor node that applies the commands. */
     public static final String PROCESSOR = "payment-processor";
 
-    /** Most payments one retention scan deletes per task, so a scan never stalls processing for long. */
-    public static final int RETENTION_BATCH_SIZE = 10_000;
-
     private PaymentTopology() {
-    }
-
-    /**
-     * Settings of the topology.
-     *
-     * @param retentionMs             how long a payment is kept after its last change, in ms, so that duplicate
-     *                                commands within that time stay idempotent; > 0. The saga never sends a
-     *                                command for an order later than that, so a command arriving later is
-     *                                treated as new.
-     * @param retentionScanIntervalMs how often (wall clock, ms) each task deletes expired payments; > 0
-     */
-    public record Config(long retentionMs, long retentionScanIntervalMs) {
-
-        /** @throws IllegalArgumentException when a duration is not positive */
-        public Config {
-            if (retentionMs <= 0 || retentionScanIntervalMs <= 0) {
-                throw new IllegalArgumentException("retentionMs and retentionScanIntervalMs must be > 0 ms, were "
-                        + retentionMs + " and " + retentionScanIntervalMs);
-            }
-        }
     }
 
     /**
      * Adds the topology to {@code builder}: the three stores, the source, the processor and the sink.
      *
-     * @param serdes the value serdes of topics and stores (registry in production, unregistered in tests)
+     * @param retention how long a payment is kept after its last change, so that duplicate commands within that
+     *                  time stay idempotent (the saga never sends a command for an order later than that, so a
+     *                  command arriving later is treated as new), and how often expired ones are deleted
+     * @param serdes    the value serdes of topics and stores (registry in production, unregistered in tests)
      */
-    public static void define(StreamsBuilder builder, Config config, EventSerdes serdes) {
+    public static void define(StreamsBuilder builder, Retention retention, EventSerdes serdes) {
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(WALLETS_STORE),
                 Serdes.String(), serdes.forValue(Wallet.class)).withCachingEnabled());
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PAYMENTS_STORE),
@@ -79,14 +60,14 @@ public final class PaymentTopology {
         builder.addStateStore(TimeIndex.storeBuilder(RETENTION_STORE));
 
         builder.stream(Topics.PAYMENT_COMMANDS.name(), Topics.PAYMENT_COMMANDS.consumed(serdes))
-                .process(() -> new PaymentProcessor(config), Named.as(PROCESSOR), WALLETS_STORE, PAYMENTS_STORE, RETENTION_STORE)
+                .process(() -> new PaymentProcessor(retention), Named.as(PROCESSOR), WALLETS_STORE, PAYMENTS_STORE, RETENTION_STORE)
                 .to(Topics.PAYMENT_REPLIES.name(), Topics.PAYMENT_REPLIES.produced(serdes));
     }
 
     /** The topology on its own, as {@link #define} adds it to a fresh builder. */
-    public static Topology build(Config config, EventSerdes serdes) {
+    public static Topology build(Retention retention, EventSerdes serdes) {
         StreamsBuilder builder = new StreamsBuilder();
-        define(builder, config, serdes);
+        define(builder, retention, serdes);
         return builder.build();
     }
 }

@@ -1,6 +1,7 @@
 package io.ordersaga.payment;
 
 import io.ordersaga.common.EventSerdes;
+import io.ordersaga.common.Retention;
 import io.ordersaga.common.StreamsDefaults;
 import io.ordersaga.common.Topics;
 import io.ordersaga.events.ChargePayment;
@@ -39,11 +40,11 @@ final class PaymentDriver implements AutoCloseable {
     private final TestInputTopic<String, PaymentCommand> commands;
     private final TestOutputTopic<String, PaymentReply> replies;
 
-    PaymentDriver(PaymentTopology.Config config, Path stateDir) {
+    PaymentDriver(Retention retention, Path stateDir) {
         Properties properties = StreamsDefaults.properties("payment-streams", "unused:9092", stateDir.toString(),
                 null, 1, StreamsDefaults.COMMIT_INTERVAL_MS);
         properties.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndFailProcessingExceptionHandler.class);
-        driver = new TopologyTestDriver(PaymentTopology.build(config, serdes), properties, START);
+        driver = new TopologyTestDriver(PaymentTopology.build(retention, serdes), properties, START);
         commands = driver.createInputTopic(Topics.PAYMENT_COMMANDS.name(), Topics.PAYMENT_COMMANDS.keySerde().serializer(),
                 Topics.PAYMENT_COMMANDS.valueSerde(serdes).serializer());
         replies = driver.createOutputTopic(Topics.PAYMENT_REPLIES.name(), Topics.PAYMENT_REPLIES.keySerde().deserializer(),

@@ -1,5 +1,6 @@
 package io.ordersaga.payment;
 
+import io.ordersaga.common.Retention;
 import io.ordersaga.events.Payment;
 import io.ordersaga.events.PaymentState;
 import io.ordersaga.events.Wallet;
@@ -30,7 +31,7 @@ class PaymentInvariantPropertyTest {
     @Property(tries = 50)
     void walletsStayConsistentWhateverTheCommands(@ForAll("commands") List<Command> commands) throws IOException {
         Path stateDir = Files.createTempDirectory("payment-property");
-        try (PaymentDriver payments = new PaymentDriver(new PaymentTopology.Config(60_000, 1_000), stateDir)) {
+        try (PaymentDriver payments = new PaymentDriver(new Retention(60_000, 1_000), stateDir)) {
             for (Command command : commands) {
                 command.applyTo(payments);
                 assertConsistent(payments);

@@ -1,6 +1,7 @@
 package io.ordersaga.payment;
 
 import io.ordersaga.common.EventSerdes;
+import io.ordersaga.common.Retention;
 import io.ordersaga.common.StreamsDefaults;
 import io.ordersaga.common.Topics;
 import io.ordersaga.events.ChargePayment;
@@ -175,7 +176,7 @@ class PaymentRetentionReplayTest {
         Properties properties = StreamsDefaults.properties(APPLICATION_ID, "unused:9092", stateDir.toString(), null, 1,
                 StreamsDefaults.COMMIT_INTERVAL_MS);
         properties.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndFailProcessingExceptionHandler.class);
-        driver = new TopologyTestDriver(PaymentTopology.build(new PaymentTopology.Config(RETENTION_MS, SCAN_INTERVAL_MS), serdes),
+        driver = new TopologyTestDriver(PaymentTopology.build(new Retention(RETENTION_MS, SCAN_INTERVAL_MS), serdes),
                 properties, START);
         commands = driver.createInputTopic(Topics.PAYMENT_COMMANDS.name(), Topics.PAYMENT_COMMANDS.keySerde().serializer(),
                 Topics.PAYMENT_COMMANDS.valueSerde(serdes).serializer());

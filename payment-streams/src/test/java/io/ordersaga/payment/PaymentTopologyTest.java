@@ -1,5 +1,6 @@
 package io.ordersaga.payment;
 
+import io.ordersaga.common.Retention;
 import io.ordersaga.events.DeclineReason;
 import io.ordersaga.events.Payment;
 import io.ordersaga.events.PaymentCharged;
@@ -32,7 +33,7 @@ class PaymentTopologyTest {
 
     @BeforeEach
     void start() {
-        payments = new PaymentDriver(new PaymentTopology.Config(RETENTION.toMillis(), SCAN_INTERVAL.toMillis()), stateDir);
+        payments = new PaymentDriver(new Retention(RETENTION.toMillis(), SCAN_INTERVAL.toMillis()), stateDir);
     }
 
     @AfterEach

@@ -13,7 +13,7 @@ import java.util.List;
 /**
  * A time index over another store's keys, in a RocksDB store of its own: entries sort by time, so
  * finding what is due at {@code now} scans only the due entries, O(expired), never O(all).
- * Used for saga deadlines and for retention (removing closed entries after a while).
+ * Used for saga deadlines and for {@link Retention} (removing closed entries after a while).
  *
  * <p>Entry key: the time as 13 zero-padded decimal digits of epoch ms, {@code '|'}, then the indexed key
  * (lexicographic order = time order until the year 2286). Entry value: the indexed key.

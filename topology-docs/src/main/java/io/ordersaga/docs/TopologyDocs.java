@@ -1,6 +1,7 @@
 package io.ordersaga.docs;
 
 import io.ordersaga.common.EventSerdes;
+import io.ordersaga.common.Retention;
 import io.ordersaga.common.Topic;
 import io.ordersaga.common.Topics;
 import io.ordersaga.inventory.InventoryTopology;
@@ -34,8 +35,8 @@ public final class TopologyDocs {
     public static Map<String, Topology> topologies() {
         EventSerdes serdes = EventSerdes.unregistered();
         Map<String, Topology> topologies = new LinkedHashMap<>();
-        topologies.put("inventory-streams", InventoryTopology.build(new InventoryTopology.Config(86_400_000, 1_000), serdes));
-        topologies.put("payment-streams", PaymentTopology.build(new PaymentTopology.Config(86_400_000, 1_000), serdes));
+        topologies.put("inventory-streams", InventoryTopology.build(new Retention(86_400_000, 1_000), serdes));
+        topologies.put("payment-streams", PaymentTopology.build(new Retention(86_400_000, 1_000), serdes));
         topologies.put("order-saga-streams", OrderSagaTopology.build(OrderSagaTopology.Config.defaults(), serdes));
         topologies.put("order-view-streams", OrderViewTopology.build(OrderViewTopology.Config.defaults(), serdes));
         return topologies;
