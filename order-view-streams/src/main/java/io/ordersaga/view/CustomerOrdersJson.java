@@ -7,7 +7,8 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * The JSON of {@code GET /customers/{customerId}/orders}: the customer's orders, newest first by createdAt.
+ * The JSON of {@code GET /customers/{customerId}/orders}: the customer's orders, newest first by createdAt. The
+ * listing is updated when an order is placed and when it ends, not in between.
  *
  * @param customerId the customer
  * @param orders     newest first; empty for a customer with no order
@@ -24,12 +25,13 @@ public record CustomerOrdersJson(String customerId, List<Summary> orders) {
      * One order of the customer.
      *
      * @param orderId   the order
-     * @param status    its latest known status
+     * @param status    its status when placed (RESERVING, also while it is being paid) or, once it ended, its final
+     *                  status (CONFIRMED, CANCELLED or REJECTED)
      * @param reason    why it was cancelled or rejected; null otherwise
      * @param total     total in pence
      * @param currency  ISO 4217 currency of total
      * @param createdAt when order-api accepted it
-     * @param updatedAt its latest status change
+     * @param updatedAt when the saga set the listed status
      */
     public record Summary(String orderId, String status, String reason, long total, String currency,
                           Instant createdAt, Instant updatedAt) {

@@ -1,12 +1,14 @@
 package io.ordersaga.view;
 
 /**
- * Told by the read model's orders processor, on the stream thread, each time it has written a newer snapshot of
- * an order to the {@link OrderViewTopology#ORDERS_STORE} state store; used to wake long polls ({@link OrderWaiters}).
+ * Told by the read model, on the stream thread, after each update of the {@link OrderViewTopology#ORDERS_STORE}
+ * table (one per order-events record, once the store holds it); used to wake long polls ({@link OrderWaiters}).
+ * An in-memory wake-up: it writes nothing to Kafka.
  *
- * <p>Implementations must be fast and must not throw: they run inside the processor, once per stored snapshot.
- * A call is a hint with no data, and it may repeat for one write (a task that fails before its commit processes
- * its records again), so a listener must be idempotent; state-store restoration from the changelog calls nothing.
+ * <p>Implementations must be fast and must not throw: they run inside a processor, once per update. A call is a
+ * hint with no data, and it may repeat for one snapshot (a task that fails before its commit processes its records
+ * again; a record the saga wrote twice), so a listener must be idempotent; restoring the store, which reads
+ * order-events as its changelog, calls nothing.
  */
 @FunctionalInterface
 public interface OrderChangeListener {
@@ -16,7 +18,7 @@ public interface OrderChangeListener {
     };
 
     /**
-     * The snapshot of {@code orderId} in the orders store has just changed; a read now returns it.
+     * The orders store has just taken a record of {@code orderId}; a read now returns it.
      *
      * @param orderId the order, the key of the orders store
      */

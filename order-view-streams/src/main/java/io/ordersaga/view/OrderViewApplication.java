@@ -29,7 +29,7 @@ public class OrderViewApplication {
         application().run(args);
     }
 
-    /** The long polls of this instance, woken by its orders processor. */
+    /** The long polls of this instance, woken after each update of its orders table. */
     @Bean
     public OrderWaiters orderWaiters() {
         return new OrderWaiters();

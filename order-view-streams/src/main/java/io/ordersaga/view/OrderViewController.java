@@ -27,7 +27,7 @@ public class OrderViewController {
 
     /**
      * @param queries interactive-query routing over this instance's stores
-     * @param waiters long polls of this instance, woken by its orders processor
+     * @param waiters long polls of this instance, woken after each update of its orders table
      */
     public OrderViewController(StoreQueries queries, OrderWaiters waiters) {
         this.queries = queries;
@@ -62,7 +62,9 @@ public class OrderViewController {
 
     /**
      * {@code GET /customers/{customerId}/orders}: the customer's orders, newest first ({@link CustomerOrdersJson});
-     * an empty list for a customer with no order.
+     * an empty list for a customer with no order. The per-customer listing is updated when an order is placed and
+     * when it ends ({@link OrderViewTopology}): an order being paid is listed as RESERVING, and
+     * {@code GET /orders/{orderId}} has its current status.
      *
      * @throws ResponseStatusException 503 while no instance can answer for the key (rebalancing)
      */

@@ -1,13 +1,18 @@
 package io.ordersaga.view;
 
 import io.ordersaga.common.EventSerdes;
+import io.ordersaga.common.StreamsDefaults;
 import io.ordersaga.common.Topics;
 import io.ordersaga.events.CustomerOrders;
 import io.ordersaga.events.OrderEvent;
+import io.ordersaga.events.OrderStatus;
 import io.ordersaga.events.OrderSummary;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Repartitioned;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -20,30 +25,38 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
+import java.util.Properties;
 
 /**
  * The read model (CQRS query side) of orders, built from the saga's snapshots on {@link Topics#ORDER_EVENTS}.
  *
  * <ol>
- *   <li>{@link #ORDERS_STORE}, key orderId (co-partitioned with order-events, so no repartition): the snapshot with
- *       the newest {@code updatedAt}. An older snapshot, or an exact duplicate, is ignored; a different snapshot with
- *       the same {@code updatedAt} ms is kept, because the saga writes one order's snapshots in order to one
- *       partition, so the later record is the later change. Each stored snapshot is reported to the
- *       {@link Config#onChange() listener}.</li>
- *   <li>When the order's summary changes (status, reason, total, currency or createdAt: in practice every status
- *       change, never a change of {@code updatedAt} alone) an {@link OrderSummary} is re-keyed by customerId through
- *       the repartition topic {@code <application.id>-customer-orders-repartition}; order-only updates cost no
- *       record there.</li>
+ *   <li>{@link #ORDERS_STORE}, key orderId: a KTable materialized straight from order-events, so the order's
+ *       latest record is its snapshot. That is the newest snapshot because the saga is the only writer of
+ *       order-events and writes each order's snapshots in order, to the partition of its orderId. With
+ *       {@code topology.optimization=all} (what {@link StreamsDefaults} sets, and what {@link #build} uses)
+ *       order-events itself is the store's changelog: the store costs no record of its own, and it is restored by
+ *       reading order-events, which is why that topic is compacted. The table is not cached, so each update is
+ *       forwarded at once, after the store was written.</li>
+ *   <li>Each update wakes the {@link Config#onChange() listener} (in memory, for long polls; see
+ *       {@link OrderChangeListener}). When the order has just been placed (PENDING, RESERVING: the saga's first
+ *       snapshot of an order) or has ended (CONFIRMED, CANCELLED, REJECTED), its {@link OrderSummary} is re-keyed by
+ *       customerId through the repartition topic {@code <application.id>-customer-orders-repartition}; an order
+ *       being paid (PAYING) costs no record there, so <b>the per-customer listing is updated when an order is placed
+ *       and when it ends</b>, and shows an order being paid as RESERVING.</li>
  *   <li>{@link #CUSTOMER_ORDERS_STORE}, key customerId: the customer's {@link CustomerOrders}, newest first by
- *       {@code createdAt} (ties: orderId ascending), at most {@link Config#maxOrdersPerCustomer()} of them.
- *       The summary's {@code updatedAt} is the time of its latest summary change.</li>
+ *       {@code createdAt} (ties: orderId ascending), at most {@link Config#maxOrdersPerCustomer()} of them. A
+ *       summary's {@code updatedAt} is that of the snapshot it was listed from. Persistent (RocksDB), cached, logged
+ *       to its compacted changelog {@code <application.id>-customer-orders-changelog}.</li>
  * </ol>
  *
- * <p>Both stores are persistent (RocksDB), logged and cached. Nothing is emitted to any other topic.
+ * <p>Records per order the saga takes RESERVING, PAYING, CONFIRMED (three order-events records): none in an
+ * orders changelog, two on the repartition topic, and at most two in the customer-orders changelog (its cache
+ * keeps one when both summaries land in one commit interval). Nothing is emitted to any other topic.
  */
 public final class OrderViewTopology {
 
-    /** Store of the latest snapshot per order: key orderId, value {@link OrderEvent}. */
+    /** Store of the latest snapshot per order: key orderId, value {@link OrderEvent} (a timestamped KTable store). */
     public static final String ORDERS_STORE = "orders";
 
     /** Store of each customer's orders: key customerId, value {@link CustomerOrders}. */
@@ -62,11 +75,11 @@ public final class OrderViewTopology {
     /**
      * How the read model is built.
      *
-     * @param onChange             told the orderId after each snapshot written to {@link #ORDERS_STORE}, on the
-     *                             stream thread; {@link OrderChangeListener#NONE} for none
+     * @param onChange             told the orderId after each update of {@link #ORDERS_STORE}, on the stream thread;
+     *                             {@link OrderChangeListener#NONE} for none
      * @param maxOrdersPerCustomer how many of a customer's newest orders {@link #CUSTOMER_ORDERS_STORE} keeps, >= 1.
-     *                             The whole list is one store value and one changelog record, rewritten on every
-     *                             status change of the customer's orders, so it must stay well below the broker's
+     *                             The whole list is one store value and one changelog record, rewritten whenever one
+     *                             of the customer's orders is placed or ends, so it must stay well below the broker's
      *                             1 MB record limit (about 80 bytes per order)
      */
     public record Config(OrderChangeListener onChange, int maxOrdersPerCustomer) {
@@ -86,76 +99,81 @@ public final class OrderViewTopology {
     }
 
     /**
-     * Defines the read model on {@code builder}: the two stores, the source {@link Topics#ORDER_EVENTS}, and the
-     * repartition by customerId.
+     * Defines the read model on {@code builder}: the orders table over {@link Topics#ORDER_EVENTS}, the listener,
+     * the repartition by customerId and the customer index. Build it with {@code topology.optimization=all}
+     * ({@code StreamsBuilder.build(Properties)}; Spring's StreamsBuilderFactoryBean passes the service's Streams
+     * properties, which set it): without it {@link #ORDERS_STORE} gets a changelog topic of its own, which is
+     * correct but costs one more record per order event.
      */
     public static void define(StreamsBuilder builder, Config config, EventSerdes serdes) {
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ORDERS_STORE),
-                Serdes.String(), serdes.forValue(OrderEvent.class)).withCachingEnabled());
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(CUSTOMER_ORDERS_STORE),
                 Serdes.String(), serdes.forValue(CustomerOrders.class)).withCachingEnabled());
-        builder.stream(Topics.ORDER_EVENTS.name(), Topics.ORDER_EVENTS.consumed(serdes))
-                .process(() -> new OrdersProcessor(config.onChange()), Named.as("orders-upsert"), ORDERS_STORE)
+        // Not cached: a cached table forwards its updates only when the cache is flushed (at commit), which would
+        // delay every long poll's wake-up by up to commit.interval.ms, and with order-events as the changelog a
+        // cache would save no record.
+        builder.table(Topics.ORDER_EVENTS.name(), Topics.ORDER_EVENTS.consumed(serdes).withName("orders-table"),
+                        Materialized.<String, OrderEvent, KeyValueStore<Bytes, byte[]>>as(ORDERS_STORE).withCachingDisabled())
+                .toStream(Named.as("orders-updates"))
+                .process(() -> new OrderUpdatesProcessor(config.onChange()), Named.as("orders-updated"))
                 .repartition(Repartitioned.with(Serdes.String(), serdes.forValue(OrderSummary.class))
                         .withName(CUSTOMER_ORDERS_STORE))
                 .process(() -> new CustomerOrdersProcessor(config.maxOrdersPerCustomer()),
                         Named.as("customer-orders-upsert"), CUSTOMER_ORDERS_STORE);
     }
 
-    /** The read model as a {@link Topology} of its own; see {@link #define}. */
+    /**
+     * The read model as a {@link Topology} of its own, optimized as the services run it
+     * ({@code topology.optimization=all}, as {@link StreamsDefaults} sets): order-events is the changelog of
+     * {@link #ORDERS_STORE}. See {@link #define}.
+     */
     public static Topology build(Config config, EventSerdes serdes) {
         StreamsBuilder builder = new StreamsBuilder();
         define(builder, config, serdes);
-        return builder.build();
+        Properties optimization = new Properties();
+        optimization.put(StreamsConfig.TOPOLOGY_OPTIMIZATION_CONFIG, StreamsConfig.OPTIMIZE);
+        return builder.build(optimization);
     }
 
     /**
-     * Keeps the newest snapshot per orderId and forwards (customerId, summary) when the summary changed.
-     * Null keys or values (tombstones, which the saga does not write) are dropped.
+     * True when the customer index takes the order's summary from this snapshot: the order has just been placed or
+     * has ended. PAYING is the one status in between; the saga writes each status once, so in practice this is the
+     * first snapshot of an order and its last.
      */
-    private static final class OrdersProcessor implements Processor<String, OrderEvent, String, OrderSummary> {
+    private static boolean listedFrom(OrderStatus status) {
+        return switch (status) {
+            case PENDING, RESERVING, CONFIRMED, CANCELLED, REJECTED -> true;
+            case PAYING -> false;
+        };
+    }
+
+    /**
+     * Runs after each update of the orders table (the store already holds it): wakes the listener, then forwards
+     * (customerId, summary) when the customer index takes it ({@link #listedFrom}). A tombstone (which the saga does
+     * not write) has removed the order from the store: it wakes the listener and forwards nothing.
+     */
+    private static final class OrderUpdatesProcessor implements Processor<String, OrderEvent, String, OrderSummary> {
 
         private final OrderChangeListener onChange;
         private ProcessorContext<String, OrderSummary> context;
-        private KeyValueStore<String, OrderEvent> orders;
 
-        OrdersProcessor(OrderChangeListener onChange) {
+        OrderUpdatesProcessor(OrderChangeListener onChange) {
             this.onChange = onChange;
         }
 
         @Override
         public void init(ProcessorContext<String, OrderSummary> context) {
             this.context = context;
-            this.orders = context.getStateStore(ORDERS_STORE);
         }
 
         @Override
         public void process(Record<String, OrderEvent> record) {
-            OrderEvent snapshot = record.value();
-            if (record.key() == null || snapshot == null) {
-                return;
-            }
-            OrderEvent stored = orders.get(record.key());
-            if (stored != null && (snapshot.getUpdatedAt().isBefore(stored.getUpdatedAt())
-                    || snapshot.getUpdatedAt().equals(stored.getUpdatedAt()) && snapshot.equals(stored))) {
-                return;
-            }
-            orders.put(record.key(), snapshot);
             onChange.orderChanged(record.key());
-            if (stored == null || summaryChanged(stored, snapshot)) {
-                context.forward(record.withKey(snapshot.getCustomerId()).withValue(summary(snapshot)));
+            OrderEvent order = record.value();
+            if (order != null && listedFrom(order.getStatus())) {
+                context.forward(record.withKey(order.getCustomerId()).withValue(new OrderSummary(order.getOrderId(),
+                        order.getStatus(), order.getReason(), order.getTotal(), order.getCurrency(),
+                        order.getCreatedAt(), order.getUpdatedAt())));
             }
-        }
-
-        private static boolean summaryChanged(OrderEvent before, OrderEvent after) {
-            return before.getStatus() != after.getStatus() || before.getReason() != after.getReason()
-                    || before.getTotal() != after.getTotal() || !before.getCurrency().equals(after.getCurrency())
-                    || !before.getCreatedAt().equals(after.getCreatedAt());
-        }
-
-        private static OrderSummary summary(OrderEvent order) {
-            return new OrderSummary(order.getOrderId(), order.getStatus(), order.getReason(), order.getTotal(),
-                    order.getCurrency(), order.getCreatedAt(), order.getUpdatedAt());
         }
     }
 

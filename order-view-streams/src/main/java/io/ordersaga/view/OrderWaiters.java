@@ -14,11 +14,13 @@ import java.util.function.Function;
 
 /**
  * Long polls on orders, in memory, for the orders this instance owns: HTTP threads wait here until an order is
- * terminal, and the read model's orders processor wakes them ({@link #orderChanged}, an {@link OrderChangeListener}).
+ * terminal, and each update of the read model's orders table wakes them ({@link #orderChanged}, an
+ * {@link OrderChangeListener}).
  *
  * <p><b>No lost wake-up:</b> a waiter registers its future before it reads the store ({@link #awaitTerminal}). The
- * processor writes the store before it calls {@link #orderChanged}. So either the read already sees the change, or
- * the change's wake-up comes after the registration and completes the future.
+ * orders table writes the store before the update reaches {@link #orderChanged} (the table is not cached, so the
+ * update is forwarded at once). So either the read already sees the change, or the change's wake-up comes after the
+ * registration and completes the future.
  *
  * <p><b>Why an in-memory wake-up is acceptable:</b> it carries no data and changes no state; a woken waiter only
  * reads the store again. A repeated wake-up (a task processing records again after a failure before its commit)
@@ -32,7 +34,7 @@ public final class OrderWaiters implements OrderChangeListener {
 
     /**
      * Wakes every waiter on {@code orderId}; a no-op when there is none. Called on the stream thread after the
-     * orders store was written. Never throws.
+     * orders store took a record of the order. Never throws.
      */
     @Override
     public void orderChanged(String orderId) {

@@ -48,8 +48,11 @@ public final class Topics {
     public static final Topic<PaymentReply> PAYMENT_REPLIES =
             new Topic<>("payment-replies", "orderId", PaymentReply.class, false);
 
-    /** The saga's order snapshots, key orderId. Written by the saga, read by the read model. */
-    public static final Topic<OrderEvent> ORDER_EVENTS = new Topic<>("order-events", "orderId", OrderEvent.class, false);
+    /**
+     * The saga's order snapshots, key orderId, compacted: the latest snapshot of an order is the order. Written by
+     * the saga, read by the read model, whose orders store uses it as its changelog.
+     */
+    public static final Topic<OrderEvent> ORDER_EVENTS = new Topic<>("order-events", "orderId", OrderEvent.class, true);
 
     /** Every topic above, in the order data flows through them. */
     public static final List<Topic<?>> ALL = List.of(PRODUCTS, ORDER_REQUESTS, INVENTORY_COMMANDS, INVENTORY_REPLIES,
