@@ -60,7 +60,19 @@ final class Audit {
          * The customer's order list does not hold each of the customer's orders exactly once with its status, or
          * holds an order the demo did not place, or one orderId came back for two Idempotency-Keys.
          */
-        ORDER_LISTING
+        ORDER_LISTING,
+        /**
+         * Flash sale: more units promised than there are. CONFIRMED units of the hot product above
+         * {@code min(stock sent, units ordered)}, or above its stock's {@code sold} (confirmed orders no unit of
+         * stock backs, as a lost update on a stock lock gives).
+         */
+        OVERSOLD,
+        /**
+         * Flash sale: fewer units sold than due. CONFIRMED units of the hot product below {@code min(stock sent,
+         * units ordered)} (buyers turned away or left unfinished while units remain), or below its stock's
+         * {@code sold} (units gone from the stock without a confirmed order).
+         */
+        UNDERSOLD
     }
 
     /**
@@ -85,9 +97,21 @@ final class Audit {
      * @param credits  pence sent per customer (the keys are every customer to audit)
      * @param catalog  the catalog the demo PUT, by product id
      * @param outcomes every order's outcome; Terminal and Unfinished ones were accepted
+     * @param flashSale the hot product of a flash sale, whose orders can all be paid, so that exactly
+     *                  {@code min(stock sent, units the outcomes' orders ask)} of its units must be CONFIRMED and
+     *                  sold ({@link Kind#OVERSOLD}, {@link Kind#UNDERSOLD}); empty for other workloads
      */
     record Expected(Map<String, Long> stock, Map<String, Long> credits, Map<String, Workload.Product> catalog,
-                    List<Outcome> outcomes) {
+                    List<Outcome> outcomes, Optional<String> flashSale) {
+    }
+
+    /**
+     * The audit's last round.
+     *
+     * @param breaches the breaches; empty when the books balance
+     * @param observed what the services showed
+     */
+    record Verdict(List<Breach> breaches, Observed observed) {
     }
 
     /**
@@ -110,10 +134,10 @@ final class Audit {
      * @param expected    what the demo sent and saw
      * @param concurrency parallel requests
      * @param out         one line when a re-check is needed
-     * @return the breaches of the last round; empty when the books balance
+     * @return the breaches of the last round (empty when the books balance) and what it read
      * @throws DemoException when order-api cannot be read
      */
-    static List<Breach> run(OrderApi api, Expected expected, int concurrency, PrintStream out) {
+    static Verdict run(OrderApi api, Expected expected, int concurrency, PrintStream out) {
         long deadline = System.nanoTime() + Duration.ofMillis(SETTLE_MS).toNanos();
         Observed previous = null;
         long lastChange = System.nanoTime();
@@ -126,7 +150,7 @@ final class Audit {
                 lastChange = now;
             }
             if (breaches.isEmpty() || now - deadline > 0 || now - lastChange >= Duration.ofMillis(QUIET_MS).toNanos()) {
-                return breaches;
+                return new Verdict(breaches, observed);
             }
             if (round == 1) {
                 out.printf("audit: %d breaches on the first look; re-checking until they clear, nothing changes for"
@@ -270,6 +294,9 @@ final class Audit {
             }
         });
 
+        expected.flashSale().ifPresent(product -> flashSale(product, expected, observed, soldByProduct,
+                stockBreaches));
+
         expected.credits().forEach((customer, sent) -> {
             String subject = "customer " + customer;
             OrderApi.Wallet w = observed.wallets().getOrDefault(customer, new OrderApi.Wallet(customer, 0, 0, 0, 0));
@@ -294,6 +321,31 @@ final class Audit {
         all.addAll(walletBreaches);
         all.addAll(orderBreaches);
         return all;
+    }
+
+    /**
+     * The flash sale's rules: CONFIRMED units of the hot product = {@code min(stock sent, units ordered)}, and
+     * CONFIRMED units = its stock's {@code sold}; more is {@link Kind#OVERSOLD}, less {@link Kind#UNDERSOLD}.
+     */
+    private static void flashSale(String product, Expected expected, Observed observed,
+                                  Map<String, Long> soldByProduct, List<Breach> breaches) {
+        String subject = "product " + product + " (flash sale)";
+        long stocked = expected.stock().getOrDefault(product, 0L);
+        long ordered = expected.outcomes().stream().flatMap(o -> o.order().lines().stream())
+                .filter(l -> l.productId().equals(product)).mapToLong(Workload.Line::quantity).sum();
+        long due = Math.min(stocked, ordered);
+        long confirmed = soldByProduct.getOrDefault(product, 0L);
+        if (confirmed != due) {
+            breaches.add(new Breach(confirmed > due ? Kind.OVERSOLD : Kind.UNDERSOLD, subject, "CONFIRMED orders hold "
+                    + confirmed + " units, but min(" + stocked + " stocked, " + ordered + " ordered) = " + due
+                    + " must sell"));
+        }
+        OrderApi.Stock s = observed.stock().get(product);
+        long sold = s == null ? 0 : s.sold();
+        if (sold != confirmed) {
+            breaches.add(new Breach(confirmed > sold ? Kind.OVERSOLD : Kind.UNDERSOLD, subject,
+                    "CONFIRMED orders hold " + confirmed + " units but the stock sold " + sold));
+        }
     }
 
     /** Whether a CONFIRMED read-model order is what was asked, at catalog prices; empty when it is. */

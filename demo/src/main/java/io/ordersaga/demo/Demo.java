@@ -15,14 +15,17 @@ import java.util.stream.Collectors;
  * {@code ./ordersaga demo}: replays a workload through order-api and proves the books balance.
  *
  * <ol>
- *   <li>Workload: the Online Retail CSV ({@code --csv}) or the synthetic one fitted on it (default).</li>
- *   <li>Load: catalog, then initial stock and wallet credits by the policies of {@link LoadPlan}, then wait until
- *       every product's stock and every customer's wallet shows them ({@link Loader}).</li>
+ *   <li>Workload: the Online Retail CSV ({@code --csv}), the synthetic one fitted on it (default), or a flash sale
+ *       on one hot product ({@code --flash-sale}, {@link FlashSaleWorkload}).</li>
+ *   <li>Load: catalog, then initial stock and wallet credits by the policies of {@link LoadPlan} (for a flash sale:
+ *       exactly its units, and every buyer credited), then wait until every product's stock and every customer's
+ *       wallet shows them ({@link Loader}).</li>
  *   <li>Replay: closed loop with {@code --concurrency} orders in flight, or paced at {@code --rate}; each order is
  *       followed by long poll to its terminal state, with a progress bar ({@link Replay}).</li>
  *   <li>Report: printed, and written to {@code --out} as report.json and report.html ({@link Report}).</li>
  *   <li>Audit: the services' stock, wallets, orders and order lists against what the demo sent and saw
- *       ({@link Audit}); each breach is printed.</li>
+ *       ({@link Audit}; for a flash sale also that exactly {@code min(units, buyers)} units sold); each breach is
+ *       printed.</li>
  * </ol>
  * The demo is an HTTP client only: order-api must be up (the launcher starts the stack first).
  */
@@ -71,7 +74,7 @@ public final class Demo {
         long start = System.nanoTime();
         try (OrderApi api = new OrderApi(options.apiUrl())) {
             Workload workload = workload(options);
-            LoadPlan plan = LoadPlan.of(workload, options.stockFraction(), options.seed());
+            LoadPlan plan = plan(options, workload);
             out.printf(Locale.ROOT, "workload: %s: %,d orders, %,d products, %,d customers%n", workload.description(),
                     workload.orders().size(), workload.products().size(), workload.customerCount());
             Workload.Skipped skipped = workload.skipped();
@@ -93,12 +96,13 @@ public final class Demo {
 
             out.println("audit: reading stock, wallets, orders and order lists back...");
             Map<String, Workload.Product> catalog = workload.catalog();
-            List<Audit.Breach> breaches = Audit.run(api,
-                    new Audit.Expected(plan.stock(), plan.credits(), catalog, replay.outcomes()),
+            Audit.Verdict verdict = Audit.run(api, new Audit.Expected(plan.stock(), plan.credits(), catalog,
+                            replay.outcomes(), options.flashSale().map(sale -> FlashSaleWorkload.productId(options.seed()))),
                     options.concurrency(), out);
+            List<Audit.Breach> breaches = verdict.breaches();
             breaches.forEach(breach -> out.println("BREACH " + breach));
 
-            Report report = Report.of(options, started.toString(), workload, plan, loadMs, replay, breaches,
+            Report report = Report.of(options, started.toString(), workload, plan, loadMs, replay, verdict,
                     Duration.ofNanos(System.nanoTime() - start).toMillis());
             report.print(out);
             List<Path> files = report.write(options.outDir());
@@ -112,6 +116,9 @@ public final class Demo {
     }
 
     private static Workload workload(DemoOptions options) throws IOException {
+        if (options.flashSale().isPresent()) {
+            return FlashSaleWorkload.generate(options.flashSale().get().buyers(), options.seed());
+        }
         if (options.csv().isPresent()) {
             Path csv = options.csv().get();
             if (!Files.isRegularFile(csv)) {
@@ -120,5 +127,13 @@ public final class Demo {
             return OnlineRetailCsv.read(csv, options.maxOrders());
         }
         return SyntheticWorkload.generate(options.orders(), options.seed());
+    }
+
+    /** A flash sale stocks exactly its units and credits every buyer; other workloads take the default policies. */
+    private static LoadPlan plan(DemoOptions options, Workload workload) {
+        return options.flashSale()
+                .map(sale -> LoadPlan.of(workload, new LoadPlan.ExactStock(sale.units()), new LoadPlan.FullCredit()))
+                .orElseGet(() -> LoadPlan.of(workload, new LoadPlan.StockFraction(options.stockFraction()),
+                        new LoadPlan.SeededHalfCredit(options.seed())));
     }
 }

@@ -10,18 +10,21 @@ import java.util.Optional;
  *
  * @param csv           the Online Retail CSV to replay; empty for the synthetic workload
  * @param orders        orders of the synthetic workload, {@code >= 1}
- * @param seed          seed of the synthetic workload and of the half-credited customers
+ * @param seed          seed of the synthetic workload, of the flash sale's ids and of the half-credited customers
  * @param concurrency   orders in flight (POST to terminal state) when not paced, and parallel requests while
- *                      loading and auditing, {@code >= 1}
+ *                      loading and auditing, {@code >= 1}; a flash sale's buyers unless given
  * @param rate          orders submitted per second when paced (open loop, any number in flight); 0 when not paced
  * @param apiUrl        base URL of order-api
  * @param outDir        directory of report.json and report.html
  * @param stockFraction initial stock as a fraction of each product's demanded units, {@code >= 0}
  * @param maxOrders     replay only the first this many orders of the CSV; {@link Integer#MAX_VALUE} for all
+ * @param flashSale     replay a flash sale on one hot product instead of the CSV or the synthetic workload;
+ *                      empty otherwise
  * @param help          print {@link #USAGE} and do nothing else
  */
 public record DemoOptions(Optional<Path> csv, int orders, long seed, int concurrency, double rate, URI apiUrl,
-                          Path outDir, double stockFraction, int maxOrders, boolean help) {
+                          Path outDir, double stockFraction, int maxOrders, Optional<FlashSale> flashSale,
+                          boolean help) {
 
     /** Default base URL of order-api on the local stack. */
     public static final URI DEFAULT_API_URL = URI.create("http://127.0.0.1:8080");
@@ -35,8 +38,16 @@ public record DemoOptions(Optional<Path> csv, int orders, long seed, int concurr
               --csv FILE             replay the UCI Online Retail CSV FILE (one order per invoice, in date order)
               --max-orders N         with --csv: replay only the first N orders
               --orders N             synthetic workload of N orders (default 5000; used without --csv)
-              --seed S               seed of the synthetic workload and of the wallet policy (default 42)
-              --concurrency C        orders in flight, and parallel requests while loading (default 32)
+              --flash-sale BUYERS:UNITS
+                                     a flash sale instead (e.g. 1000:100): one hot product stocked with exactly
+                                     UNITS units, BUYERS customers (each able to pay) placing one order of
+                                     1 unit each, all at once (closed loop with BUYERS in flight unless
+                                     --concurrency or --rate is given); min(UNITS, BUYERS) must sell, exactly.
+                                     Not with --csv, --orders, --max-orders or --stock-fraction
+              --seed S               seed of the synthetic workload, of the flash sale's ids and of the wallet
+                                     policy (default 42)
+              --concurrency C        orders in flight, and parallel requests while loading (default 32;
+                                     BUYERS with --flash-sale)
               --rate ORDERS_PER_S    submit at this fixed rate instead (open loop)
               --stock-fraction F     initial stock = ceil(F x units demanded) per product (default 0.8)
               --api URL              base URL of order-api (default http://127.0.0.1:8080)
@@ -46,14 +57,34 @@ public record DemoOptions(Optional<Path> csv, int orders, long seed, int concurr
             Exit codes: 0 the books balance, 1 audit breach, 2 bad options or the demo could not run.""";
 
     /**
+     * A flash sale: {@code buyers} distinct customers, each able to pay, each place one order of 1 unit of one hot
+     * product stocked with exactly {@code units} units, all at once; exactly {@code min(units, buyers)} of them
+     * must be CONFIRMED and the others cancelled OUT_OF_STOCK.
+     *
+     * @param buyers customers, one order each, {@code >= 1}
+     * @param units  units of stock of the hot product, {@code >= 1}
+     */
+    public record FlashSale(int buyers, int units) {
+
+        /**
+         * The units that must sell.
+         *
+         * @return {@code min(units, buyers)}
+         */
+        public long mustSell() {
+            return Math.min(units, buyers);
+        }
+    }
+
+    /**
      * The defaults: synthetic, 5000 orders, seed 42, 32 in flight, not paced, local order-api, out
-     * {@code demo-report}, stock fraction 0.8.
+     * {@code demo-report}, stock fraction 0.8, no flash sale.
      *
      * @return the default options
      */
     public static DemoOptions defaults() {
         return new DemoOptions(Optional.empty(), 5000, 42, 32, 0, DEFAULT_API_URL, Path.of("demo-report"), 0.8,
-                Integer.MAX_VALUE, false);
+                Integer.MAX_VALUE, Optional.empty(), false);
     }
 
     /**
@@ -62,7 +93,8 @@ public record DemoOptions(Optional<Path> csv, int orders, long seed, int concurr
      * @param args the arguments after {@code demo}
      * @return the options
      * @throws IllegalArgumentException with a one-line message for an unknown option, a missing or invalid value,
-     *                                  or options that do not go together
+     *                                  or options that do not go together ({@code --flash-sale} with {@code --csv},
+     *                                  {@code --orders}, {@code --max-orders} or {@code --stock-fraction})
      */
     public static DemoOptions parse(String... args) {
         DemoOptions d = defaults();
@@ -75,9 +107,12 @@ public record DemoOptions(Optional<Path> csv, int orders, long seed, int concurr
         Path outDir = d.outDir;
         double stockFraction = d.stockFraction;
         int maxOrders = d.maxOrders;
+        Optional<FlashSale> flashSale = d.flashSale;
         boolean help = false;
         boolean ordersGiven = false;
         boolean maxOrdersGiven = false;
+        boolean concurrencyGiven = false;
+        boolean stockFractionGiven = false;
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             String name = arg;
@@ -107,16 +142,34 @@ public record DemoOptions(Optional<Path> csv, int orders, long seed, int concurr
                     ordersGiven = true;
                 }
                 case "--seed" -> seed = parseLong(name, value);
-                case "--concurrency" -> concurrency = positiveInt(name, value);
+                case "--concurrency" -> {
+                    concurrency = positiveInt(name, value);
+                    concurrencyGiven = true;
+                }
                 case "--rate" -> rate = positiveDouble(name, value);
                 case "--api" -> apiUrl = url(name, value);
                 case "--out" -> outDir = Path.of(nonBlank(name, value));
-                case "--stock-fraction" -> stockFraction = fraction(name, value);
+                case "--stock-fraction" -> {
+                    stockFraction = fraction(name, value);
+                    stockFractionGiven = true;
+                }
+                case "--flash-sale" -> flashSale = Optional.of(flashSale(name, value));
                 case "--max-orders" -> {
                     maxOrders = positiveInt(name, value);
                     maxOrdersGiven = true;
                 }
                 default -> throw new IllegalStateException("unhandled option " + name);
+            }
+        }
+        if (flashSale.isPresent()) {
+            String other = csv.isPresent() ? "--csv" : ordersGiven ? "--orders" : maxOrdersGiven ? "--max-orders"
+                    : stockFractionGiven ? "--stock-fraction" : null;
+            if (other != null) {
+                throw new IllegalArgumentException("--flash-sale does not go with " + other
+                        + ": the flash sale is a workload of its own, stocked with exactly its UNITS");
+            }
+            if (!concurrencyGiven && rate == 0) {
+                concurrency = flashSale.get().buyers();
             }
         }
         if (csv.isPresent() && ordersGiven) {
@@ -125,13 +178,14 @@ public record DemoOptions(Optional<Path> csv, int orders, long seed, int concurr
         if (csv.isEmpty() && maxOrdersGiven) {
             throw new IllegalArgumentException("--max-orders needs --csv; the synthetic workload takes --orders");
         }
-        return new DemoOptions(csv, orders, seed, concurrency, rate, apiUrl, outDir, stockFraction, maxOrders, help);
+        return new DemoOptions(csv, orders, seed, concurrency, rate, apiUrl, outDir, stockFraction, maxOrders,
+                flashSale, help);
     }
 
     private static boolean isKnown(String name) {
         return switch (name) {
             case "--csv", "--orders", "--seed", "--concurrency", "--rate", "--api", "--out", "--stock-fraction",
-                 "--max-orders" -> true;
+                 "--max-orders", "--flash-sale" -> true;
             default -> false;
         };
     }
@@ -153,6 +207,24 @@ public record DemoOptions(Optional<Path> csv, int orders, long seed, int concurr
             // reported below
         }
         throw new IllegalArgumentException(name + " needs a whole number >= 1, got '" + value + "'");
+    }
+
+    /** {@code BUYERS:UNITS}, two whole numbers {@code >= 1}. */
+    private static FlashSale flashSale(String name, String value) {
+        String[] parts = value.strip().split(":", -1);
+        if (parts.length == 2) {
+            try {
+                int buyers = Integer.parseInt(parts[0].strip());
+                int units = Integer.parseInt(parts[1].strip());
+                if (buyers >= 1 && units >= 1) {
+                    return new FlashSale(buyers, units);
+                }
+            } catch (NumberFormatException e) {
+                // reported below
+            }
+        }
+        throw new IllegalArgumentException(name + " needs BUYERS:UNITS, two whole numbers >= 1 such as 1000:100, got '"
+                + value + "'");
     }
 
     private static long parseLong(String name, String value) {

@@ -81,11 +81,15 @@ final class HtmlReport {
         h.append("<h3>Orders reaching a terminal state, per second of replay</h3>\n");
         timeline(h, report.throughput().terminalPerSecond());
 
+        if (report.flashSale() != null) {
+            flashSale(h, report.flashSale());
+        }
+
         Report.Load load = report.load();
         h.append("<h2>Workload</h2>\n<table>\n");
         row(h, "products (catalog, stocked)", load.products());
-        row(h, "initial stock, units (stock fraction " + run.stockFraction() + ")", load.stockUnits());
-        row(h, "customers credited", load.customers());
+        row(h, "initial stock, units (" + run.stockPolicy() + ")", load.stockUnits());
+        row(h, "customers credited (" + run.walletPolicy() + ")", load.customers());
         text(h, "credited in all", Report.pounds(load.creditedPence()));
         text(h, "load until visible", Report.seconds(load.loadMs() * 1_000_000));
         load.skippedLines().forEach((reason, n) -> row(h, "skipped lines: " + reason, n));
@@ -108,6 +112,27 @@ final class HtmlReport {
             h.append("</ul>\n");
         }
         return h.append("</body></html>\n").toString();
+    }
+
+    private static void flashSale(StringBuilder h, Report.FlashSaleResult f) {
+        h.append("<h2>Flash sale: ").append(esc(f.productId())).append("</h2>\n<table>\n");
+        row(h, "units stocked", f.units());
+        row(h, "buyers (one order of 1 unit each)", f.buyers());
+        row(h, "units that must sell, min(units, buyers)", f.mustSell());
+        row(h, "units sold (inventory)", f.unitsSold());
+        row(h, "oversold", f.oversold());
+        row(h, "orders confirmed", f.confirmed());
+        row(h, "orders cancelled OUT_OF_STOCK", f.cancelledOutOfStock());
+        text(h, "first POST &rarr; last terminal state", String.format(Locale.ROOT, "%.1f ms",
+                f.firstPostToLastTerminalMs()));
+        for (Map.Entry<String, Report.Latency> group : List.of(Map.entry("CONFIRMED", f.confirmedLatency()),
+                Map.entry("OUT_OF_STOCK", f.outOfStockLatency()))) {
+            Report.Latency l = group.getValue();
+            text(h, "latency of the " + l.orders() + " " + group.getKey() + ", p50 / p95 / p99 / max",
+                    String.format(Locale.ROOT, "%.1f / %.1f / %.1f / %.1f ms", l.p50Ms(), l.p95Ms(), l.p99Ms(),
+                            l.maxMs()));
+        }
+        h.append("</table>\n");
     }
 
     private static void histogram(StringBuilder h, Report.Latency latency) {

@@ -13,33 +13,112 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * What the demo loads before replaying a workload, by policy, so that the saga meets both of its failure paths:
+ * What the demo loads before replaying a workload, by a stock policy and a wallet policy. The default ones make
+ * the saga meet both of its failure paths:
  * <ul>
- *   <li>Stock: each product gets one stock adjustment of {@code ceil(stockFraction x units demanded by the
- *       workload)} units (none when that is 0). With the default fraction 0.8 the popular products run out.</li>
- *   <li>Wallets: each customer is credited the value of all their orders at catalog prices (pence), except a
- *       seeded 10 % of customers ({@code floor(customers / 10)}, drawn by shuffling the customer ids in sorted
- *       order with {@code new Random(seed)}) who get half of it, rounded down, so some payments are declined.
- *       No credit is sent when the amount is 0.</li>
+ *   <li>{@link StockFraction}: each product gets one stock adjustment of {@code ceil(stockFraction x units demanded
+ *       by the workload)} units. With the default fraction 0.8 the popular products run out.</li>
+ *   <li>{@link SeededHalfCredit}: each customer is credited the value of all their orders at catalog prices
+ *       (pence), except a seeded 10 % of customers ({@code floor(customers / 10)}, drawn by shuffling the customer
+ *       ids in sorted order with {@code new Random(seed)}) who get half of it, rounded down, so some payments are
+ *       declined.</li>
  * </ul>
+ * A flash sale takes {@link ExactStock} (exactly its units, whatever the demand) and {@link FullCredit} (every
+ * buyer can pay), so that its only failure path is running out of stock.
+ * No stock adjustment is sent for 0 units, and no credit for 0 pence.
  *
- * @param stock   units per product id, in catalog order
- * @param credits pence per customer id, in sorted customer order
+ * @param stockPolicy  how the stock was chosen
+ * @param walletPolicy how the credits were chosen
+ * @param stock        units per product id, in catalog order
+ * @param credits      pence per customer id, in sorted customer order
  */
-record LoadPlan(Map<String, Long> stock, Map<String, Long> credits) {
+record LoadPlan(StockPolicy stockPolicy, WalletPolicy walletPolicy, Map<String, Long> stock,
+                Map<String, Long> credits) {
 
-    /** Share of customers credited half their orders' value. */
+    /** Share of customers credited half their orders' value by {@link SeededHalfCredit}. */
     static final int HALF_CREDITED_PERCENT = 10;
+
+    /** How much initial stock each product of the workload gets. */
+    sealed interface StockPolicy {
+
+        /**
+         * One line for the report.
+         *
+         * @return for example {@code ceil(0.8 x units demanded) per product}
+         */
+        String describe();
+    }
+
+    /**
+     * {@code ceil(fraction x units the workload demands of the product)} units per product.
+     *
+     * @param fraction {@code >= 0}
+     */
+    record StockFraction(double fraction) implements StockPolicy {
+
+        @Override
+        public String describe() {
+            return "ceil(" + BigDecimal.valueOf(fraction).stripTrailingZeros().toPlainString()
+                    + " x units demanded) per product";
+        }
+    }
+
+    /**
+     * Exactly {@code units} per product, whatever the demand.
+     *
+     * @param units units of stock, {@code >= 0}
+     */
+    record ExactStock(long units) implements StockPolicy {
+
+        @Override
+        public String describe() {
+            return "exactly " + units + " units per product";
+        }
+    }
+
+    /** How much each customer of the workload is credited. */
+    sealed interface WalletPolicy {
+
+        /**
+         * One line for the report.
+         *
+         * @return for example {@code value of their orders (a seeded 10 % half of it), seed 42}
+         */
+        String describe();
+    }
+
+    /**
+     * The value of the customer's orders, except a seeded {@value LoadPlan#HALF_CREDITED_PERCENT} % of the customers who
+     * get half of it, rounded down.
+     *
+     * @param seed draws the half-credited customers
+     */
+    record SeededHalfCredit(long seed) implements WalletPolicy {
+
+        @Override
+        public String describe() {
+            return "value of their orders (a seeded " + HALF_CREDITED_PERCENT + " % half of it), seed " + seed;
+        }
+    }
+
+    /** The value of the customer's orders, for every customer: every order can be paid. */
+    record FullCredit() implements WalletPolicy {
+
+        @Override
+        public String describe() {
+            return "value of their orders";
+        }
+    }
 
     /**
      * Applies the policies.
      *
-     * @param workload      the workload
-     * @param stockFraction initial stock as a fraction of the units demanded, {@code >= 0}
-     * @param seed          draws which customers are half-credited
+     * @param workload     the workload
+     * @param stockPolicy  how much stock each product gets
+     * @param walletPolicy how much each customer is credited
      * @return the plan
      */
-    static LoadPlan of(Workload workload, double stockFraction, long seed) {
+    static LoadPlan of(Workload workload, StockPolicy stockPolicy, WalletPolicy walletPolicy) {
         Map<String, Workload.Product> catalog = workload.catalog();
         Map<String, Long> demand = new LinkedHashMap<>();
         catalog.keySet().forEach(id -> demand.put(id, 0L));
@@ -50,17 +129,24 @@ record LoadPlan(Map<String, Long> stock, Map<String, Long> credits) {
             }
             value.merge(order.customerId(), orderValue(order, catalog), Long::sum);
         }
-        BigDecimal fraction = BigDecimal.valueOf(stockFraction);
         Map<String, Long> stock = new LinkedHashMap<>();
-        demand.forEach((id, units) -> stock.put(id,
-                fraction.multiply(BigDecimal.valueOf(units)).setScale(0, RoundingMode.CEILING).longValueExact()));
+        demand.forEach((id, units) -> stock.put(id, switch (stockPolicy) {
+            case StockFraction f -> BigDecimal.valueOf(f.fraction()).multiply(BigDecimal.valueOf(units))
+                    .setScale(0, RoundingMode.CEILING).longValueExact();
+            case ExactStock e -> e.units();
+        }));
 
-        List<String> customers = new ArrayList<>(value.keySet());
-        Collections.shuffle(customers, new Random(seed));
-        Set<String> halfCredited = new HashSet<>(customers.subList(0, customers.size() * HALF_CREDITED_PERCENT / 100));
+        Set<String> halfCredited = switch (walletPolicy) {
+            case SeededHalfCredit h -> {
+                List<String> customers = new ArrayList<>(value.keySet());
+                Collections.shuffle(customers, new Random(h.seed()));
+                yield new HashSet<>(customers.subList(0, customers.size() * HALF_CREDITED_PERCENT / 100));
+            }
+            case FullCredit f -> Set.of();
+        };
         Map<String, Long> credits = new LinkedHashMap<>();
         value.forEach((customer, pence) -> credits.put(customer, halfCredited.contains(customer) ? pence / 2 : pence));
-        return new LoadPlan(stock, credits);
+        return new LoadPlan(stockPolicy, walletPolicy, stock, credits);
     }
 
     /**

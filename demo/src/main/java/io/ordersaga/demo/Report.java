@@ -26,9 +26,11 @@ import java.util.stream.Collectors;
  * @param orders     how the orders ended
  * @param throughput orders per second
  * @param latency    POST to terminal state
+ * @param flashSale  a flash sale's figures; null for other workloads
  * @param audit      the audit's verdict
  */
-record Report(Run run, Load load, Orders orders, Throughput throughput, Latency latency, AuditResult audit) {
+record Report(Run run, Load load, Orders orders, Throughput throughput, Latency latency, FlashSaleResult flashSale,
+              AuditResult audit) {
 
     /** Latency histogram bins below the overflow bin. */
     static final int HISTOGRAM_BINS = 40;
@@ -40,12 +42,13 @@ record Report(Run run, Load load, Orders orders, Throughput throughput, Latency 
      * @param startedAt      ISO-8601 instant the demo started
      * @param apiUrl         order-api's base URL
      * @param mode           {@code closed loop, C in flight} or {@code paced, R orders/s}
-     * @param stockFraction  stock policy's fraction
-     * @param seed           seed of the synthetic workload and of the wallet policy
+     * @param stockPolicy    how the initial stock was chosen ({@link LoadPlan.StockPolicy#describe()})
+     * @param walletPolicy   how the wallet credits were chosen ({@link LoadPlan.WalletPolicy#describe()})
+     * @param seed           seed of the workload and of the wallet policy
      * @param totalWallTimeMs load, replay and audit, in ms
      */
-    record Run(String workload, String startedAt, String apiUrl, String mode, double stockFraction, long seed,
-               long totalWallTimeMs) {
+    record Run(String workload, String startedAt, String apiUrl, String mode, String stockPolicy, String walletPolicy,
+               long seed, long totalWallTimeMs) {
     }
 
     /**
@@ -133,6 +136,29 @@ record Report(Run run, Load load, Orders orders, Throughput throughput, Latency 
     }
 
     /**
+     * A flash sale ({@code --flash-sale BUYERS:UNITS}): how its one hot product sold.
+     *
+     * @param productId                 the hot product
+     * @param units                     units stocked
+     * @param buyers                    buyers, one order of 1 unit each
+     * @param mustSell                  {@code min(units, buyers)}: the units that must sell, exactly
+     * @param unitsSold                 the product's {@code sold} as inventory-streams shows it at the audit's last
+     *                                  read
+     * @param oversold                  {@code max(0, max(unitsSold, confirmed) - units)}: units sold or confirmed
+     *                                  beyond the stock; 0 when the stock holds
+     * @param confirmed                 orders that ended CONFIRMED (as the long poll returned them)
+     * @param cancelledOutOfStock       orders that ended CANCELLED with reason OUT_OF_STOCK
+     * @param firstPostToLastTerminalMs from sending the first POST to receiving the last terminal state, over the
+     *                                  orders that reached one, in ms (0.1 ms)
+     * @param confirmedLatency          POST to terminal state of the CONFIRMED orders
+     * @param outOfStockLatency         POST to terminal state of the orders cancelled OUT_OF_STOCK
+     */
+    record FlashSaleResult(String productId, long units, long buyers, long mustSell, long unitsSold, long oversold,
+                           long confirmed, long cancelledOutOfStock, double firstPostToLastTerminalMs,
+                           Latency confirmedLatency, Latency outOfStockLatency) {
+    }
+
+    /**
      * The audit's verdict.
      *
      * @param passed    no breach
@@ -155,17 +181,17 @@ record Report(Run run, Load load, Orders orders, Throughput throughput, Latency 
      * @param plan            what was loaded
      * @param loadMs          loading until visible, in ms
      * @param replay          the replay's outcomes
-     * @param breaches        the audit's breaches
+     * @param verdict         the audit's breaches and last read (the flash sale's units sold)
      * @param totalWallTimeMs load, replay and audit, in ms
      * @return the report
      */
     static Report of(DemoOptions options, String startedAt, Workload workload, LoadPlan plan, long loadMs,
-                     Replay.Result replay, List<Audit.Breach> breaches, long totalWallTimeMs) {
+                     Replay.Result replay, Audit.Verdict verdict, long totalWallTimeMs) {
         String mode = options.rate() > 0
                 ? String.format(Locale.ROOT, "paced, %.1f orders/s", options.rate())
                 : "closed loop, " + options.concurrency() + " in flight";
         Run run = new Run(workload.description(), startedAt, options.apiUrl().toString(), mode,
-                options.stockFraction(), options.seed(), totalWallTimeMs);
+                plan.stockPolicy().describe(), plan.walletPolicy().describe(), options.seed(), totalWallTimeMs);
         Workload.Skipped skipped = workload.skipped();
         Load load = new Load(plan.stock().size(), plan.totalStock(), plan.credits().size(), plan.totalCredits(),
                 skipped.lines(), skipped.cancellationInvoices(), skipped.invoicesWithoutValidLine(), loadMs);
@@ -211,12 +237,42 @@ record Report(Run run, Load load, Orders orders, Throughput throughput, Latency 
         Throughput throughput = new Throughput(
                 latencies.size() / Math.max(1e-3, replay.wallTimeMs() / 1000.0), replay.wallTimeMs(), terminalPerSecond);
 
+        List<Audit.Breach> breaches = verdict.breaches();
         Map<Audit.Kind, Long> byKind = breaches.stream()
                 .collect(Collectors.groupingBy(Audit.Breach::kind, () -> new EnumMap<>(Audit.Kind.class),
                         Collectors.counting()));
         AuditResult audit = new AuditResult(breaches.isEmpty(), plan.stock().size(), plan.credits().size(),
                 accepted, byKind, breaches);
-        return new Report(run, load, orders, throughput, latency(latencies), audit);
+        FlashSaleResult flashSale = options.flashSale()
+                .map(sale -> flashSale(sale, FlashSaleWorkload.productId(options.seed()), replay, verdict))
+                .orElse(null);
+        return new Report(run, load, orders, throughput, latency(latencies), flashSale, audit);
+    }
+
+    private static FlashSaleResult flashSale(DemoOptions.FlashSale sale, String productId, Replay.Result replay,
+                                             Audit.Verdict verdict) {
+        List<Long> confirmed = new ArrayList<>();
+        List<Long> outOfStock = new ArrayList<>();
+        long firstPostMicros = Long.MAX_VALUE;
+        long lastTerminalMicros = Long.MIN_VALUE;
+        for (Outcome outcome : replay.outcomes()) {
+            if (outcome instanceof Outcome.Terminal t) {
+                firstPostMicros = Math.min(firstPostMicros, t.submittedMicros());
+                lastTerminalMicros = Math.max(lastTerminalMicros, t.submittedMicros() + t.latencyMicros());
+                if ("CONFIRMED".equals(t.view().status())) {
+                    confirmed.add(t.latencyMicros());
+                } else if ("CANCELLED".equals(t.view().status()) && "OUT_OF_STOCK".equals(t.view().reason())) {
+                    outOfStock.add(t.latencyMicros());
+                }
+            }
+        }
+        OrderApi.Stock stock = verdict.observed().stock().get(productId);
+        long unitsSold = stock == null ? 0 : stock.sold();
+        long oversold = Math.max(0, Math.max(unitsSold, confirmed.size()) - sale.units());
+        return new FlashSaleResult(productId, sale.units(), sale.buyers(), sale.mustSell(), unitsSold, oversold,
+                confirmed.size(), outOfStock.size(),
+                firstPostMicros == Long.MAX_VALUE ? 0 : ms(lastTerminalMicros - firstPostMicros),
+                latency(confirmed), latency(outOfStock));
     }
 
     private static Latency latency(List<Long> micros) {
@@ -287,11 +343,26 @@ record Report(Run run, Load load, Orders orders, Throughput throughput, Latency 
                 seconds(run.totalWallTimeMs() * 1_000_000));
         out.printf(Locale.ROOT, "latency     POST -> terminal: p50 %.1f ms  p95 %.1f ms  p99 %.1f ms  max %.1f ms%n",
                 latency.p50Ms(), latency.p95Ms(), latency.p99Ms(), latency.maxMs());
+        if (flashSale != null) {
+            FlashSaleResult f = flashSale;
+            out.printf(Locale.ROOT, "flash sale  %s: %,d units for %,d buyers: sold %,d (must be min(units, buyers) = %,d)"
+                            + "  oversold %,d%n", f.productId(), f.units(), f.buyers(), f.unitsSold(), f.mustSell(),
+                    f.oversold());
+            out.printf(Locale.ROOT, "            confirmed %,d  cancelled OUT_OF_STOCK %,d  first POST -> last terminal"
+                    + " state %.1f ms%n", f.confirmed(), f.cancelledOutOfStock(), f.firstPostToLastTerminalMs());
+            printLatency(out, "CONFIRMED", f.confirmedLatency());
+            printLatency(out, "OUT_OF_STOCK", f.outOfStockLatency());
+        }
         out.printf(Locale.ROOT, audit.passed()
                         ? "audit       PASSED: the books balance over %,d products, %,d wallets and %,d orders%n"
                         : "audit       FAILED: " + audit.breaches().size() + " breaches " + audit.byKind()
                         + " over %,d products, %,d wallets and %,d orders%n",
                 audit.products(), audit.customers(), audit.orders());
+    }
+
+    private static void printLatency(PrintStream out, String status, Latency l) {
+        out.printf(Locale.ROOT, "            latency of the %,d %s: p50 %.1f ms  p95 %.1f ms  p99 %.1f ms  max %.1f ms%n",
+                l.orders(), status, l.p50Ms(), l.p95Ms(), l.p99Ms(), l.maxMs());
     }
 
     private String refusals() {

@@ -13,6 +13,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -69,8 +70,8 @@ class AuditTest {
     }
 
     private List<Audit.Breach> check() {
-        return Audit.check(new Audit.Expected(stockSent, creditsSent, Map.of("A", A, "B", B), outcomes),
-                new Audit.Observed(stock, wallets, readModel, lists));
+        return Audit.check(new Audit.Expected(stockSent, creditsSent, Map.of("A", A, "B", B), outcomes,
+                Optional.empty()), new Audit.Observed(stock, wallets, readModel, lists));
     }
 
     private void assertOnly(Kind kind) {
@@ -233,9 +234,75 @@ class AuditTest {
         assertThat(breaches.getFirst().detail()).contains("k2");
     }
 
+    /**
+     * A flash sale of product F (1000 pence, {@code units} stocked) to {@code buyers} buyers f1, f2, ... of one unit
+     * each, each credited 1000; the first {@code confirmed} orders CONFIRMED, the others cancelled OUT_OF_STOCK;
+     * the stock shows {@code sold} sold. Everything else balances.
+     */
+    private static List<Audit.Breach> flashSale(int units, int buyers, int confirmed, int sold) {
+        Workload.Product f = new Workload.Product("F", "Flash", 1000);
+        Map<String, Long> credits = new LinkedHashMap<>();
+        List<Outcome> sale = new ArrayList<>();
+        Map<String, Wallet> flashWallets = new HashMap<>();
+        Map<String, OrderView> views = new HashMap<>();
+        Map<String, List<OrderSummary>> flashLists = new HashMap<>();
+        for (int b = 1; b <= buyers; b++) {
+            String customer = "f" + b;
+            Workload.Order order = new Workload.Order("fk" + b, customer, List.of(new Workload.Line("F", 1)));
+            boolean ok = b <= confirmed;
+            OrderView view = new OrderView("fid" + b, customer, ok ? "CONFIRMED" : "CANCELLED",
+                    ok ? null : "OUT_OF_STOCK", ok ? null : "sold out", List.of(new OrderLine("F", "Flash", 1, 1000L,
+                    1000L)), 1000);
+            credits.put(customer, 1000L);
+            sale.add(new Outcome.Terminal(order, view.orderId(), view, b, 1000));
+            flashWallets.put(customer, ok ? new Wallet(customer, 0, 1000, 1000, 0) : new Wallet(customer, 1000, 1000, 0, 0));
+            views.put(view.orderId(), view);
+            flashLists.put(customer, List.of(summary(view)));
+        }
+        return Audit.check(new Audit.Expected(Map.of("F", (long) units), credits, Map.of("F", f), sale,
+                        Optional.of("F")),
+                new Audit.Observed(Map.of("F", new Stock("F", units - sold, 0, sold, units)), flashWallets, views,
+                        flashLists));
+    }
+
+    @Test
+    void flashSaleThatSellsExactlyItsUnitsBalances() {
+        assertThat(flashSale(100, 1000, 100, 100)).isEmpty();
+        assertThat(flashSale(80, 50, 50, 50)).isEmpty();
+    }
+
+    @Test
+    void flashSaleConfirmingMoreThanItsUnitsIsOversold() {
+        // a lost update: 3 more orders confirmed than units, the stock sold only its 100
+        List<Audit.Breach> breaches = flashSale(100, 1000, 103, 100);
+        assertThat(breaches).extracting(Audit.Breach::kind)
+                .containsExactlyInAnyOrder(Kind.OVERSOLD, Kind.OVERSOLD, Kind.STOCK_SOLD);
+        assertThat(breaches).filteredOn(b -> b.kind() == Kind.OVERSOLD).extracting(Audit.Breach::detail)
+                .containsExactlyInAnyOrder("CONFIRMED orders hold 103 units, but min(100 stocked, 1000 ordered) = 100"
+                        + " must sell", "CONFIRMED orders hold 103 units but the stock sold 100");
+        assertThat(breaches).filteredOn(b -> b.kind() == Kind.OVERSOLD).extracting(Audit.Breach::subject)
+                .containsOnly("product F (flash sale)");
+    }
+
+    @Test
+    void flashSaleConfirmingFewerThanDueIsUndersold() {
+        assertThat(flashSale(100, 1000, 99, 99)).extracting(Audit.Breach::kind).containsExactly(Kind.UNDERSOLD);
+        assertThat(flashSale(80, 50, 49, 49)).extracting(Audit.Breach::kind).containsExactly(Kind.UNDERSOLD);
+    }
+
+    @Test
+    void flashSaleStockSoldOtherThanConfirmed() {
+        // units gone from the stock without a confirmed order
+        assertThat(flashSale(100, 1000, 100, 101)).extracting(Audit.Breach::kind)
+                .containsExactlyInAnyOrder(Kind.UNDERSOLD, Kind.STOCK_SOLD, Kind.STOCK_CONSERVATION);
+        // confirmed orders no unit backs
+        assertThat(flashSale(100, 1000, 100, 99)).extracting(Audit.Breach::kind)
+                .containsExactlyInAnyOrder(Kind.OVERSOLD, Kind.STOCK_SOLD);
+    }
+
     @Test
     void everyKindIsCovered() {
         // a guard: adding a Kind needs a test above
-        assertThat(Kind.values()).hasSize(11);
+        assertThat(Kind.values()).hasSize(13);
     }
 }

@@ -22,6 +22,7 @@ class DemoOptionsTest {
         assertThat(o.apiUrl()).isEqualTo(URI.create("http://127.0.0.1:8080"));
         assertThat(o.outDir()).isEqualTo(Path.of("demo-report"));
         assertThat(o.stockFraction()).isEqualTo(0.8);
+        assertThat(o.flashSale()).isEmpty();
         assertThat(o.help()).isFalse();
     }
 
@@ -30,7 +31,7 @@ class DemoOptionsTest {
         DemoOptions o = DemoOptions.parse("--csv", "data.csv", "--seed", "-3", "--concurrency", "8", "--rate=250.5",
                 "--api", "http://localhost:9999/", "--out", "out/x", "--stock-fraction", "1.25", "--max-orders", "100");
         assertThat(o).isEqualTo(new DemoOptions(Optional.of(Path.of("data.csv")), 5000, -3, 8, 250.5,
-                URI.create("http://localhost:9999"), Path.of("out/x"), 1.25, 100, false));
+                URI.create("http://localhost:9999"), Path.of("out/x"), 1.25, 100, Optional.empty(), false));
         assertThat(DemoOptions.parse("--orders", "200").orders()).isEqualTo(200);
         assertThat(DemoOptions.parse("--help").help()).isTrue();
         assertThat(DemoOptions.parse("--orders", "10", "-h").help()).isTrue();
@@ -53,6 +54,44 @@ class DemoOptionsTest {
         assertRefused("--csv needs a non-empty value", "--csv", " ");
         assertRefused("--max-orders needs --csv", "--max-orders", "10");
         assertRefused("--orders is for the synthetic workload", "--csv", "f.csv", "--orders", "10");
+    }
+
+    @Test
+    void flashSaleIsReadAndPutsEveryBuyerInFlight() {
+        DemoOptions o = DemoOptions.parse("--flash-sale", "1000:100", "--seed", "7");
+        assertThat(o.flashSale()).contains(new DemoOptions.FlashSale(1000, 100));
+        assertThat(o.flashSale().orElseThrow().mustSell()).isEqualTo(100);
+        assertThat(o.concurrency()).isEqualTo(1000);
+        assertThat(o.rate()).isZero();
+        assertThat(o.seed()).isEqualTo(7);
+        assertThat(o.csv()).isEmpty();
+
+        assertThat(DemoOptions.parse("--flash-sale= 50 : 80 ").flashSale()).contains(new DemoOptions.FlashSale(50, 80));
+        assertThat(DemoOptions.parse("--flash-sale=50:80").flashSale().orElseThrow().mustSell()).isEqualTo(50);
+        assertThat(DemoOptions.parse("--concurrency", "8", "--flash-sale", "1000:100").concurrency()).isEqualTo(8);
+        assertThat(DemoOptions.parse("--flash-sale", "1000:100", "--concurrency", "8").concurrency()).isEqualTo(8);
+        DemoOptions paced = DemoOptions.parse("--flash-sale", "1000:100", "--rate", "200");
+        assertThat(paced.rate()).isEqualTo(200);
+        assertThat(paced.concurrency()).isEqualTo(DemoOptions.defaults().concurrency());
+    }
+
+    @Test
+    void badFlashSaleFormsAreRefused() {
+        for (String bad : new String[] {"1000", "1000:", ":100", "0:100", "1000:0", "-1:5", "a:b", "1:2:3", "1.5:2",
+                "1000/100", "", "99999999999:1"}) {
+            assertRefused("--flash-sale needs BUYERS:UNITS, two whole numbers >= 1 such as 1000:100, got '" + bad + "'",
+                    "--flash-sale", bad);
+        }
+        assertRefused("--flash-sale needs a value", "--flash-sale");
+    }
+
+    @Test
+    void flashSaleDoesNotGoWithAnotherWorkload() {
+        assertRefused("--flash-sale does not go with --csv", "--flash-sale", "10:5", "--csv", "f.csv");
+        assertRefused("--flash-sale does not go with --csv", "--csv", "f.csv", "--flash-sale", "10:5");
+        assertRefused("--flash-sale does not go with --orders", "--orders", "10", "--flash-sale", "10:5");
+        assertRefused("--flash-sale does not go with --max-orders", "--flash-sale", "10:5", "--max-orders", "3");
+        assertRefused("--flash-sale does not go with --stock-fraction", "--flash-sale", "10:5", "--stock-fraction", "1");
     }
 
     private static void assertRefused(String message, String... args) {

@@ -48,6 +48,8 @@ class DemoTest {
         assertThat(report.at("/orders/cancelledByReason/OUT_OF_STOCK").asInt()).isPositive();
         assertThat(report.at("/latency/p99Ms").asDouble()).isGreaterThanOrEqualTo(report.at("/latency/p50Ms").asDouble());
         assertThat(report.at("/latency/histogram").size()).isGreaterThanOrEqualTo(Report.HISTOGRAM_BINS);
+        assertThat(report.at("/flashSale").isNull()).isTrue();
+        assertThat(report.at("/run/stockPolicy").asText()).isEqualTo("ceil(0.8 x units demanded) per product");
         String html = Files.readString(out.resolve("report.html"));
         assertThat(html).contains("<svg", "Audit passed").doesNotContain("<script", "http://cdn", "https://");
     }
@@ -90,6 +92,61 @@ class DemoTest {
     }
 
     @Test
+    void flashSaleSellsExactlyItsUnitsAndTheRestRunOutOfStock() throws IOException {
+        try (FakeOrderApi api = new FakeOrderApi()) {
+            int code = run("--flash-sale", "300:100", "--api", api.url().toString(), "--out", out.toString());
+            assertThat(code).as(printed()).isEqualTo(Demo.BOOKS_BALANCE);
+        }
+        assertThat(printed()).contains("closed loop, 300 in flight",
+                "flash sale  flash42-p: 100 units for 300 buyers: sold 100 (must be min(units, buyers) = 100)  oversold 0",
+                "confirmed 100  cancelled OUT_OF_STOCK 200  first POST -> last terminal state ",
+                "latency of the 100 CONFIRMED: p50 ", "latency of the 200 OUT_OF_STOCK: p50 ", "audit       PASSED");
+        JsonNode report = new ObjectMapper().readTree(out.resolve("report.json").toFile());
+        assertThat(report.at("/flashSale/units").asLong()).isEqualTo(100);
+        assertThat(report.at("/flashSale/buyers").asLong()).isEqualTo(300);
+        assertThat(report.at("/flashSale/unitsSold").asLong()).isEqualTo(100);
+        assertThat(report.at("/flashSale/oversold").asLong()).isZero();
+        assertThat(report.at("/flashSale/confirmed").asLong()).isEqualTo(100);
+        assertThat(report.at("/flashSale/cancelledOutOfStock").asLong()).isEqualTo(200);
+        assertThat(report.at("/flashSale/firstPostToLastTerminalMs").asDouble()).isPositive();
+        assertThat(report.at("/flashSale/confirmedLatency/orders").asInt()).isEqualTo(100);
+        assertThat(report.at("/run/stockPolicy").asText()).isEqualTo("exactly 100 units per product");
+        assertThat(report.at("/load/customers").asInt()).isEqualTo(300);
+        assertThat(report.at("/load/creditedPence").asLong()).isEqualTo(300 * FlashSaleWorkload.UNIT_PRICE);
+        assertThat(Files.readString(out.resolve("report.html"))).contains("Flash sale: flash42-p", "oversold");
+    }
+
+    @Test
+    void flashSaleWithMoreUnitsThanBuyersSellsToEveryBuyer() throws IOException {
+        try (FakeOrderApi api = new FakeOrderApi()) {
+            int code = run("--flash-sale", "40:60", "--concurrency", "10", "--api", api.url().toString(),
+                    "--out", out.toString());
+            assertThat(code).as(printed()).isEqualTo(Demo.BOOKS_BALANCE);
+        }
+        assertThat(printed()).contains("closed loop, 10 in flight",
+                "60 units for 40 buyers: sold 40 (must be min(units, buyers) = 40)  oversold 0",
+                "confirmed 40  cancelled OUT_OF_STOCK 0");
+    }
+
+    @Test
+    void anOversellingFlashSaleIsABreach() throws IOException {
+        try (FakeOrderApi api = new FakeOrderApi()) {
+            api.oversell = 3;
+            int code = run("--flash-sale", "200:50", "--api", api.url().toString(), "--out", out.toString());
+            assertThat(code).as(printed()).isEqualTo(Demo.AUDIT_BREACH);
+        }
+        assertThat(printed()).contains(
+                "BREACH OVERSOLD product flash42-p (flash sale): CONFIRMED orders hold 53 units, but min(50 stocked, "
+                        + "200 ordered) = 50 must sell",
+                "BREACH OVERSOLD product flash42-p (flash sale): CONFIRMED orders hold 53 units but the stock sold 50",
+                "sold 50 (must be min(units, buyers) = 50)  oversold 3", "confirmed 53  cancelled OUT_OF_STOCK 147",
+                "audit       FAILED");
+        JsonNode report = new ObjectMapper().readTree(out.resolve("report.json").toFile());
+        assertThat(report.at("/flashSale/oversold").asLong()).isEqualTo(3);
+        assertThat(report.at("/audit/byKind/OVERSOLD").asInt()).isEqualTo(2);
+    }
+
+    @Test
     void aStackThatHoldsTheWorkloadAlreadyIsRefused() throws IOException {
         try (FakeOrderApi api = new FakeOrderApi()) {
             assertThat(run("--orders", "20", "--api", api.url().toString(), "--out", out.toString()))
@@ -118,7 +175,7 @@ class DemoTest {
         assertThat(run("--csv", out.resolve("nope.csv").toString())).isEqualTo(Demo.COULD_NOT_RUN);
         assertThat(printed()).contains("demo failed: no such CSV file");
         assertThat(run("--help")).isEqualTo(Demo.BOOKS_BALANCE);
-        assertThat(printed()).contains("Usage: ordersaga demo", "--max-orders N");
+        assertThat(printed()).contains("Usage: ordersaga demo", "--max-orders N", "--flash-sale BUYERS:UNITS");
     }
 
     @Test

@@ -22,8 +22,8 @@ import java.util.regex.Pattern;
  * An in-process stand-in for order-api (JDK HttpServer) that runs the saga synchronously in memory, to test the
  * demo's HTTP paths without the real stack: reserve every line or cancel OUT_OF_STOCK, charge the total or cancel
  * PAYMENT_DECLINED, else CONFIRMED; unknown products are REJECTED. The first GET of each order answers 404, as the
- * asynchronous read model may. {@link #chargeTwice} plants a bug the audit must catch; {@link #refuseKeysEndingWith}
- * makes order-api refuse some orders.
+ * asynchronous read model may. {@link #chargeTwice} and {@link #oversell} plant bugs the audit must catch;
+ * {@link #refuseKeysEndingWith} makes order-api refuse some orders.
  */
 final class FakeOrderApi implements AutoCloseable {
 
@@ -38,6 +38,11 @@ final class FakeOrderApi implements AutoCloseable {
 
     /** When set, a confirmed order is charged twice. */
     volatile boolean chargeTwice;
+    /**
+     * While above 0, an order finding its product out of stock is confirmed anyway (and this decremented), charged
+     * but without touching the stock: the lost update of a broken stock lock.
+     */
+    volatile int oversell;
     /** When set, orders whose Idempotency-Key ends with it are refused with a 400. */
     volatile String refuseKeysEndingWith;
 
@@ -173,20 +178,28 @@ final class FakeOrderApi implements AutoCloseable {
                 total += price * line.getValue();
             }
         }
+        boolean lostUpdate = false;
         if (reason == null && lines.entrySet().stream().anyMatch(l -> stock.get(l.getKey())[0] < l.getValue())) {
-            status = "CANCELLED";
-            reason = "OUT_OF_STOCK";
+            if (oversell > 0) {
+                oversell--;
+                lostUpdate = true;
+            } else {
+                status = "CANCELLED";
+                reason = "OUT_OF_STOCK";
+            }
         }
         long[] wallet = wallets.computeIfAbsent(customer, k -> new long[4]);
         if (reason == null && wallet[0] < total) {
             status = "CANCELLED";
             reason = "PAYMENT_DECLINED";
         }
-        if (reason == null) {
+        if (reason == null && !lostUpdate) {
             lines.forEach((product, quantity) -> {
                 stock.get(product)[0] -= quantity;
                 stock.get(product)[2] += quantity;
             });
+        }
+        if (reason == null) {
             long charge = chargeTwice ? 2 * total : total;
             wallet[0] -= charge;
             wallet[2] += charge;
