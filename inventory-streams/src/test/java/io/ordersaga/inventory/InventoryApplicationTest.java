@@ -1,44 +1,24 @@
 package io.ordersaga.inventory;
 
 import io.ordersaga.common.EventSerdes;
-import org.apache.kafka.streams.StreamsBuilder;
+import io.ordersaga.common.testing.StreamsApplicationTestSupport;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.context.TestConfiguration;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.context.annotation.Bean;
-import org.springframework.http.HttpStatus;
-import org.springframework.web.client.RestClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The service starts from {@code inventory-streams.properties} with the topology on its StreamsBuilder, without
  * a broker or a registry: the Streams client and topic creation are switched off (so health reports DOWN), and the
- * registry serdes, which register the schemas at start, are replaced by {@link EventSerdes#unregistered()}.
+ * registry serdes, which register the schemas at start, are replaced by {@link EventSerdes#unregistered()}. The
+ * health check comes from {@link StreamsApplicationTestSupport}.
  */
-@SpringBootTest(classes = {InventoryApplication.class, InventoryApplicationTest.UnregisteredSerdes.class}, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+@SpringBootTest(classes = {InventoryApplication.class, StreamsApplicationTestSupport.UnregisteredSerdes.class}, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "spring.config.name=" + InventoryApplication.CONFIG_NAME,
         "spring.kafka.streams.auto-startup=false",
         "spring.kafka.admin.auto-create=false",
         "spring.main.allow-bean-definition-overriding=true"})
-class InventoryApplicationTest {
-
-    /** Replaces the shared registry-backed serdes bean. */
-    @TestConfiguration(proxyBeanMethods = false)
-    static class UnregisteredSerdes {
-        @Bean
-        EventSerdes eventSerdes() {
-            return EventSerdes.unregistered();
-        }
-    }
-
-    @Autowired
-    StreamsBuilder streamsBuilder;
-
-    @LocalServerPort
-    int port;
+class InventoryApplicationTest extends StreamsApplicationTestSupport {
 
     @Test
     void startsWithTheTopologyDefinedOnTheStreamsBuilder() {
@@ -46,13 +26,5 @@ class InventoryApplicationTest {
 
         assertThat(description).contains(InventoryTopology.PROCESSOR, InventoryTopology.STOCK_STORE,
                 InventoryTopology.RESERVATIONS_STORE, InventoryTopology.RETENTION_STORE);
-    }
-
-    @Test
-    void reportsHealthDownWhileTheStreamsClientIsNotRunning() {
-        HttpStatus status = RestClient.create("http://127.0.0.1:" + port).get().uri("/actuator/health")
-                .exchange((request, response) -> HttpStatus.valueOf(response.getStatusCode().value()));
-
-        assertThat(status).isEqualTo(HttpStatus.SERVICE_UNAVAILABLE);
     }
 }

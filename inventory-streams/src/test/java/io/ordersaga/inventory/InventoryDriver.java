@@ -2,8 +2,8 @@ package io.ordersaga.inventory;
 
 import io.ordersaga.common.EventSerdes;
 import io.ordersaga.common.Retention;
-import io.ordersaga.common.StreamsDefaults;
 import io.ordersaga.common.Topics;
+import io.ordersaga.common.testing.StreamsTestSupport;
 import io.ordersaga.events.AdjustStock;
 import io.ordersaga.events.CommitStock;
 import io.ordersaga.events.InventoryCommand;
@@ -13,11 +13,9 @@ import io.ordersaga.events.ReserveStock;
 import io.ordersaga.events.StockAdjustmentRejected;
 import io.ordersaga.events.StockLevel;
 import io.ordersaga.events.StockReservation;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
-import org.apache.kafka.streams.errors.LogAndFailProcessingExceptionHandler;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
@@ -26,7 +24,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Properties;
 
 /**
  * {@link InventoryTopology} in a {@link TopologyTestDriver} with production Streams settings (except that a
@@ -44,17 +41,11 @@ final class InventoryDriver implements AutoCloseable {
     private final TestOutputTopic<String, StockAdjustmentRejected> rejections;
 
     InventoryDriver(Retention retention, Path stateDir) {
-        Properties properties = StreamsDefaults.properties("inventory-streams", "unused:9092", stateDir.toString(),
-                null, 1, StreamsDefaults.COMMIT_INTERVAL_MS);
-        properties.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndFailProcessingExceptionHandler.class);
-        driver = new TopologyTestDriver(InventoryTopology.build(retention, serdes), properties, START);
-        commands = driver.createInputTopic(Topics.INVENTORY_COMMANDS.name(), Topics.INVENTORY_COMMANDS.keySerde().serializer(),
-                Topics.INVENTORY_COMMANDS.valueSerde(serdes).serializer());
-        replies = driver.createOutputTopic(Topics.INVENTORY_REPLIES.name(), Topics.INVENTORY_REPLIES.keySerde().deserializer(),
-                Topics.INVENTORY_REPLIES.valueSerde(serdes).deserializer());
-        rejections = driver.createOutputTopic(Topics.STOCK_ADJUSTMENT_REJECTIONS.name(),
-                Topics.STOCK_ADJUSTMENT_REJECTIONS.keySerde().deserializer(),
-                Topics.STOCK_ADJUSTMENT_REJECTIONS.valueSerde(serdes).deserializer());
+        driver = new TopologyTestDriver(InventoryTopology.build(retention, serdes),
+                StreamsTestSupport.properties("inventory-streams", stateDir), START);
+        commands = StreamsTestSupport.input(driver, Topics.INVENTORY_COMMANDS, serdes);
+        replies = StreamsTestSupport.output(driver, Topics.INVENTORY_REPLIES, serdes);
+        rejections = StreamsTestSupport.output(driver, Topics.STOCK_ADJUSTMENT_REJECTIONS, serdes);
     }
 
     void reserve(String orderId, String productId, int quantity) {

@@ -2,8 +2,9 @@ package io.ordersaga.inventory;
 
 import io.ordersaga.common.EventSerdes;
 import io.ordersaga.common.Retention;
-import io.ordersaga.common.StreamsDefaults;
 import io.ordersaga.common.Topics;
+import io.ordersaga.common.testing.StreamsTestSupport;
+import io.ordersaga.common.testing.TmpfsIfAvailable;
 import io.ordersaga.events.AdjustStock;
 import io.ordersaga.events.CommitStock;
 import io.ordersaga.events.InventoryCommand;
@@ -16,25 +17,16 @@ import io.ordersaga.events.StockRejectReason;
 import io.ordersaga.events.StockRejected;
 import io.ordersaga.events.StockReservation;
 import io.ordersaga.events.StockReserved;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.streams.KeyValue;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
-import org.apache.kafka.streams.errors.LogAndFailProcessingExceptionHandler;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.AnnotatedElementContext;
-import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.api.io.TempDirFactory;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -45,7 +37,6 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
@@ -198,28 +189,18 @@ class InventoryRetentionReplayTest {
     }
 
     private void start() {
-        Properties properties = StreamsDefaults.properties(APPLICATION_ID, "unused:9092", stateDir.toString(), null, 1,
-                StreamsDefaults.COMMIT_INTERVAL_MS);
-        properties.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndFailProcessingExceptionHandler.class);
         driver = new TopologyTestDriver(InventoryTopology.build(new Retention(RETENTION_MS, SCAN_INTERVAL_MS), serdes),
-                properties, START);
-        commands = driver.createInputTopic(Topics.INVENTORY_COMMANDS.name(), Topics.INVENTORY_COMMANDS.keySerde().serializer(),
-                Topics.INVENTORY_COMMANDS.valueSerde(serdes).serializer());
-        replies = driver.createOutputTopic(Topics.INVENTORY_REPLIES.name(), Topics.INVENTORY_REPLIES.keySerde().deserializer(),
-                Topics.INVENTORY_REPLIES.valueSerde(serdes).deserializer());
-        reservationChangelog = changelog(InventoryTopology.RESERVATIONS_STORE);
-        retentionChangelog = changelog(InventoryTopology.RETENTION_STORE);
-        stockChangelog = changelog(InventoryTopology.STOCK_STORE);
+                StreamsTestSupport.properties(APPLICATION_ID, stateDir), START);
+        commands = StreamsTestSupport.input(driver, Topics.INVENTORY_COMMANDS, serdes);
+        replies = StreamsTestSupport.output(driver, Topics.INVENTORY_REPLIES, serdes);
+        reservationChangelog = StreamsTestSupport.changelog(driver, APPLICATION_ID, InventoryTopology.RESERVATIONS_STORE);
+        retentionChangelog = StreamsTestSupport.changelog(driver, APPLICATION_ID, InventoryTopology.RETENTION_STORE);
+        stockChangelog = StreamsTestSupport.changelog(driver, APPLICATION_ID, InventoryTopology.STOCK_STORE);
         for (int p = 0; p < PRODUCTS; p++) {
             String productId = String.format("p%02d", p);
             stock.put(productId, new Stock());
             restock(productId, INITIAL_STOCK);
         }
-    }
-
-    /** The store's changelog topic as Kafka Streams names it; values left as bytes, as only tombstones are counted. */
-    private TestOutputTopic<String, byte[]> changelog(String store) {
-        return driver.createOutputTopic(APPLICATION_ID + "-" + store + "-changelog", new StringDeserializer(), new ByteArrayDeserializer());
     }
 
     private Instant now() {
@@ -374,9 +355,9 @@ class InventoryRetentionReplayTest {
                 retentionEntries++;
             }
         }
-        reservationTombstones += tombstones(reservationChangelog);
-        retentionTombstones += tombstones(retentionChangelog);
-        stockTombstones += tombstones(stockChangelog);
+        reservationTombstones += StreamsTestSupport.tombstones(reservationChangelog);
+        retentionTombstones += StreamsTestSupport.tombstones(retentionChangelog);
+        stockTombstones += StreamsTestSupport.tombstones(stockChangelog);
         maxReservations = Math.max(maxReservations, stored.size());
         maxRetentionEntries = Math.max(maxRetentionEntries, retentionEntries);
 
@@ -393,23 +374,5 @@ class InventoryRetentionReplayTest {
         stock.forEach((productId, product) -> assertThat(levels.get(productId)).as("stock of " + productId)
                 .isEqualTo(new StockLevel(productId, product.available(), product.reserved, product.sold, product.adjusted)));
         return new long[] {stored.size(), retentionEntries};
-    }
-
-    private static long tombstones(TestOutputTopic<String, byte[]> changelog) {
-        return changelog.readValuesToList().stream().filter(value -> value == null).count();
-    }
-
-    /**
-     * The state directory on tmpfs ({@code /dev/shm}) when the machine has one, else in the default temporary
-     * directory. TopologyTestDriver commits after every record, and each commit flushes RocksDB and fsyncs the task's
-     * checkpoint file: milliseconds per record on a busy disk, next to nothing on tmpfs.
-     */
-    static final class TmpfsIfAvailable implements TempDirFactory {
-        @Override
-        public Path createTempDirectory(AnnotatedElementContext element, ExtensionContext extension) throws IOException {
-            Path tmpfs = Path.of("/dev/shm");
-            return Files.isDirectory(tmpfs) && Files.isWritable(tmpfs)
-                    ? Files.createTempDirectory(tmpfs, "junit-") : Files.createTempDirectory("junit-");
-        }
     }
 }

@@ -1,9 +1,9 @@
 package io.ordersaga.saga;
 
 import io.ordersaga.common.EventSerdes;
-import io.ordersaga.common.StreamsDefaults;
-import io.ordersaga.common.Topic;
 import io.ordersaga.common.Topics;
+import io.ordersaga.common.testing.StreamsTestSupport;
+import io.ordersaga.common.testing.TmpfsIfAvailable;
 import io.ordersaga.events.CancelOrder;
 import io.ordersaga.events.ChargePayment;
 import io.ordersaga.events.CommitStock;
@@ -28,26 +28,16 @@ import io.ordersaga.events.ReserveStock;
 import io.ordersaga.events.StockRejectReason;
 import io.ordersaga.events.StockRejected;
 import io.ordersaga.events.StockReserved;
-import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.streams.KeyValue;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
-import org.apache.kafka.streams.errors.LogAndFailProcessingExceptionHandler;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.AnnotatedElementContext;
-import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.api.io.TempDirFactory;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -57,7 +47,6 @@ import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Random;
 import java.util.TreeMap;
 
@@ -208,40 +197,25 @@ class OrderSagaRetentionReplayTest {
     }
 
     private void start() {
-        Properties properties = StreamsDefaults.properties(APPLICATION_ID, "unused:9092", stateDir.toString(), null, 1,
-                StreamsDefaults.COMMIT_INTERVAL_MS);
-        properties.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndFailProcessingExceptionHandler.class);
         OrderSagaTopology.Config config = new OrderSagaTopology.Config(TIMEOUT_MS, TIMEOUT_MS, RETENTION_MS, PUNCTUATE_INTERVAL_MS);
-        driver = new TopologyTestDriver(OrderSagaTopology.build(config, serdes), properties, START);
-        requests = input(Topics.ORDER_REQUESTS);
-        inventoryReplies = input(Topics.INVENTORY_REPLIES);
-        paymentReplies = input(Topics.PAYMENT_REPLIES);
-        inventoryCommands = output(Topics.INVENTORY_COMMANDS);
-        paymentCommands = output(Topics.PAYMENT_COMMANDS);
-        orderEvents = output(Topics.ORDER_EVENTS);
-        sagaChangelog = changelog(OrderSagaTopology.SAGA_STORE);
-        deadlineChangelog = changelog(OrderSagaTopology.DEADLINE_STORE);
+        driver = new TopologyTestDriver(OrderSagaTopology.build(config, serdes), StreamsTestSupport.properties(APPLICATION_ID, stateDir),
+                START);
+        requests = StreamsTestSupport.input(driver, Topics.ORDER_REQUESTS, serdes);
+        inventoryReplies = StreamsTestSupport.input(driver, Topics.INVENTORY_REPLIES, serdes);
+        paymentReplies = StreamsTestSupport.input(driver, Topics.PAYMENT_REPLIES, serdes);
+        inventoryCommands = StreamsTestSupport.output(driver, Topics.INVENTORY_COMMANDS, serdes);
+        paymentCommands = StreamsTestSupport.output(driver, Topics.PAYMENT_COMMANDS, serdes);
+        orderEvents = StreamsTestSupport.output(driver, Topics.ORDER_EVENTS, serdes);
+        sagaChangelog = StreamsTestSupport.changelog(driver, APPLICATION_ID, OrderSagaTopology.SAGA_STORE);
+        deadlineChangelog = StreamsTestSupport.changelog(driver, APPLICATION_ID, OrderSagaTopology.DEADLINE_STORE);
 
-        TestInputTopic<String, Product> products = input(Topics.PRODUCTS);
+        TestInputTopic<String, Product> products = StreamsTestSupport.input(driver, Topics.PRODUCTS, serdes);
         for (int p = 0; p < PRODUCTS; p++) {
             String productId = String.format("P%02d", p);
             long unitPrice = 100 + 97L * p;
             prices.put(productId, unitPrice);
             products.pipeInput(productId, new Product(productId, "Product " + p, unitPrice, START), START);
         }
-    }
-
-    private <V extends SpecificRecord> TestInputTopic<String, V> input(Topic<V> topic) {
-        return driver.createInputTopic(topic.name(), topic.keySerde().serializer(), topic.valueSerde(serdes).serializer());
-    }
-
-    private <V extends SpecificRecord> TestOutputTopic<String, V> output(Topic<V> topic) {
-        return driver.createOutputTopic(topic.name(), topic.keySerde().deserializer(), topic.valueSerde(serdes).deserializer());
-    }
-
-    /** The store's changelog topic as Kafka Streams names it; values left as bytes, as only tombstones are counted. */
-    private TestOutputTopic<String, byte[]> changelog(String store) {
-        return driver.createOutputTopic(APPLICATION_ID + "-" + store + "-changelog", new StringDeserializer(), new ByteArrayDeserializer());
     }
 
     private Instant now() {
@@ -389,8 +363,8 @@ class OrderSagaRetentionReplayTest {
                 deadlines++;
             }
         }
-        sagaTombstones += tombstones(sagaChangelog);
-        deadlineTombstones += tombstones(deadlineChangelog);
+        sagaTombstones += StreamsTestSupport.tombstones(sagaChangelog);
+        deadlineTombstones += StreamsTestSupport.tombstones(deadlineChangelog);
         maxSagas = Math.max(maxSagas, stored.size());
         maxDeadlines = Math.max(maxDeadlines, deadlines);
 
@@ -403,23 +377,5 @@ class OrderSagaRetentionReplayTest {
         assertThat(stored).as("no saga kept past its retention").hasSize(inFlight.size() + retained.size());
         assertThat(sagaTombstones).as("saga changelog tombstones: one per saga deleted").isEqualTo(placed - stored.size());
         return new long[] {stored.size(), deadlines};
-    }
-
-    /**
-     * The state directory on tmpfs ({@code /dev/shm}) when the machine has one, else in the default temporary
-     * directory. TopologyTestDriver commits after every record, and each commit flushes RocksDB and fsyncs the task's
-     * checkpoint file: milliseconds per record on a busy disk, next to nothing on tmpfs.
-     */
-    static final class TmpfsIfAvailable implements TempDirFactory {
-        @Override
-        public Path createTempDirectory(AnnotatedElementContext element, ExtensionContext extension) throws IOException {
-            Path tmpfs = Path.of("/dev/shm");
-            return Files.isDirectory(tmpfs) && Files.isWritable(tmpfs)
-                    ? Files.createTempDirectory(tmpfs, "junit-") : Files.createTempDirectory("junit-");
-        }
-    }
-
-    private static long tombstones(TestOutputTopic<String, byte[]> changelog) {
-        return changelog.readValuesToList().stream().filter(value -> value == null).count();
     }
 }

@@ -1,8 +1,8 @@
 package io.ordersaga.saga;
 
 import io.ordersaga.common.EventSerdes;
-import io.ordersaga.common.Topic;
 import io.ordersaga.common.Topics;
+import io.ordersaga.common.testing.StreamsTestSupport;
 import io.ordersaga.events.CancelOrder;
 import io.ordersaga.events.ChargePayment;
 import io.ordersaga.events.CommitStock;
@@ -27,7 +27,6 @@ import io.ordersaga.events.ReserveStock;
 import io.ordersaga.events.StockRejectReason;
 import io.ordersaga.events.StockRejected;
 import io.ordersaga.events.StockReserved;
-import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
@@ -78,21 +77,13 @@ final class SagaScenario implements AutoCloseable {
         properties.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         properties.put(StreamsConfig.STATE_DIR_CONFIG, Path.of("target", "kafka-streams").toAbsolutePath().toString());
         driver = new TopologyTestDriver(OrderSagaTopology.build(config, serdes), properties, START);
-        products = input(Topics.PRODUCTS, serdes);
-        requests = input(Topics.ORDER_REQUESTS, serdes);
-        inventoryReplies = input(Topics.INVENTORY_REPLIES, serdes);
-        paymentReplies = input(Topics.PAYMENT_REPLIES, serdes);
-        inventoryCommands = output(Topics.INVENTORY_COMMANDS, serdes);
-        paymentCommands = output(Topics.PAYMENT_COMMANDS, serdes);
-        orderEvents = output(Topics.ORDER_EVENTS, serdes);
-    }
-
-    private <V extends SpecificRecord> TestInputTopic<String, V> input(Topic<V> topic, EventSerdes serdes) {
-        return driver.createInputTopic(topic.name(), topic.keySerde().serializer(), topic.valueSerde(serdes).serializer());
-    }
-
-    private <V extends SpecificRecord> TestOutputTopic<String, V> output(Topic<V> topic, EventSerdes serdes) {
-        return driver.createOutputTopic(topic.name(), topic.keySerde().deserializer(), topic.valueSerde(serdes).deserializer());
+        products = StreamsTestSupport.input(driver, Topics.PRODUCTS, serdes);
+        requests = StreamsTestSupport.input(driver, Topics.ORDER_REQUESTS, serdes);
+        inventoryReplies = StreamsTestSupport.input(driver, Topics.INVENTORY_REPLIES, serdes);
+        paymentReplies = StreamsTestSupport.input(driver, Topics.PAYMENT_REPLIES, serdes);
+        inventoryCommands = StreamsTestSupport.output(driver, Topics.INVENTORY_COMMANDS, serdes);
+        paymentCommands = StreamsTestSupport.output(driver, Topics.PAYMENT_COMMANDS, serdes);
+        orderEvents = StreamsTestSupport.output(driver, Topics.ORDER_EVENTS, serdes);
     }
 
     // ---- given

@@ -2,8 +2,8 @@ package io.ordersaga.payment;
 
 import io.ordersaga.common.EventSerdes;
 import io.ordersaga.common.Retention;
-import io.ordersaga.common.StreamsDefaults;
 import io.ordersaga.common.Topics;
+import io.ordersaga.common.testing.StreamsTestSupport;
 import io.ordersaga.events.ChargePayment;
 import io.ordersaga.events.CreditWallet;
 import io.ordersaga.events.Payment;
@@ -11,11 +11,9 @@ import io.ordersaga.events.PaymentCommand;
 import io.ordersaga.events.PaymentReply;
 import io.ordersaga.events.RefundPayment;
 import io.ordersaga.events.Wallet;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
-import org.apache.kafka.streams.errors.LogAndFailProcessingExceptionHandler;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
@@ -24,7 +22,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Properties;
 
 /**
  * {@link PaymentTopology} in a {@link TopologyTestDriver} with production Streams settings (except that a
@@ -41,14 +38,10 @@ final class PaymentDriver implements AutoCloseable {
     private final TestOutputTopic<String, PaymentReply> replies;
 
     PaymentDriver(Retention retention, Path stateDir) {
-        Properties properties = StreamsDefaults.properties("payment-streams", "unused:9092", stateDir.toString(),
-                null, 1, StreamsDefaults.COMMIT_INTERVAL_MS);
-        properties.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndFailProcessingExceptionHandler.class);
-        driver = new TopologyTestDriver(PaymentTopology.build(retention, serdes), properties, START);
-        commands = driver.createInputTopic(Topics.PAYMENT_COMMANDS.name(), Topics.PAYMENT_COMMANDS.keySerde().serializer(),
-                Topics.PAYMENT_COMMANDS.valueSerde(serdes).serializer());
-        replies = driver.createOutputTopic(Topics.PAYMENT_REPLIES.name(), Topics.PAYMENT_REPLIES.keySerde().deserializer(),
-                Topics.PAYMENT_REPLIES.valueSerde(serdes).deserializer());
+        driver = new TopologyTestDriver(PaymentTopology.build(retention, serdes),
+                StreamsTestSupport.properties("payment-streams", stateDir), START);
+        commands = StreamsTestSupport.input(driver, Topics.PAYMENT_COMMANDS, serdes);
+        replies = StreamsTestSupport.output(driver, Topics.PAYMENT_REPLIES, serdes);
     }
 
     void charge(String orderId, String customerId, long amount) {

@@ -2,8 +2,9 @@ package io.ordersaga.payment;
 
 import io.ordersaga.common.EventSerdes;
 import io.ordersaga.common.Retention;
-import io.ordersaga.common.StreamsDefaults;
 import io.ordersaga.common.Topics;
+import io.ordersaga.common.testing.StreamsTestSupport;
+import io.ordersaga.common.testing.TmpfsIfAvailable;
 import io.ordersaga.events.ChargePayment;
 import io.ordersaga.events.CreditWallet;
 import io.ordersaga.events.DeclineReason;
@@ -15,25 +16,16 @@ import io.ordersaga.events.PaymentReply;
 import io.ordersaga.events.PaymentState;
 import io.ordersaga.events.RefundPayment;
 import io.ordersaga.events.Wallet;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.streams.KeyValue;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
-import org.apache.kafka.streams.errors.LogAndFailProcessingExceptionHandler;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.AnnotatedElementContext;
-import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.api.io.TempDirFactory;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -41,7 +33,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Random;
 import java.util.TreeMap;
 
@@ -173,28 +164,18 @@ class PaymentRetentionReplayTest {
     }
 
     private void start() {
-        Properties properties = StreamsDefaults.properties(APPLICATION_ID, "unused:9092", stateDir.toString(), null, 1,
-                StreamsDefaults.COMMIT_INTERVAL_MS);
-        properties.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndFailProcessingExceptionHandler.class);
         driver = new TopologyTestDriver(PaymentTopology.build(new Retention(RETENTION_MS, SCAN_INTERVAL_MS), serdes),
-                properties, START);
-        commands = driver.createInputTopic(Topics.PAYMENT_COMMANDS.name(), Topics.PAYMENT_COMMANDS.keySerde().serializer(),
-                Topics.PAYMENT_COMMANDS.valueSerde(serdes).serializer());
-        replies = driver.createOutputTopic(Topics.PAYMENT_REPLIES.name(), Topics.PAYMENT_REPLIES.keySerde().deserializer(),
-                Topics.PAYMENT_REPLIES.valueSerde(serdes).deserializer());
-        paymentChangelog = changelog(PaymentTopology.PAYMENTS_STORE);
-        retentionChangelog = changelog(PaymentTopology.RETENTION_STORE);
-        walletChangelog = changelog(PaymentTopology.WALLETS_STORE);
+                StreamsTestSupport.properties(APPLICATION_ID, stateDir), START);
+        commands = StreamsTestSupport.input(driver, Topics.PAYMENT_COMMANDS, serdes);
+        replies = StreamsTestSupport.output(driver, Topics.PAYMENT_REPLIES, serdes);
+        paymentChangelog = StreamsTestSupport.changelog(driver, APPLICATION_ID, PaymentTopology.PAYMENTS_STORE);
+        retentionChangelog = StreamsTestSupport.changelog(driver, APPLICATION_ID, PaymentTopology.RETENTION_STORE);
+        walletChangelog = StreamsTestSupport.changelog(driver, APPLICATION_ID, PaymentTopology.WALLETS_STORE);
         for (int c = 0; c < CUSTOMERS; c++) {
             String customerId = String.format("c%03d", c);
             wallets.put(customerId, new Wallet(customerId, 0L, 0L, 0L, 0L));
             credit(customerId, INITIAL_CREDIT_PENCE);
         }
-    }
-
-    /** The store's changelog topic as Kafka Streams names it; values left as bytes, as only tombstones are counted. */
-    private TestOutputTopic<String, byte[]> changelog(String store) {
-        return driver.createOutputTopic(APPLICATION_ID + "-" + store + "-changelog", new StringDeserializer(), new ByteArrayDeserializer());
     }
 
     private Instant now() {
@@ -318,9 +299,9 @@ class PaymentRetentionReplayTest {
                 retentionEntries++;
             }
         }
-        paymentTombstones += tombstones(paymentChangelog);
-        retentionTombstones += tombstones(retentionChangelog);
-        walletTombstones += tombstones(walletChangelog);
+        paymentTombstones += StreamsTestSupport.tombstones(paymentChangelog);
+        retentionTombstones += StreamsTestSupport.tombstones(retentionChangelog);
+        walletTombstones += StreamsTestSupport.tombstones(walletChangelog);
         maxPayments = Math.max(maxPayments, stored.size());
         maxRetentionEntries = Math.max(maxRetentionEntries, retentionEntries);
 
@@ -335,23 +316,5 @@ class PaymentRetentionReplayTest {
         KeyValueStore<String, Wallet> stores = driver.getKeyValueStore(PaymentTopology.WALLETS_STORE);
         wallets.forEach((customerId, wallet) -> assertThat(stores.get(customerId)).as("wallet of " + customerId).isEqualTo(wallet));
         return new long[] {stored.size(), retentionEntries};
-    }
-
-    private static long tombstones(TestOutputTopic<String, byte[]> changelog) {
-        return changelog.readValuesToList().stream().filter(value -> value == null).count();
-    }
-
-    /**
-     * The state directory on tmpfs ({@code /dev/shm}) when the machine has one, else in the default temporary
-     * directory. TopologyTestDriver commits after every record, and each commit flushes RocksDB and fsyncs the task's
-     * checkpoint file: milliseconds per record on a busy disk, next to nothing on tmpfs.
-     */
-    static final class TmpfsIfAvailable implements TempDirFactory {
-        @Override
-        public Path createTempDirectory(AnnotatedElementContext element, ExtensionContext extension) throws IOException {
-            Path tmpfs = Path.of("/dev/shm");
-            return Files.isDirectory(tmpfs) && Files.isWritable(tmpfs)
-                    ? Files.createTempDirectory(tmpfs, "junit-") : Files.createTempDirectory("junit-");
-        }
     }
 }
