@@ -57,6 +57,7 @@ public final class ServiceCluster implements AutoCloseable {
         properties.put("ordersaga.registry-url", registryUrl);
         properties.put("ordersaga.state-dir", stateRoot.resolve(service.applicationName() + "-" + port).toString());
         properties.put("spring.main.banner-mode", "off");
+        properties.put("spring.main.log-startup-info", "false");
         // Five services and a broker share this JVM's console: warnings only (the broker's loggers included).
         properties.put("logging.level.root", "WARN");
         properties.putAll(overrides);
