@@ -49,15 +49,15 @@ public final class WorkloadFit {
      * @param quantityOneShare    share of lines with quantity 1
      * @param quantityTwelveShare share of lines with quantity 12 (the commonest pack)
      * @param meanLogQuantity     mean of ln(quantity) over lines
-     * @param meanLogPrice        mean of ln(unit price in pence) over catalog products
-     * @param sdLogPrice          population standard deviation of ln(unit price in pence) over catalog products
+     * @param lnPenceMean         mean of ln(unit price in pence) over catalog products
+     * @param lnPenceSd           population standard deviation of ln(unit price in pence) over catalog products
      * @param guestOrderShare     share of orders by guests ({@code guest-...} customers)
      * @param ordersPerCustomer   non-guest orders per non-guest customer
      */
     public record Figures(int orders, long lines, double popularitySigma, int popularityCatalog,
                           double meanBasketSize, double singleLineShare, double tenOrMoreLineShare,
                           double quantityOneShare, double quantityTwelveShare, double meanLogQuantity,
-                          double meanLogPrice, double sdLogPrice, double guestOrderShare, double ordersPerCustomer) {
+                          double lnPenceMean, double lnPenceSd, double guestOrderShare, double ordersPerCustomer) {
 
         /**
          * Measures a workload.
@@ -94,14 +94,14 @@ public final class WorkloadFit {
                 }
             }
             double[] logPrices = workload.products().stream().mapToDouble(p -> Math.log(p.unitPrice())).toArray();
-            double meanLogPrice = Arrays.stream(logPrices).average().orElse(0);
-            double sdLogPrice = Math.sqrt(Arrays.stream(logPrices)
-                    .map(x -> (x - meanLogPrice) * (x - meanLogPrice)).average().orElse(0));
+            double lnPenceMean = Arrays.stream(logPrices).average().orElse(0);
+            double lnPenceSd = Math.sqrt(Arrays.stream(logPrices)
+                    .map(x -> (x - lnPenceMean) * (x - lnPenceMean)).average().orElse(0));
             Popularity popularity = fitPopularity(linesPerProduct.values().stream().mapToInt(Integer::intValue).toArray());
             return new Figures(orders, lines, popularity.sigma(), popularity.catalogSize(),
                     (double) lines / orders, (double) single / orders, (double) tenOrMore / orders,
                     (double) quantityOne / lines, (double) quantityTwelve / lines, sumLogQuantity / lines,
-                    meanLogPrice, sdLogPrice, (double) guestOrders / orders,
+                    lnPenceMean, lnPenceSd, (double) guestOrders / orders,
                     customers.isEmpty() ? 0 : (double) (orders - guestOrders) / customers.size());
         }
     }

@@ -59,8 +59,8 @@ class SyntheticWorkloadTest {
         assertThat(g.quantityOneShare()).isCloseTo(SAMPLE.quantityOneShare(), within(0.015));
         assertThat(g.quantityTwelveShare()).isCloseTo(SAMPLE.quantityTwelveShare(), within(0.01));
         assertThat(g.meanLogQuantity()).isCloseTo(SAMPLE.meanLogQuantity(), within(0.05));
-        assertThat(g.meanLogPrice()).isCloseTo(SAMPLE.meanLogPrice(), within(0.08));
-        assertThat(g.sdLogPrice()).isCloseTo(SAMPLE.sdLogPrice(), within(0.05));
+        assertThat(g.lnPenceMean()).isCloseTo(SAMPLE.lnPenceMean(), within(0.08));
+        assertThat(g.lnPenceSd()).isCloseTo(SAMPLE.lnPenceSd(), within(0.05));
         assertThat(g.guestOrderShare()).isCloseTo(SAMPLE.guestOrderShare(), within(0.01));
         assertThat(g.ordersPerCustomer()).isCloseTo(SAMPLE.ordersPerCustomer(), within(0.15));
     }
@@ -76,14 +76,14 @@ class SyntheticWorkloadTest {
         assertThat(real.popularityCatalog()).isEqualTo(SAMPLE.popularityCatalog());
         assertThat(real.meanBasketSize()).isCloseTo(SAMPLE.meanBasketSize(), within(1e-4));
         assertThat(real.quantityOneShare()).isCloseTo(SAMPLE.quantityOneShare(), within(1e-4));
-        assertThat(real.meanLogPrice()).isCloseTo(SAMPLE.meanLogPrice(), within(1e-4));
-        assertThat(real.sdLogPrice()).isCloseTo(SAMPLE.sdLogPrice(), within(1e-4));
+        assertThat(real.lnPenceMean()).isCloseTo(SAMPLE.lnPenceMean(), within(1e-4));
+        assertThat(real.lnPenceSd()).isCloseTo(SAMPLE.lnPenceSd(), within(1e-4));
         assertThat(real.ordersPerCustomer()).isCloseTo(SAMPLE.ordersPerCustomer(), within(1e-4));
         // the generator's constants are these figures
         assertThat(SyntheticWorkload.POPULARITY_SIGMA).isEqualTo(real.popularitySigma());
         assertThat(SyntheticWorkload.CATALOG_SIZE).isEqualTo(real.popularityCatalog());
-        assertThat(SyntheticWorkload.PRICE_LOG_MEAN).isCloseTo(real.meanLogPrice(), within(0.001));
-        assertThat(SyntheticWorkload.PRICE_LOG_SD).isCloseTo(real.sdLogPrice(), within(0.001));
+        assertThat(SyntheticWorkload.PRICE_LOG_MEAN).isCloseTo(real.lnPenceMean(), within(0.001));
+        assertThat(SyntheticWorkload.PRICE_LOG_SD).isCloseTo(real.lnPenceSd(), within(0.001));
         assertThat(SyntheticWorkload.GUEST_ORDER_SHARE).isCloseTo(real.guestOrderShare(), within(0.0001));
         assertThat(SyntheticWorkload.ORDERS_PER_CUSTOMER).isCloseTo(real.ordersPerCustomer(), within(0.001));
     }

@@ -8,10 +8,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.Comparator;
-import java.util.stream.Stream;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumMap;
@@ -61,12 +57,7 @@ public final class Main {
             System.exit(2);
         }
         LocalStack stack = LocalStack.start(LocalStack.Config.fixed(fresh));
-        Path stateRoot = stack.dataDir().resolve("state");
-        if (fresh) {
-            // The services' state stores checkpoint offsets of the topics --fresh just deleted.
-            deleteRecursively(stateRoot);
-        }
-        ServiceCluster cluster = new ServiceCluster(stack.bootstrapServers(), stack.registryUrl(), stateRoot,
+        ServiceCluster cluster = new ServiceCluster(stack.bootstrapServers(), stack.registryUrl(), stack.stateDir(),
                 serviceOverrides());
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -109,7 +100,7 @@ public final class Main {
         System.out.println("Starting a private local stack and the five services for the demo ...");
         try (LocalStack stack = LocalStack.start(LocalStack.Config.ephemeral());
              ServiceCluster cluster = new ServiceCluster(stack.bootstrapServers(), stack.registryUrl(),
-                     stack.dataDir().resolve("state"), serviceOverrides())) {
+                     stack.stateDir(), serviceOverrides())) {
             Map<Service, Integer> ports = new EnumMap<>(Service.class);
             for (Service service : Service.values()) {
                 ports.put(service, freePort());
@@ -134,19 +125,6 @@ public final class Main {
             }
         });
         return overrides;
-    }
-
-    private static void deleteRecursively(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(path);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot delete " + dir, e);
-        }
     }
 
     /** A port free on 127.0.0.1 right now. */

@@ -32,7 +32,7 @@ public final class RunningSystem implements ParameterResolver, AutoCloseable {
 
     private RunningSystem(LocalStack stack) {
         this.stack = stack;
-        this.cluster = new ServiceCluster(stack.bootstrapServers(), stack.registryUrl(), stack.dataDir().resolve("state"),
+        this.cluster = new ServiceCluster(stack.bootstrapServers(), stack.registryUrl(), stack.stateDir(),
                 Map.of("ordersaga.saga.payment-timeout-ms", String.valueOf(PAYMENT_TIMEOUT_MS),
                         "ordersaga.saga.reservation-timeout-ms", String.valueOf(RESERVATION_TIMEOUT_MS)));
         Map<Service, Integer> ports = new EnumMap<>(Service.class);
@@ -79,7 +79,7 @@ public final class RunningSystem implements ParameterResolver, AutoCloseable {
 
     /** Where instances started by a test keep their state. */
     public Path stateRoot() {
-        return stack.dataDir().resolve("state");
+        return stack.stateDir();
     }
 
     /** Stops every service instance; the stack is closed by {@link LocalStackExtension}. */

@@ -75,6 +75,7 @@ public final class LocalStack implements AutoCloseable {
         if (config.fresh()) {
             deleteRecursively(stack.dataDir.resolve("kafka"));
             deleteRecursively(stack.dataDir.resolve("registry"));
+            deleteRecursively(stack.stateDir());
         }
         Runtime.getRuntime().addShutdownHook(stack.shutdownHook);
         try {
@@ -115,11 +116,19 @@ public final class LocalStack implements AutoCloseable {
 
     /**
      * The directory holding the broker's log directory ({@code kafka/}) and the registry's files
-     * ({@code registry/}: H2 database, {@code registry.log}); a place for the services' own state too.
+     * ({@code registry/}: H2 database, {@code registry.log}), and the services' state ({@link #stateDir()}).
      * Deleted on close when the stack is {@link Config#ephemeral()}.
      */
     public Path dataDir() {
         return dataDir;
+    }
+
+    /**
+     * Where the services run on this stack keep their state stores ({@code <dataDir>/state}). Cleared with the
+     * broker's data by {@link Config#fresh()}, because the stores checkpoint offsets of the broker's topics.
+     */
+    public Path stateDir() {
+        return dataDir.resolve("state");
     }
 
     /** The configuration this stack was started with. */

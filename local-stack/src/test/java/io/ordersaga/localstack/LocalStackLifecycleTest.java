@@ -55,12 +55,15 @@ class LocalStackLifecycleTest {
         try (LocalStack second = LocalStack.start(config); Admin admin = admin(second)) {
             assertThat(admin.listTopics().names().get(30, TimeUnit.SECONDS)).contains("restart-check");
             assertThat(get(second, "/apis/ccompat/v7/subjects")).contains("restart-check-value");
+            java.nio.file.Files.createDirectories(second.stateDir().resolve("some-service"));
         }
+        assertThat(dataDir.resolve("state").resolve("some-service")).as("a restart keeps the services' state").exists();
 
         LocalStack.Config fresh = new LocalStack.Config(config.home(), dataDir, true, 0, 0, 0, 0);
         try (LocalStack third = LocalStack.start(fresh); Admin admin = admin(third)) {
             assertThat(admin.listTopics().names().get(30, TimeUnit.SECONDS)).doesNotContain("restart-check");
             assertThat(get(third, "/apis/ccompat/v7/subjects")).isEqualTo("[]");
+            assertThat(third.stateDir()).as("fresh clears the services' state too").doesNotExist();
         }
         assertThat(registryProcesses()).allMatch(before::contains);
     }
