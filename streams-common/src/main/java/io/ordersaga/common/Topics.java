@@ -6,6 +6,7 @@ import io.ordersaga.events.OrderEvent;
 import io.ordersaga.events.OrderRequest;
 import io.ordersaga.events.PaymentCommand;
 import io.ordersaga.events.PaymentReply;
+import io.ordersaga.events.PaymentSettlement;
 import io.ordersaga.events.Product;
 import io.ordersaga.events.StockAdjustmentRejected;
 
@@ -44,6 +45,13 @@ public final class Topics {
     public static final Topic<PaymentCommand> PAYMENT_COMMANDS =
             new Topic<>("payment-commands", "customerId", PaymentCommand.class, false);
 
+    /**
+     * Settlements of confirmed orders' charges, key customerId, co-partitioned with {@link #PAYMENT_COMMANDS} (the
+     * task owning the wallet reads both). Written by the saga, read by payments, which then lets the payment expire.
+     */
+    public static final Topic<PaymentSettlement> PAYMENT_SETTLEMENTS =
+            new Topic<>("payment-settlements", "customerId", PaymentSettlement.class, false);
+
     /** Charge outcomes, key orderId. Written by payments, read by the saga. */
     public static final Topic<PaymentReply> PAYMENT_REPLIES =
             new Topic<>("payment-replies", "orderId", PaymentReply.class, false);
@@ -56,7 +64,7 @@ public final class Topics {
 
     /** Every topic above, in the order data flows through them. */
     public static final List<Topic<?>> ALL = List.of(PRODUCTS, ORDER_REQUESTS, INVENTORY_COMMANDS, INVENTORY_REPLIES,
-            STOCK_ADJUSTMENT_REJECTIONS, PAYMENT_COMMANDS, PAYMENT_REPLIES, ORDER_EVENTS);
+            STOCK_ADJUSTMENT_REJECTIONS, PAYMENT_COMMANDS, PAYMENT_SETTLEMENTS, PAYMENT_REPLIES, ORDER_EVENTS);
 
     private Topics() {
     }
