@@ -90,7 +90,7 @@ class SagaSystemPropertyTest {
         var serdes = io.ordersaga.common.EventSerdes.unregistered();
         Map<String, org.apache.kafka.streams.Topology> topologies = new LinkedHashMap<>();
         topologies.put(APPLICATIONS.get(0), OrderSagaTopology.build(SAGA, serdes));
-        topologies.put(APPLICATIONS.get(1), InventoryTopology.build(RETENTION, serdes));
+        topologies.put(APPLICATIONS.get(1), InventoryTopology.build(new InventoryTopology.Config(RETENTION, RETENTION), serdes));
         topologies.put(APPLICATIONS.get(2), PaymentTopology.build(RETENTION, serdes));
         return topologies;
     }
