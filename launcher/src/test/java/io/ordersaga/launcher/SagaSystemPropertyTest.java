@@ -91,7 +91,7 @@ class SagaSystemPropertyTest {
         Map<String, org.apache.kafka.streams.Topology> topologies = new LinkedHashMap<>();
         topologies.put(APPLICATIONS.get(0), OrderSagaTopology.build(SAGA, serdes));
         topologies.put(APPLICATIONS.get(1), InventoryTopology.build(new InventoryTopology.Config(RETENTION, RETENTION), serdes));
-        topologies.put(APPLICATIONS.get(2), PaymentTopology.build(RETENTION, serdes));
+        topologies.put(APPLICATIONS.get(2), PaymentTopology.build(new PaymentTopology.Config(RETENTION, RETENTION), serdes));
         return topologies;
     }
 

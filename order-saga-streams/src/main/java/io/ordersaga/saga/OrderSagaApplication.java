@@ -3,7 +3,6 @@ package io.ordersaga.saga;
 import io.ordersaga.common.CoPartitioning;
 import io.ordersaga.common.EventSerdes;
 import io.ordersaga.common.spring.StreamsServiceConfiguration;
-import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -65,38 +64,9 @@ public class OrderSagaApplication {
         return config;
     }
 
-    /**
-     * Checks co-partitioning of the saga's inputs with an Admin configured like KafkaAdmin. A lifecycle phase
-     * just before the Streams client's: KafkaAdmin creates the topics earlier (after singleton instantiation),
-     * and the Streams client only starts if the check passes.
-     */
+    /** Checks, before the Streams client starts, that {@link OrderSagaTopology#CO_PARTITIONED} are co-partitioned. */
     @Bean
     public SmartLifecycle coPartitioningCheck(KafkaAdmin kafkaAdmin, StreamsBuilderFactoryBean streams) {
-        return new SmartLifecycle() {
-            private volatile boolean running;
-
-            @Override
-            public void start() {
-                try (Admin admin = Admin.create(kafkaAdmin.getConfigurationProperties())) {
-                    CoPartitioning.verify(admin, OrderSagaTopology.CO_PARTITIONED);
-                }
-                running = true;
-            }
-
-            @Override
-            public void stop() {
-                running = false;
-            }
-
-            @Override
-            public boolean isRunning() {
-                return running;
-            }
-
-            @Override
-            public int getPhase() {
-                return streams.getPhase() - 1;
-            }
-        };
+        return CoPartitioning.checkBeforeStart(kafkaAdmin, streams, OrderSagaTopology.CO_PARTITIONED);
     }
 }

@@ -3,25 +3,35 @@ package io.ordersaga.payment;
 import io.ordersaga.common.EventSerdes;
 import io.ordersaga.common.Retention;
 import io.ordersaga.common.TimeIndex;
+import io.ordersaga.common.Topic;
 import io.ordersaga.common.Topics;
 import io.ordersaga.events.Payment;
+import io.ordersaga.events.PaymentCommand;
 import io.ordersaga.events.Wallet;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.state.Stores;
 
+import java.util.List;
+
 /**
- * The payment-streams topology: {@link Topics#PAYMENT_COMMANDS} (key customerId) into one
- * {@link PaymentProcessor}, which owns every wallet of its partition, so balance changes need no lock.
+ * The payment-streams topology: {@link Topics#PAYMENT_COMMANDS} and {@link Topics#PAYMENT_SETTLEMENTS} (both key
+ * customerId, co-partitioned: {@link #CO_PARTITIONED}, checked at start) merged into one {@link PaymentProcessor},
+ * which owns every wallet of its partition, so balance changes need no lock.
  *
  * <p>State stores (persistent RocksDB, cached, logged to a compacted changelog):
  * <ul>
  *   <li>{@link #WALLETS_STORE}: key customerId, value {@link Wallet}; never deleted.</li>
  *   <li>{@link #PAYMENTS_STORE}: key orderId, value {@link Payment}, held by the task owning the order's
- *       customer; deleted {@link Retention#retentionMs()} after their last change.</li>
- *   <li>{@link #RETENTION_STORE}: a {@link TimeIndex} of payments, by when they are deleted.</li>
+ *       customer; an open payment (CHARGED, not settled) is kept until refunded or settled, a closed one is deleted
+ *       after {@link Config#payments()} retention.</li>
+ *   <li>{@link #RETENTION_STORE}: a {@link TimeIndex} of closed payments, by when they are deleted.</li>
+ *   <li>{@link #CREDITS_STORE}: key creditId, value when it was applied (epoch ms), kept for
+ *       {@link Config#credits()}, so that a retried credit is applied once; and its index
+ *       {@link #CREDIT_RETENTION_STORE}.</li>
  * </ul>
  *
  * <p>Output: a {@link io.ordersaga.events.PaymentReply} to {@link Topics#PAYMENT_REPLIES} (key orderId) for every
@@ -35,39 +45,72 @@ public final class PaymentTopology {
     /** Payments: key orderId, value {@link Payment}. */
     public static final String PAYMENTS_STORE = "payments";
 
-    /** Time index of payments, by deletion time (epoch ms). */
+    /** Time index of closed payments, by deletion time (epoch ms). */
     public static final String RETENTION_STORE = "payment-retention";
+
+    /** CreditWallet ids applied: key creditId, value when, epoch ms. Deduplicates credits. */
+    public static final String CREDITS_STORE = "wallet-credits";
+
+    /** Time index of {@link #CREDITS_STORE}'s ids, by deletion time (epoch ms). */
+    public static final String CREDIT_RETENTION_STORE = "wallet-credit-retention";
 
     /** Name of the processor node that applies the commands. */
     public static final String PROCESSOR = "payment-processor";
+
+    /** The topics a payment task reads together; they must be co-partitioned (same key, same partition count). */
+    public static final List<Topic<?>> CO_PARTITIONED = List.of(Topics.PAYMENT_COMMANDS, Topics.PAYMENT_SETTLEMENTS);
 
     private PaymentTopology() {
     }
 
     /**
-     * Adds the topology to {@code builder}: the three stores, the source, the processor and the sink.
+     * How long payments remember what they did.
      *
-     * @param retention how long a payment is kept after its last change, so that duplicate commands within that
-     *                  time stay idempotent (the saga never sends a command for an order later than that, so a
-     *                  command arriving later is treated as new), and how often expired ones are deleted
-     * @param serdes    the value serdes of topics and stores (registry in production, unregistered in tests)
+     * @param payments how long a closed payment is kept after it closed, so that a repeated command for it stays
+     *                 idempotent, and how often expired ones are deleted (default 24 h, scan every 1 s)
+     * @param credits  the deduplication window of creditIds: a repeat within it is ignored, after it the id is new
+     *                 again (default 7 days, scan every 1 s)
      */
-    public static void define(StreamsBuilder builder, Retention retention, EventSerdes serdes) {
+    public record Config(Retention payments, Retention credits) {
+
+        /** One day for closed payments, seven days for creditIds, scans every second. */
+        public static Config defaults() {
+            return new Config(new Retention(86_400_000L, 1_000), new Retention(7 * 86_400_000L, 1_000));
+        }
+    }
+
+    /**
+     * Adds the topology to {@code builder}: the five stores, the two sources, the processor and the sink.
+     *
+     * @param config how long closed payments and applied creditIds are kept
+     * @param serdes the value serdes of topics and stores (registry in production, unregistered in tests)
+     */
+    public static void define(StreamsBuilder builder, Config config, EventSerdes serdes) {
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(WALLETS_STORE),
                 Serdes.String(), serdes.forValue(Wallet.class)).withCachingEnabled());
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PAYMENTS_STORE),
                 Serdes.String(), serdes.forValue(Payment.class)).withCachingEnabled());
         builder.addStateStore(TimeIndex.storeBuilder(RETENTION_STORE));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(CREDITS_STORE),
+                Serdes.String(), Serdes.Long()).withCachingEnabled());
+        builder.addStateStore(TimeIndex.storeBuilder(CREDIT_RETENTION_STORE));
 
-        builder.stream(Topics.PAYMENT_COMMANDS.name(), Topics.PAYMENT_COMMANDS.consumed(serdes))
-                .process(() -> new PaymentProcessor(retention), Named.as(PROCESSOR), WALLETS_STORE, PAYMENTS_STORE, RETENTION_STORE)
+        KStream<String, Object> commands = builder
+                .stream(Topics.PAYMENT_COMMANDS.name(), Topics.PAYMENT_COMMANDS.consumed(serdes))
+                .mapValues(PaymentCommand::getCommand, Named.as("payment-command"));
+        KStream<String, Object> settlements = builder
+                .stream(Topics.PAYMENT_SETTLEMENTS.name(), Topics.PAYMENT_SETTLEMENTS.consumed(serdes))
+                .mapValues(settlement -> (Object) settlement, Named.as("payment-settlement"));
+        commands.merge(settlements, Named.as("merge-payment-settlements"))
+                .process(() -> new PaymentProcessor(config), Named.as(PROCESSOR),
+                        WALLETS_STORE, PAYMENTS_STORE, RETENTION_STORE, CREDITS_STORE, CREDIT_RETENTION_STORE)
                 .to(Topics.PAYMENT_REPLIES.name(), Topics.PAYMENT_REPLIES.produced(serdes));
     }
 
     /** The topology on its own, as {@link #define} adds it to a fresh builder. */
-    public static Topology build(Retention retention, EventSerdes serdes) {
+    public static Topology build(Config config, EventSerdes serdes) {
         StreamsBuilder builder = new StreamsBuilder();
-        define(builder, retention, serdes);
+        define(builder, config, serdes);
         return builder.build();
     }
 }

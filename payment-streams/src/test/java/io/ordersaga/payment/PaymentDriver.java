@@ -9,6 +9,7 @@ import io.ordersaga.events.CreditWallet;
 import io.ordersaga.events.Payment;
 import io.ordersaga.events.PaymentCommand;
 import io.ordersaga.events.PaymentReply;
+import io.ordersaga.events.PaymentSettlement;
 import io.ordersaga.events.RefundPayment;
 import io.ordersaga.events.Wallet;
 import org.apache.kafka.streams.TestInputTopic;
@@ -36,12 +37,15 @@ final class PaymentDriver implements AutoCloseable {
     private final TopologyTestDriver driver;
     private final TestInputTopic<String, PaymentCommand> commands;
     private final TestOutputTopic<String, PaymentReply> replies;
+    private final TestInputTopic<String, PaymentSettlement> settlements;
+    private int credits;
 
     PaymentDriver(Retention retention, Path stateDir) {
-        driver = new TopologyTestDriver(PaymentTopology.build(retention, serdes),
+        driver = new TopologyTestDriver(PaymentTopology.build(new PaymentTopology.Config(retention, PaymentTopology.Config.defaults().credits()), serdes),
                 StreamsTestSupport.properties("payment-streams", stateDir), START);
         commands = StreamsTestSupport.input(driver, Topics.PAYMENT_COMMANDS, serdes);
         replies = StreamsTestSupport.output(driver, Topics.PAYMENT_REPLIES, serdes);
+        settlements = StreamsTestSupport.input(driver, Topics.PAYMENT_SETTLEMENTS, serdes);
     }
 
     void charge(String orderId, String customerId, long amount) {
@@ -52,8 +56,19 @@ final class PaymentDriver implements AutoCloseable {
         send(customerId, new RefundPayment(orderId));
     }
 
+    /** A credit with a new creditId each call. */
     void credit(String customerId, long amount) {
-        send(customerId, new CreditWallet("credit-" + customerId + "-" + amount, amount));
+        credit(customerId, amount, "credit-" + ++credits);
+    }
+
+    /** A credit with the given creditId, as order-api sends a retried request's. */
+    void credit(String customerId, long amount, String creditId) {
+        send(customerId, new CreditWallet(creditId, amount));
+    }
+
+    /** The saga confirmed the order: its charge of {@code amount} pence is settled. */
+    void settle(String orderId, String customerId, long amount) {
+        settlements.pipeInput(customerId, new PaymentSettlement(customerId, orderId, amount));
     }
 
     private void send(String customerId, Object command) {

@@ -13,6 +13,7 @@ import io.ordersaga.events.PaymentCharged;
 import io.ordersaga.events.PaymentCommand;
 import io.ordersaga.events.PaymentDeclined;
 import io.ordersaga.events.PaymentReply;
+import io.ordersaga.events.PaymentSettlement;
 import io.ordersaga.events.PaymentState;
 import io.ordersaga.events.RefundPayment;
 import io.ordersaga.events.Wallet;
@@ -94,6 +95,7 @@ class PaymentRetentionReplayTest {
     private final EventSerdes serdes = EventSerdes.unregistered();
     private TopologyTestDriver driver;
     private TestInputTopic<String, PaymentCommand> commands;
+    private TestInputTopic<String, PaymentSettlement> settlements;
     private TestOutputTopic<String, PaymentReply> replies;
     private TestOutputTopic<String, byte[]> paymentChangelog;
     private TestOutputTopic<String, byte[]> retentionChangelog;
@@ -164,9 +166,10 @@ class PaymentRetentionReplayTest {
     }
 
     private void start() {
-        driver = new TopologyTestDriver(PaymentTopology.build(new Retention(RETENTION_MS, SCAN_INTERVAL_MS), serdes),
+        driver = new TopologyTestDriver(PaymentTopology.build(new PaymentTopology.Config(new Retention(RETENTION_MS, SCAN_INTERVAL_MS), PaymentTopology.Config.defaults().credits()), serdes),
                 StreamsTestSupport.properties(APPLICATION_ID, stateDir), START);
         commands = StreamsTestSupport.input(driver, Topics.PAYMENT_COMMANDS, serdes);
+        settlements = StreamsTestSupport.input(driver, Topics.PAYMENT_SETTLEMENTS, serdes);
         replies = StreamsTestSupport.output(driver, Topics.PAYMENT_REPLIES, serdes);
         paymentChangelog = StreamsTestSupport.changelog(driver, APPLICATION_ID, PaymentTopology.PAYMENTS_STORE);
         retentionChangelog = StreamsTestSupport.changelog(driver, APPLICATION_ID, PaymentTopology.RETENTION_STORE);
@@ -236,14 +239,20 @@ class PaymentRetentionReplayTest {
         assertThat(reply.getOutcome()).as("charge of %d with %d", amount, balance).isEqualTo(new PaymentCharged(amount));
         wallet.setBalance(balance - amount);
         wallet.setCharged(wallet.getCharged() + amount);
-        store(orderId, new Live(customerId, amount, PaymentState.CHARGED, nowMs() + RETENTION_MS));
+        store(orderId, new Live(customerId, amount, PaymentState.CHARGED, Long.MAX_VALUE));
         outcomes.merge("CHARGED", 1, Integer::sum);
         switch (plan) {
             case REFUND_SOON -> later(1 + random.nextInt(3), () -> refund(orderId));
             case REFUND_LATE -> later(LATE_REFUND_TICKS, () -> refund(orderId));
-            default -> {
-            }
+            default -> later(1, () -> settle(orderId));
         }
+    }
+
+    /** Settles a charged order, as the saga does on confirming it: the open charge closes and its clock starts. */
+    private void settle(String orderId) {
+        Live charged = live.get(orderId);
+        settlements.pipeInput(charged.customerId(), new PaymentSettlement(charged.customerId(), orderId, charged.amountPence()), now());
+        live.put(orderId, new Live(charged.customerId(), charged.amountPence(), PaymentState.CHARGED, nowMs() + RETENTION_MS));
     }
 
     private void store(String orderId, Live payment) {
@@ -309,7 +318,8 @@ class PaymentRetentionReplayTest {
         live.forEach((orderId, payment) -> assertThat(stored.get(orderId)).as("payment " + orderId + " kept within retention")
                 .isEqualTo(payment.state()));
         assertThat(stored).as("no payment kept past its retention").hasSize(live.size());
-        assertThat(retentionEntries).as("one retention entry per payment").isEqualTo(stored.size());
+        assertThat(retentionEntries).as("one retention entry per closed payment (open charges have none)")
+                .isEqualTo(live.values().stream().filter(payment -> payment.untilMs() != Long.MAX_VALUE).count());
         assertThat(paymentTombstones).as("payment changelog tombstones: one per payment deleted")
                 .isEqualTo(paymentsCreated - stored.size());
 

@@ -1,7 +1,6 @@
 package io.ordersaga.payment;
 
 import io.ordersaga.common.EventSerdes;
-import io.ordersaga.common.Retention;
 import io.ordersaga.common.Topics;
 import io.ordersaga.common.testing.TopologyNodes;
 import org.apache.kafka.streams.TopologyDescription;
@@ -14,14 +13,14 @@ class PaymentTopologyDescriptionTest {
 
     @Test
     void namesItsStoresAndTopics() {
-        TopologyDescription description = PaymentTopology.build(new Retention(1, 1),
+        TopologyDescription description = PaymentTopology.build(PaymentTopology.Config.defaults(),
                 EventSerdes.unregistered()).describe();
         TopologyNodes nodes = TopologyNodes.of(description);
 
         assertThat(description.subtopologies()).hasSize(1);
-        assertThat(nodes.sources()).containsExactly(Topics.PAYMENT_COMMANDS.name());
+        assertThat(nodes.sources()).containsExactlyInAnyOrder(Topics.PAYMENT_COMMANDS.name(), Topics.PAYMENT_SETTLEMENTS.name());
         assertThat(nodes.sinks()).containsExactly(Topics.PAYMENT_REPLIES.name());
         assertThat(nodes.stores()).containsExactlyInAnyOrder(PaymentTopology.WALLETS_STORE, PaymentTopology.PAYMENTS_STORE,
-                PaymentTopology.RETENTION_STORE);
+                PaymentTopology.RETENTION_STORE, PaymentTopology.CREDITS_STORE, PaymentTopology.CREDIT_RETENTION_STORE);
     }
 }

@@ -118,7 +118,7 @@ class PaymentTopologyTest {
     }
 
     @Test
-    void chargeRepeatedAfterItsRefundReemitsChargedAndTakesNothing() {
+    void chargeRepeatedAfterItsRefundIsDeclinedAsClosedAndTakesNothing() {
         payments.credit("c1", 1_000);
         payments.charge("o1", "c1", 600);
         payments.refund("o1", "c1");
@@ -126,8 +126,34 @@ class PaymentTopologyTest {
 
         payments.charge("o1", "c1", 600);
 
-        assertThat(onlyReply().value).isEqualTo(reply("o1", "c1", new PaymentCharged(600L)));
+        assertThat(onlyReply().value).isEqualTo(reply("o1", "c1", new PaymentDeclined(600L, 1_000L, DeclineReason.PAYMENT_CLOSED)));
         assertWallet("c1", 1_000, 1_000, 600, 600);
+    }
+
+    @Test
+    void aSettledChargeIsFinalNeitherRefundedNorReemitted() {
+        payments.credit("c1", 1_000);
+        payments.charge("o1", "c1", 600);
+        payments.settle("o1", "c1", 600);
+        payments.replies().readValuesToList();
+
+        payments.refund("o1", "c1");
+        payments.charge("o1", "c1", 600);
+
+        assertThat(onlyReply().value).isEqualTo(reply("o1", "c1", new PaymentDeclined(600L, 400L, DeclineReason.PAYMENT_CLOSED)));
+        assertWallet("c1", 400, 1_000, 600, 0);
+        assertThat(payments.payment("o1").getSettled()).isTrue();
+    }
+
+    @Test
+    void aCreditIdIsAppliedOnceWithinTheWindowAndIsNewAfterIt() {
+        payments.credit("c1", 1_000, "k1");
+        payments.credit("c1", 1_000, "k1");
+        assertWallet("c1", 1_000, 1_000, 0, 0);
+
+        payments.advanceWallClock(Duration.ofDays(7).plusSeconds(2));
+        payments.credit("c1", 1_000, "k1");
+        assertWallet("c1", 2_000, 2_000, 0, 0);
     }
 
     @Test
@@ -191,9 +217,11 @@ class PaymentTopologyTest {
     }
 
     @Test
-    void retentionDeletesPaymentsRetentionAfterTheirLastChange() {
+    void retentionDeletesClosedPaymentsRetentionAfterTheyClosedAndKeepsOpenCharges() {
         payments.credit("c1", 1_000);
         payments.charge("charged", "c1", 100);
+        payments.charge("settled", "c1", 50);
+        payments.settle("settled", "c1", 50);
         payments.charge("declined", "c1", 5_000);
         payments.refund("voided", "c1");
         payments.charge("refunded", "c1", 200);
@@ -201,14 +229,16 @@ class PaymentTopologyTest {
         payments.refund("refunded", "c1");
 
         payments.advanceWallClock(RETENTION.dividedBy(2).minus(SCAN_INTERVAL));
-        assertThat(payments.allPayments()).hasSize(4);
+        assertThat(payments.allPayments()).hasSize(5);
         payments.advanceWallClock(SCAN_INTERVAL);
 
         assertThat(payments.allPayments()).extracting(Payment::getOrderId, Payment::getState)
-                .containsExactly(tuple("refunded", PaymentState.REFUNDED));
-        payments.advanceWallClock(RETENTION.dividedBy(2));
-        assertThat(payments.allPayments()).isEmpty();
-        assertWallet("c1", 900, 1_000, 300, 200);
+                .containsExactlyInAnyOrder(tuple("charged", PaymentState.CHARGED), tuple("refunded", PaymentState.REFUNDED));
+        payments.advanceWallClock(RETENTION.multipliedBy(10));
+        assertThat(payments.allPayments()).as("an open charge waits for its refund or settlement, however long")
+                .extracting(Payment::getOrderId).containsExactly("charged");
+        payments.refund("charged", "c1");
+        assertWallet("c1", 950, 1_000, 350, 300);
     }
 
     private KeyValue<String, PaymentReply> onlyReply() {

@@ -2,6 +2,9 @@ package io.ordersaga.common;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.kafka.config.StreamsBuilderFactoryBean;
+import org.springframework.kafka.core.KafkaAdmin;
 
 import java.util.List;
 import java.util.Map;
@@ -13,11 +16,53 @@ import java.util.concurrent.TimeoutException;
 /**
  * Checks that topics read together by one task are co-partitioned: same key (by declaration in
  * {@link Topics}) and same partition count (checked here against the broker). Kafka Streams checks this
- * for joins only; the saga merges its inputs, so it checks them itself at start.
+ * for joins only; the saga and payments merge their inputs, so they check them themselves at start.
  */
 public final class CoPartitioning {
 
     private CoPartitioning() {
+    }
+
+    /**
+     * A lifecycle that checks, with an Admin configured like {@code kafkaAdmin}, that {@code topics} are
+     * co-partitioned, in the phase just before the Streams client's: KafkaAdmin creates the topics earlier (after
+     * singleton instantiation), and the Streams client only starts if the check passes. Declare it as a bean.
+     *
+     * @throws IllegalStateException from {@code start()}, as {@link #verify} throws it, which stops the application
+     */
+    public static SmartLifecycle checkBeforeStart(KafkaAdmin kafkaAdmin, StreamsBuilderFactoryBean streams, List<Topic<?>> topics) {
+        return new SmartLifecycle() {
+            private volatile boolean running;
+
+            @Override
+            public void start() {
+                try (Admin admin = Admin.create(kafkaAdmin.getConfigurationProperties())) {
+                    verify(admin, topics);
+                }
+                running = true;
+            }
+
+            @Override
+            public void stop() {
+                running = false;
+            }
+
+            @Override
+            public boolean isRunning() {
+                return running;
+            }
+
+            @Override
+            public int getPhase() {
+                return streams.getPhase() - 1;
+            }
+
+            /** Starts with the application when, and only when, the Streams client does. */
+            @Override
+            public boolean isAutoStartup() {
+                return streams.isAutoStartup();
+            }
+        };
     }
 
     /**

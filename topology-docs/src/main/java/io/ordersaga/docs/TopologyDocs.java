@@ -1,7 +1,6 @@
 package io.ordersaga.docs;
 
 import io.ordersaga.common.EventSerdes;
-import io.ordersaga.common.Retention;
 import io.ordersaga.common.Topic;
 import io.ordersaga.common.Topics;
 import io.ordersaga.inventory.InventoryTopology;
@@ -36,7 +35,7 @@ public final class TopologyDocs {
         EventSerdes serdes = EventSerdes.unregistered();
         Map<String, Topology> topologies = new LinkedHashMap<>();
         topologies.put("inventory-streams", InventoryTopology.build(InventoryTopology.Config.defaults(), serdes));
-        topologies.put("payment-streams", PaymentTopology.build(new Retention(86_400_000, 1_000), serdes));
+        topologies.put("payment-streams", PaymentTopology.build(PaymentTopology.Config.defaults(), serdes));
         topologies.put("order-saga-streams", OrderSagaTopology.build(OrderSagaTopology.Config.defaults(), serdes));
         topologies.put("order-view-streams", OrderViewTopology.build(OrderViewTopology.Config.defaults(), serdes));
         return topologies;
