@@ -46,7 +46,7 @@ public class OrderController {
     /** Most units of one line. */
     public static final int MAX_QUANTITY = 10_000;
 
-    private static final Set<String> FINAL = Set.of("CONFIRMED", "REJECTED");
+    private static final Set<String> UNCANCELLABLE = Set.of("CONFIRMED", "REJECTED");
 
     private final EventPublisher publisher;
     private final ServiceInstances view;
@@ -143,7 +143,7 @@ public class OrderController {
                 .map(cancel -> Requests.optionalIdField(cancel, "customerId", "customerId")).orElse(null);
         OrderLookup.Result read = lookup.order(orderId);
         if (read instanceof OrderLookup.Found found) {
-            if (FINAL.contains(found.status())) {
+            if (UNCANCELLABLE.contains(found.status())) {
                 throw new ResponseStatusException(HttpStatus.CONFLICT,
                         "order " + orderId + " is " + found.status() + " and can no longer be cancelled");
             }

@@ -205,17 +205,19 @@ class OrderControllerTest {
     }
 
     static Stream<Arguments> otherOrdersUnderTheKey() {
+        String same = "{\"productId\":\"85123A\",\"quantity\":6},{\"productId\":\"71053\",\"quantity\":1}";
         return Stream.of(
-                Arguments.of("another quantity", "{\"productId\":\"85123A\",\"quantity\":5},{\"productId\":\"71053\",\"quantity\":1}"),
-                Arguments.of("a line fewer", "{\"productId\":\"85123A\",\"quantity\":6}"),
-                Arguments.of("another product", "{\"productId\":\"85123A\",\"quantity\":6},{\"productId\":\"22423\",\"quantity\":1}"));
+                Arguments.of("another quantity", "17850", "{\"productId\":\"85123A\",\"quantity\":5},{\"productId\":\"71053\",\"quantity\":1}"),
+                Arguments.of("a line fewer", "17850", "{\"productId\":\"85123A\",\"quantity\":6}"),
+                Arguments.of("another product", "17850", "{\"productId\":\"85123A\",\"quantity\":6},{\"productId\":\"22423\",\"quantity\":1}"),
+                Arguments.of("another customer", "12346", same));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("otherOrdersUnderTheKey")
-    void refusesAKeyReusedForAnOrderWithOtherLinesWith422(String difference, String viewLines) throws Exception {
+    void refusesAKeyReusedForAnOrderWithOtherLinesWith422(String difference, String viewCustomer, String viewLines) throws Exception {
         String orderId = IdempotencyKeys.orderId("17850", "checkout-42");
-        viewHolds(orderId, "CONFIRMED", "17850", viewLines);
+        viewHolds(orderId, "CONFIRMED", viewCustomer, viewLines);
 
         placeWithKey("checkout-42", VALID)
                 .andExpect(status().isUnprocessableContent())
