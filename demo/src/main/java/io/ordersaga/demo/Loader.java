@@ -16,7 +16,9 @@ import java.util.function.Function;
  * <p>Order matters: the saga prices orders from the catalog, a compacted topic it reads asynchronously, so every
  * product is PUT first; then the stock adjustments and wallet credits are sent; then every product is polled until
  * the saga's catalog ({@code GET /products/{id}}) and the product's stock show what was sent, and every customer's
- * wallet likewise. Only then may orders start.
+ * wallet likewise. Only then may orders start. Each adjustment and credit carries an Idempotency-Key
+ * ({@link #STOCK_KEY}, {@link #CREDIT_KEY}), so {@link OrderApi} retries them after a 503 or a lost answer without
+ * applying them twice.
  *
  * <p>The audit compares the services' totals with what this demo sent, so it needs a stack that has never seen
  * this workload: before loading, a product with stock or a customer with wallet activity stops the demo.
@@ -29,6 +31,13 @@ final class Loader {
     static final long POLL_PAUSE_MS = 200;
     /** Reason of the demo's stock adjustments. */
     static final String ADJUSTMENT_REASON = "demo initial stock";
+    /**
+     * Idempotency-Key of the initial stock adjustment of each product: one adjustment per product in this load step,
+     * and order-api scopes the key by productId, so a retry names the same adjustment.
+     */
+    static final String STOCK_KEY = "demo-initial-stock";
+    /** Idempotency-Key of the initial credit of each customer's wallet, scoped by customerId as {@link #STOCK_KEY}. */
+    static final String CREDIT_KEY = "demo-initial-credit";
 
     private Loader() {
     }
@@ -59,12 +68,12 @@ final class Loader {
         List<Runnable> writes = new ArrayList<>();
         plan.stock().forEach((product, units) -> {
             if (units > 0) {
-                writes.add(() -> api.adjustStock(product, units, ADJUSTMENT_REASON));
+                writes.add(() -> api.adjustStock(product, units, ADJUSTMENT_REASON, STOCK_KEY));
             }
         });
         plan.credits().forEach((customer, pence) -> {
             if (pence > 0) {
-                writes.add(() -> api.creditWallet(customer, pence));
+                writes.add(() -> api.creditWallet(customer, pence, CREDIT_KEY));
             }
         });
         Parallel.map(writes, concurrency, write -> {

@@ -23,9 +23,10 @@ import java.util.concurrent.locks.LockSupport;
  * Safe to share between threads; meant to be called from virtual threads.
  *
  * <p>Retries, with the same request, on an I/O error or a 429/502/503/504, at most {@value #RETRIES} times with
- * a doubling pause from {@value #FIRST_BACKOFF_MS} ms, but only where a repeat cannot apply twice: GETs, the
- * catalog PUT, and {@code POST /orders} (its Idempotency-Key makes order-api return the first order). Stock
- * adjustments and wallet credits are never repeated: a lost answer stops the demo.
+ * a doubling pause from {@value #FIRST_BACKOFF_MS} ms. Every request it sends is safe to repeat, because a 503 or a
+ * lost answer may follow a write that landed: GETs, the catalog PUT (the latest wins), and the writes that create
+ * something, each with an Idempotency-Key ({@code POST /orders}: the same key names the same order;
+ * stock adjustments and wallet credits: the same key names the same adjustmentId or creditId, applied once).
  */
 final class OrderApi implements AutoCloseable {
 
@@ -176,34 +177,40 @@ final class OrderApi implements AutoCloseable {
     void putProduct(Workload.Product product) {
         expect2xx(send(request("/products/" + segment(product.productId()))
                 .PUT(json(Map.of("name", product.name(), "unitPrice", product.unitPrice())))
-                .header("Content-Type", "application/json"), true));
+                .header("Content-Type", "application/json")));
     }
 
     /**
-     * {@code POST /products/{productId}/stock-adjustments} (asynchronous: 202). Not retried.
+     * {@code POST /products/{productId}/stock-adjustments} with an Idempotency-Key (asynchronous: 202); retried, as
+     * order-api derives the adjustmentId from (productId, key) and inventory applies it once.
      *
-     * @param productId the product
-     * @param delta     units to add (negative: write off)
-     * @param reason    free text
-     * @throws DemoException on any answer but 2xx or on an I/O error
+     * @param productId      the product
+     * @param delta          units to add (negative: write off)
+     * @param reason         free text
+     * @param idempotencyKey the same for every attempt of this adjustment; another for another adjustment
+     * @throws DemoException on any answer but 2xx, or on an I/O error after the retries
      */
-    void adjustStock(String productId, long delta, String reason) {
+    void adjustStock(String productId, long delta, String reason, String idempotencyKey) {
         expect2xx(send(request("/products/" + segment(productId) + "/stock-adjustments")
+                .header("Idempotency-Key", idempotencyKey)
                 .POST(json(Map.of("delta", delta, "reason", reason)))
-                .header("Content-Type", "application/json"), false));
+                .header("Content-Type", "application/json")));
     }
 
     /**
-     * {@code POST /customers/{customerId}/wallet/credits} (asynchronous: 202). Not retried.
+     * {@code POST /customers/{customerId}/wallet/credits} with an Idempotency-Key (asynchronous: 202); retried, as
+     * order-api derives the creditId from (customerId, key) and payment applies it once.
      *
-     * @param customerId the customer
-     * @param amount     pence, {@code > 0}
-     * @throws DemoException on any answer but 2xx or on an I/O error
+     * @param customerId     the customer
+     * @param amount         pence, {@code > 0}
+     * @param idempotencyKey the same for every attempt of this credit; another for another credit
+     * @throws DemoException on any answer but 2xx, or on an I/O error after the retries
      */
-    void creditWallet(String customerId, long amount) {
+    void creditWallet(String customerId, long amount, String idempotencyKey) {
         expect2xx(send(request("/customers/" + segment(customerId) + "/wallet/credits")
+                .header("Idempotency-Key", idempotencyKey)
                 .POST(json(Map.of("amount", amount)))
-                .header("Content-Type", "application/json"), false));
+                .header("Content-Type", "application/json")));
     }
 
     /**
@@ -254,7 +261,7 @@ final class OrderApi implements AutoCloseable {
             response = send(request("/orders")
                     .header("Idempotency-Key", order.idempotencyKey())
                     .POST(json(Map.of("customerId", order.customerId(), "lines", lines)))
-                    .header("Content-Type", "application/json"), true);
+                    .header("Content-Type", "application/json"));
         } catch (DemoException e) {
             return new Unanswered(e.getMessage());
         }
@@ -301,7 +308,7 @@ final class OrderApi implements AutoCloseable {
     }
 
     private <T> Optional<T> getOptional(String path, Duration timeout, Class<T> type) {
-        HttpResponse<String> response = send(request(path).timeout(timeout).GET(), true);
+        HttpResponse<String> response = send(request(path).timeout(timeout).GET());
         if (response.statusCode() == 404) {
             return Optional.empty();
         }
@@ -323,16 +330,16 @@ final class OrderApi implements AutoCloseable {
         }
     }
 
-    private HttpResponse<String> send(HttpRequest.Builder builder, boolean retry) {
+    private HttpResponse<String> send(HttpRequest.Builder builder) {
         HttpRequest request = builder.build();
         for (int attempt = 0; ; attempt++) {
             try {
                 HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
-                if (!retry || attempt == RETRIES || !TRANSIENT.contains(response.statusCode())) {
+                if (attempt == RETRIES || !TRANSIENT.contains(response.statusCode())) {
                     return response;
                 }
             } catch (IOException e) {
-                if (!retry || attempt == RETRIES) {
+                if (attempt == RETRIES) {
                     throw new DemoException(request.method() + " " + request.uri() + " failed: " + e, e);
                 }
             } catch (InterruptedException e) {

@@ -55,6 +55,17 @@ class DemoTest {
     }
 
     @Test
+    void stockAndCreditsAnswered503AfterTheyLandedAreRetriedWithTheirKeyAndAppliedOnce() throws IOException {
+        try (FakeOrderApi api = new FakeOrderApi()) {
+            api.unacknowledgedFirstWrites = true;
+            int code = run("--orders", "100", "--api", api.url().toString(), "--out", out.toString());
+            assertThat(code).as(printed()).isEqualTo(Demo.BOOKS_BALANCE);
+            assertThat(api.unacknowledged).isPositive();
+        }
+        assertThat(printed()).contains("audit       PASSED");
+    }
+
+    @Test
     void refusedOrdersAreCountedByStatusAndLeaveTheBooksBalanced() throws IOException {
         try (FakeOrderApi api = new FakeOrderApi()) {
             api.refuseKeysEndingWith = "7";

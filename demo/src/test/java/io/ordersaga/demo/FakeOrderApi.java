@@ -23,7 +23,9 @@ import java.util.regex.Pattern;
  * demo's HTTP paths without the real stack: reserve every line or cancel OUT_OF_STOCK, charge the total or cancel
  * PAYMENT_DECLINED, else CONFIRMED; unknown products are REJECTED. The first GET of each order answers 404, as the
  * asynchronous read model may. {@link #chargeTwice} and {@link #oversell} plant bugs the audit must catch;
- * {@link #refuseKeysEndingWith} makes order-api refuse some orders.
+ * {@link #refuseKeysEndingWith} makes order-api refuse some orders. Stock adjustments and credits with an
+ * Idempotency-Key are applied once per (path, key), as order-api and the services do; {@link #unacknowledgedFirstWrites}
+ * answers the first of each 503 after applying it, as a producer timeout after the broker appended it does.
  */
 final class FakeOrderApi implements AutoCloseable {
 
@@ -45,6 +47,10 @@ final class FakeOrderApi implements AutoCloseable {
     volatile int oversell;
     /** When set, orders whose Idempotency-Key ends with it are refused with a 400. */
     volatile String refuseKeysEndingWith;
+    /** When set, the first attempt of each stock adjustment and credit is applied but answered 503. */
+    volatile boolean unacknowledgedFirstWrites;
+    /** How many stock adjustments and credits were answered 503 after being applied. */
+    int unacknowledged;
 
     private final HttpServer server;
     private final Map<String, Long> prices = new HashMap<>();
@@ -54,6 +60,7 @@ final class FakeOrderApi implements AutoCloseable {
     private final Map<String, Map<String, Object>> orders = new HashMap<>();
     private final Map<String, List<String>> customerOrders = new HashMap<>();
     private final Set<String> readOnce = new HashSet<>();
+    private final Set<String> appliedWrites = new HashSet<>();
 
     FakeOrderApi() throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
@@ -98,10 +105,13 @@ final class FakeOrderApi implements AutoCloseable {
                     : ok(Map.of("productId", id(m), "available", s[0], "reserved", s[1], "sold", s[2], "adjusted", s[3]));
         }
         if (method.equals("POST") && (m = ADJUST.matcher(path)).matches()) {
-            long[] s = stock.computeIfAbsent(id(m), k -> new long[4]);
-            s[0] += body.get("delta").asLong();
-            s[3] += body.get("delta").asLong();
-            return new Object[] {202, Map.of("adjustmentId", "adj-" + id(m))};
+            boolean first = key == null || appliedWrites.add(path + "|" + key);
+            if (first) {
+                long[] s = stock.computeIfAbsent(id(m), k -> new long[4]);
+                s[0] += body.get("delta").asLong();
+                s[3] += body.get("delta").asLong();
+            }
+            return written(first, Map.of("adjustmentId", "adj-" + id(m)));
         }
         if (method.equals("GET") && (m = PRODUCT.matcher(path)).matches()) {
             Long price = prices.get(id(m));
@@ -118,10 +128,13 @@ final class FakeOrderApi implements AutoCloseable {
             return ok(Map.of("customerId", id(m), "balance", w[0], "credited", w[1], "charged", w[2], "refunded", w[3]));
         }
         if (method.equals("POST") && (m = CREDIT.matcher(path)).matches()) {
-            long[] w = wallets.computeIfAbsent(id(m), k -> new long[4]);
-            w[0] += body.get("amount").asLong();
-            w[1] += body.get("amount").asLong();
-            return new Object[] {202, Map.of("creditId", "cr-" + id(m))};
+            boolean first = key == null || appliedWrites.add(path + "|" + key);
+            if (first) {
+                long[] w = wallets.computeIfAbsent(id(m), k -> new long[4]);
+                w[0] += body.get("amount").asLong();
+                w[1] += body.get("amount").asLong();
+            }
+            return written(first, Map.of("creditId", "cr-" + id(m)));
         }
         if (method.equals("GET") && (m = CUSTOMER_ORDERS.matcher(path)).matches()) {
             List<Object> list = new ArrayList<>();
@@ -218,6 +231,15 @@ final class FakeOrderApi implements AutoCloseable {
         orders.put(orderId, order);
         customerOrders.computeIfAbsent(customer, k -> new ArrayList<>()).add(orderId);
         return new Object[] {202, Map.of("orderId", orderId, "status", "PENDING")};
+    }
+
+    /** The answer to an applied or deduplicated adjustment or credit: 202, or 503 for a first one when so planted. */
+    private Object[] written(boolean first, Map<String, Object> answer) {
+        if (first && unacknowledgedFirstWrites) {
+            unacknowledged++;
+            return problem(503, "Kafka did not acknowledge the write. The outcome is unknown: the record may have been written.");
+        }
+        return new Object[] {202, answer};
     }
 
     private static String id(Matcher m) {

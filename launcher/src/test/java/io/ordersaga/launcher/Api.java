@@ -47,19 +47,37 @@ public final class Api {
         return send("PUT", "/products/" + productId, Map.of("name", name, "unitPrice", unitPricePence), Map.of());
     }
 
-    /** {@code POST /products/{id}/stock-adjustments}. */
+    /** {@code POST /products/{id}/stock-adjustments} without an Idempotency-Key (a new adjustment each time). */
     public Response adjustStock(String productId, long delta) {
-        return send("POST", "/products/" + productId + "/stock-adjustments", Map.of("delta", delta, "reason", "TEST"), Map.of());
+        return adjustStock(productId, delta, null);
     }
 
-    /** {@code POST /customers/{id}/wallet/credits}. */
+    /**
+     * {@code POST /products/{id}/stock-adjustments} with an optional Idempotency-Key: the same key for the same
+     * product names the same adjustmentId.
+     */
+    public Response adjustStock(String productId, long delta, String idempotencyKey) {
+        return send("POST", "/products/" + productId + "/stock-adjustments", Map.of("delta", delta, "reason", "TEST"),
+                keyHeader(idempotencyKey));
+    }
+
+    /** {@code POST /customers/{id}/wallet/credits} without an Idempotency-Key (a new credit each time). */
     public Response credit(String customerId, long amountPence) {
-        return send("POST", "/customers/" + customerId + "/wallet/credits", Map.of("amount", amountPence), Map.of());
+        return credit(customerId, amountPence, null);
+    }
+
+    /**
+     * {@code POST /customers/{id}/wallet/credits} with an optional Idempotency-Key: the same key for the same
+     * customer names the same creditId.
+     */
+    public Response credit(String customerId, long amountPence, String idempotencyKey) {
+        return send("POST", "/customers/" + customerId + "/wallet/credits", Map.of("amount", amountPence),
+                keyHeader(idempotencyKey));
     }
 
     /** {@code POST /orders} with a body given as a JSON-able object, and an optional Idempotency-Key. */
     public Response postOrder(Object body, String idempotencyKey) {
-        return send("POST", "/orders", body, idempotencyKey == null ? Map.of() : Map.of("Idempotency-Key", idempotencyKey));
+        return send("POST", "/orders", body, keyHeader(idempotencyKey));
     }
 
     /** {@code POST /orders} for one customer and {@code productId, quantity} pairs. */
@@ -71,9 +89,14 @@ public final class Api {
         return postOrder(Map.of("customerId", customerId, "lines", lines), null);
     }
 
-    /** {@code POST /orders/{id}/cancel}. */
+    /** {@code POST /orders/{id}/cancel} without a body: order-api takes the customer from the read model. */
     public Response cancel(String orderId) {
         return send("POST", "/orders/" + orderId + "/cancel", null, Map.of());
+    }
+
+    /** {@code POST /orders/{id}/cancel} {@code {"customerId"}}: who asks, needed while the read model lacks the order. */
+    public Response cancel(String orderId, String customerId) {
+        return send("POST", "/orders/" + orderId + "/cancel", Map.of("customerId", customerId), Map.of());
     }
 
     /** {@code GET path}. */
@@ -106,6 +129,10 @@ public final class Api {
     /** {@code GET /customers/{id}/wallet} body. */
     public JsonNode wallet(String customerId) {
         return get("/customers/" + customerId + "/wallet").body();
+    }
+
+    private static Map<String, String> keyHeader(String idempotencyKey) {
+        return idempotencyKey == null ? Map.of() : Map.of("Idempotency-Key", idempotencyKey);
     }
 
     /** Sends one request; never throws on an HTTP error status. */

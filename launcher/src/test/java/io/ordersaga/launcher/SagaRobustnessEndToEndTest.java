@@ -65,6 +65,7 @@ class SagaRobustnessEndToEndTest {
         assertThat(stock.path("reserved").asLong()).isZero();
 
         assertThat(api.cancel(confirmedOrder).status()).as("a confirmed order cannot be cancelled").isEqualTo(409);
-        assertThat(api.cancel(TestData.id("unknown")).status()).isEqualTo(404);
+        assertThat(api.cancel(TestData.id("unknown")).status())
+                .as("the read model cannot tell whose an unknown order is").isEqualTo(400);
     }
 }

@@ -49,18 +49,29 @@ public class ApiConfiguration {
 
     /**
      * The instances of inventory-streams, payment-streams, order-view-streams and order-saga-streams, over one
-     * HTTP/1.1 client.
+     * HTTP/1.1 client (one connection pool): reads relayed with {@link #READ_TIMEOUT}, the read model's checks
+     * before a write with {@link ApiProperties#lookupTimeoutMs()}.
      */
     @Bean
     public Backends backends(ApiProperties api) {
-        JdkClientHttpRequestFactory factory = new JdkClientHttpRequestFactory(HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1).connectTimeout(CONNECT_TIMEOUT).build());
-        factory.setReadTimeout(READ_TIMEOUT);
-        RestClient http = RestClient.builder().requestFactory(factory).build();
+        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(CONNECT_TIMEOUT).build();
+        RestClient http = restClient(client, READ_TIMEOUT);
         return new Backends(new ServiceInstances("inventory-streams", api.inventoryUrls(), http),
                 new ServiceInstances("payment-streams", api.paymentUrls(), http),
                 new ServiceInstances("order-view-streams", api.viewUrls(), http),
-                new ServiceInstances("order-saga-streams", api.sagaUrls(), http));
+                new ServiceInstances("order-saga-streams", api.sagaUrls(), http),
+                new ServiceInstances("order-view-streams", api.viewUrls(),
+                        restClient(client, Duration.ofMillis(api.lookupTimeoutMs()))));
+    }
+
+    /**
+     * A RestClient on {@code client} whose requests fail with a timeout ({@code ResourceAccessException}) when no
+     * response came within {@code readTimeout}: the JDK request timeout, set by {@link JdkClientHttpRequestFactory}.
+     */
+    public static RestClient restClient(HttpClient client, Duration readTimeout) {
+        JdkClientHttpRequestFactory factory = new JdkClientHttpRequestFactory(client);
+        factory.setReadTimeout(readTimeout);
+        return RestClient.builder().requestFactory(factory).build();
     }
 
     /**

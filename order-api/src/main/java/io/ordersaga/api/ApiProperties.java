@@ -19,13 +19,21 @@ import java.util.List;
  * @param sendTimeoutMs how long a write may take before it fails with 503, in ms (default 5000): the producer's
  *                      {@code max.block.ms} (waiting for metadata or buffer space) and {@code delivery.timeout.ms}
  *                      (until the broker acknowledged it) each
+ * @param lookupTimeoutMs how long the read of an order before a write may take, per read-model instance, in ms
+ *                      (default 250): the Idempotency-Key reuse check of {@code POST /orders} and the state check of
+ *                      a cancel. On the hot path of every keyed order, so short; a late answer counts as none
+ *                      (the order is placed, the cancel published when its customer is known)
  */
 @ConfigurationProperties("ordersaga.api")
 public record ApiProperties(List<URI> inventoryUrls, List<URI> paymentUrls, List<URI> viewUrls,
                             @DefaultValue("http://127.0.0.1:8084") List<URI> sagaUrls,
-                            @DefaultValue("5000") long sendTimeoutMs) {
+                            @DefaultValue("5000") long sendTimeoutMs,
+                            @DefaultValue("250") long lookupTimeoutMs) {
 
-    /** @throws IllegalArgumentException when a URL list is missing or empty, or sendTimeoutMs is below 100 */
+    /**
+     * @throws IllegalArgumentException when a URL list is missing or empty, sendTimeoutMs is below 100 or
+     *                                  lookupTimeoutMs below 1
+     */
     public ApiProperties {
         requireUrls("inventory-urls", inventoryUrls);
         requireUrls("payment-urls", paymentUrls);
@@ -33,6 +41,9 @@ public record ApiProperties(List<URI> inventoryUrls, List<URI> paymentUrls, List
         requireUrls("saga-urls", sagaUrls);
         if (sendTimeoutMs < 100) {
             throw new IllegalArgumentException("ordersaga.api.send-timeout-ms must be >= 100 ms, was " + sendTimeoutMs);
+        }
+        if (lookupTimeoutMs < 1) {
+            throw new IllegalArgumentException("ordersaga.api.lookup-timeout-ms must be >= 1 ms, was " + lookupTimeoutMs);
         }
     }
 

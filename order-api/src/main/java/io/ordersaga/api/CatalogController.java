@@ -11,6 +11,7 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.server.ResponseStatusException;
 import tools.jackson.databind.JsonNode;
@@ -18,13 +19,13 @@ import tools.jackson.databind.json.JsonMapper;
 
 import java.io.InputStream;
 import java.time.Instant;
-import java.util.UUID;
 
 /**
  * The catalog and stock: product updates ({@link Topics#PRODUCTS}, key productId), stock adjustments
  * ({@link Topics#INVENTORY_COMMANDS}, key productId), product reads from order-saga-streams' catalog and stock
  * reads from inventory-streams.
- * Errors are {@code application/problem+json}.
+ * Errors are {@code application/problem+json}; every 503 order-api answers carries {@code Retry-After}
+ * ({@link ServiceUnavailableException}).
  */
 @RestController
 public class CatalogController {
@@ -65,7 +66,8 @@ public class CatalogController {
      *
      * @throws ResponseStatusException 400 when the productId or body breaks a rule (name non-blank, at most 200
      *                                 characters; unitPrice an integer of pence from 1 to {@link #MAX_UNIT_PRICE}),
-     *                                 503 when the write is not acknowledged
+     *                                 503 with {@code Retry-After} when the write is not acknowledged (outcome
+     *                                 unknown; a retry is safe, the latest PUT wins)
      */
     @PutMapping(path = "/products/{productId}", consumes = MediaType.APPLICATION_JSON_VALUE)
     public ResponseEntity<ProductJson> putProduct(@PathVariable String productId, InputStream body,
@@ -75,7 +77,7 @@ public class CatalogController {
         String name = Requests.textField(product, "name", "name", MAX_NAME_LENGTH);
         long unitPrice = Requests.integerField(product, "unitPrice", "unitPrice", 1, MAX_UNIT_PRICE);
         Product entry = new Product(productId, name, unitPrice, Instant.now());
-        publisher.publish(Topics.PRODUCTS, productId, entry);
+        publisher.publish(Topics.PRODUCTS, productId, entry, "A retry is safe: the latest PUT of a product wins.");
         return ResponseEntity.accepted().body(new ProductJson(productId, name, unitPrice, entry.getUpdatedAt()));
     }
 
@@ -94,16 +96,24 @@ public class CatalogController {
 
     /**
      * {@code POST /products/{productId}/stock-adjustments} {@code {"delta","reason"}}: a restock (delta > 0) or a
-     * write-off (delta < 0), as {@link AdjustStock} with a new adjustmentId. Answers 202 {@code {"adjustmentId"}}
-     * once it is acknowledged; inventory-streams may still refuse a write-off larger than the available stock.
+     * write-off (delta < 0), as {@link AdjustStock}. Answers 202 {@code {"adjustmentId"}} once it is acknowledged;
+     * inventory-streams may still refuse a write-off larger than the available stock.
      *
-     * @throws ResponseStatusException 400 when the productId or body breaks a rule (delta a non-zero integer of at
-     *                                 most {@link #MAX_ADJUSTMENT} either way; reason non-blank, at most 200
-     *                                 characters), 503 when the write is not acknowledged
+     * <p>With an Idempotency-Key header the adjustmentId is {@link IdempotencyKeys#adjustmentId derived} from
+     * (productId, key), so a retry names the same adjustment, which inventory-streams applies once within its
+     * deduplication window (a reuse of the key with another body is that same adjustment: the first one applied
+     * counts); without one, a random id, so each request is a new adjustment.
+     *
+     * @throws ResponseStatusException 400 when the productId, body or key breaks a rule (delta a non-zero integer
+     *                                 of at most {@link #MAX_ADJUSTMENT} either way; reason non-blank, at most 200
+     *                                 characters; the key 1 to 255 non-blank characters), 503 with
+     *                                 {@code Retry-After} when the write is not acknowledged (outcome unknown; the
+     *                                 detail says to retry with the same key)
      */
     @PostMapping(path = "/products/{productId}/stock-adjustments", consumes = MediaType.APPLICATION_JSON_VALUE)
     public ResponseEntity<AdjustmentAnswer> adjustStock(@PathVariable String productId, InputStream body,
-                                                        HttpServletRequest request) {
+                                                        HttpServletRequest request,
+                                                        @RequestHeader(name = IdempotencyKeys.HEADER, required = false) String idempotencyKey) {
         Requests.id("productId", productId);
         JsonNode adjustment = Requests.jsonObject(body, request.getContentLengthLong(), json);
         long delta = Requests.integerField(adjustment, "delta", "delta", -MAX_ADJUSTMENT, MAX_ADJUSTMENT);
@@ -111,9 +121,11 @@ public class CatalogController {
             throw Requests.badRequest("delta must not be 0");
         }
         String reason = Requests.textField(adjustment, "reason", "reason", MAX_REASON_LENGTH);
-        String adjustmentId = UUID.randomUUID().toString();
+        String key = IdempotencyKeys.check(idempotencyKey);
+        String adjustmentId = IdempotencyKeys.adjustmentId(productId, key);
         publisher.publish(Topics.INVENTORY_COMMANDS, productId,
-                new InventoryCommand(productId, new AdjustStock(adjustmentId, delta, reason)));
+                new InventoryCommand(productId, new AdjustStock(adjustmentId, delta, reason)),
+                IdempotencyKeys.retryAdvice(key, "stock adjustment"));
         return ResponseEntity.accepted().body(new AdjustmentAnswer(adjustmentId));
     }
 

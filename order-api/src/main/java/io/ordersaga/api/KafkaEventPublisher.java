@@ -12,8 +12,6 @@ import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.springframework.http.HttpStatus;
-import org.springframework.web.server.ResponseStatusException;
 
 import java.time.Duration;
 import java.util.HashMap;
@@ -58,12 +56,12 @@ public final class KafkaEventPublisher implements EventPublisher, AutoCloseable 
         try {
             producer.send(new ProducerRecord<>(topic.name(), key, value)).get(2 * sendTimeoutMs, TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
-            throw unavailable(topic, e.getCause());
+            throw new UnacknowledgedWriteException(topic, e.getCause());
         } catch (KafkaException | TimeoutException e) {
-            throw unavailable(topic, e);
+            throw new UnacknowledgedWriteException(topic, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw unavailable(topic, e);
+            throw new UnacknowledgedWriteException(topic, e);
         }
     }
 
@@ -71,11 +69,6 @@ public final class KafkaEventPublisher implements EventPublisher, AutoCloseable 
     @Override
     public void close() {
         producer.close(Duration.ofMillis(sendTimeoutMs));
-    }
-
-    private static ResponseStatusException unavailable(Topic<?> topic, Throwable cause) {
-        return new ResponseStatusException(HttpStatus.SERVICE_UNAVAILABLE,
-                "Kafka did not acknowledge the write to " + topic.name() + ": " + cause, cause);
     }
 
     /** Serializes each value with the Apicurio serializer of its topic. */

@@ -16,21 +16,26 @@ import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.server.ResponseStatusException;
-import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import java.io.InputStream;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * Orders: placing and cancelling them (requests to the saga on {@link Topics#ORDER_REQUESTS}, key orderId), and
- * reading them from the read model (order-view-streams). Errors are {@code application/problem+json}.
+ * reading them from the read model (order-view-streams). Errors are {@code application/problem+json}; every 503
+ * order-api answers carries {@code Retry-After} ({@link ServiceUnavailableException}).
+ *
+ * <p>{@code POST /orders} is allowed without an Idempotency-Key: each such request is a new order with a random
+ * orderId. A 503 may follow a write that landed (issue 11, finding 5), so only a keyed order can be retried safely,
+ * and the 503's detail says so.
  */
 @RestController
 public class OrderController {
@@ -41,21 +46,23 @@ public class OrderController {
     /** Most units of one line. */
     public static final int MAX_QUANTITY = 10_000;
 
-    /** Longest Idempotency-Key header, in characters. */
-    public static final int MAX_IDEMPOTENCY_KEY_LENGTH = 255;
+    private static final Set<String> UNCANCELLABLE = Set.of("CONFIRMED", "REJECTED");
 
     private final EventPublisher publisher;
     private final ServiceInstances view;
+    private final OrderLookup lookup;
     private final JsonMapper json;
 
     /**
      * @param publisher writes the requests
-     * @param backends  the read model's instances
+     * @param backends  the read model's instances: {@link Backends#view()} for relayed reads and long polls,
+     *                  {@link Backends#viewLookup()} for the checks before a write
      * @param json      parses request bodies and the read model's answers
      */
     public OrderController(EventPublisher publisher, Backends backends, JsonMapper json) {
         this.publisher = publisher;
         this.view = backends.view();
+        this.lookup = new OrderLookup(backends.viewLookup(), json);
         this.json = json;
     }
 
@@ -64,17 +71,25 @@ public class OrderController {
      * order. Prices nothing: the saga prices it from the catalog. Answers 202 {@code {"orderId","status":"PENDING"}}
      * with {@code Location: /orders/{orderId}} once {@link io.ordersaga.events.PlaceOrder} is acknowledged.
      *
-     * <p>The orderId is a name-based UUID of (customerId, Idempotency-Key) when that header is given, so a retry
-     * with the same key names the same order and the saga ignores the duplicate; otherwise a random UUID.
+     * <p>With an Idempotency-Key the orderId is {@link IdempotencyKeys#orderId a name-based UUID} of (customerId,
+     * key), so a retry names the same order; without one, a random UUID, so each request is a new order. A keyed
+     * order is first read from the read model ({@link OrderLookup}, short timeout): when the read model holds that
+     * order with another customer or other lines (each side's lines merged per product), the key was reused for
+     * another order and the answer is 422. Otherwise the PlaceOrder is written: when the read model does not hold
+     * the order yet, is slow or unreachable (an order is never refused because the view lags), or holds it with the
+     * same lines. The saga ignores a PlaceOrder for an orderId it already holds, so such a second write changes
+     * nothing.
      *
      * @throws ResponseStatusException 400 when the body breaks a rule (customerId an id of at most 64 characters;
      *                                 1 to 100 lines; each productId an id, each quantity 1 to 10000) or the
-     *                                 Idempotency-Key is blank or longer than 255 characters; 503 when the write is
-     *                                 not acknowledged
+     *                                 Idempotency-Key is blank or longer than 255 characters; 422 when the key
+     *                                 already names an order with other lines; 503 with {@code Retry-After} when the
+     *                                 write is not acknowledged, its outcome unknown (the detail says to retry with
+     *                                 the same key, or that a retry without one may place a second order)
      */
     @PostMapping(path = "/orders", consumes = MediaType.APPLICATION_JSON_VALUE)
     public ResponseEntity<OrderAnswer> place(InputStream body, HttpServletRequest request,
-                                             @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey) {
+                                             @RequestHeader(name = IdempotencyKeys.HEADER, required = false) String idempotencyKey) {
         JsonNode order = Requests.jsonObject(body, request.getContentLengthLong(), json);
         String customerId = Requests.idField(order, "customerId", "customerId");
         JsonNode lines = Requests.arrayField(order, "lines", "lines", 1, MAX_LINES);
@@ -85,56 +100,72 @@ public class OrderController {
             requested.add(new RequestedLine(Requests.idField(line, name + ".productId", "productId"),
                     (int) Requests.integerField(line, name + ".quantity", "quantity", 1, MAX_QUANTITY)));
         }
-        if (idempotencyKey != null && (idempotencyKey.isBlank() || idempotencyKey.length() > MAX_IDEMPOTENCY_KEY_LENGTH)) {
-            throw Requests.badRequest("the Idempotency-Key header must be 1 to " + MAX_IDEMPOTENCY_KEY_LENGTH
-                    + " non-blank characters");
+        String key = IdempotencyKeys.check(idempotencyKey);
+        String orderId = IdempotencyKeys.orderId(customerId, key);
+        if (key != null && lookup.order(orderId) instanceof OrderLookup.Found placed
+                && !(placed.customerId().equals(customerId) && placed.quantities().equals(merged(requested)))) {
+            throw new ResponseStatusException(HttpStatus.UNPROCESSABLE_CONTENT, "the " + IdempotencyKeys.HEADER
+                    + " already names order " + orderId + " with other lines: use a new key for another order");
         }
-        String orderId = orderId(customerId, idempotencyKey);
         publisher.publish(Topics.ORDER_REQUESTS, orderId,
-                new OrderRequest(orderId, Instant.now(), new PlaceOrder(customerId, idempotencyKey, requested)));
+                new OrderRequest(orderId, Instant.now(), new PlaceOrder(customerId, key, requested)),
+                IdempotencyKeys.retryAdvice(key, "order"));
         return ResponseEntity.accepted().location(URI.create("/orders/" + orderId))
                 .body(new OrderAnswer(orderId, "PENDING"));
     }
 
     /**
-     * The orderId of a placed order: a name-based (MD5, version 3) UUID of {@code customerId|idempotencyKey}
-     * (unambiguous, as a customerId never holds {@code '|'}), or a random UUID without a key.
-     */
-    public static String orderId(String customerId, String idempotencyKey) {
-        return idempotencyKey == null ? UUID.randomUUID().toString()
-                : UUID.nameUUIDFromBytes((customerId + "|" + idempotencyKey).getBytes(StandardCharsets.UTF_8)).toString();
-    }
-
-    /**
-     * {@code POST /orders/{orderId}/cancel}: asks the saga to cancel (compensate) the order, as the read model
-     * shows it now. Answers 202 {@code {"orderId","status":"CANCELLING"}} once {@link CancelOrder} is acknowledged,
-     * or 202 {@code {"orderId","status":"CANCELLED"}} without a new request when it is cancelled already.
+     * {@code POST /orders/{orderId}/cancel}, optional body {@code {"customerId":"17850"}} (who asks; there is no
+     * authentication yet): asks the saga to cancel (compensate) the order. The read model is read first
+     * ({@link OrderLookup}, short timeout), but only a terminal state there is final: the read model lags the saga,
+     * and a cancel sent right after the order shares its partition and comes after it, so the saga decides
+     * (issue 11, finding 7). Answers:
+     * <ul>
+     *   <li>409 when the read model shows the order CONFIRMED or REJECTED;</li>
+     *   <li>202 {@code {"orderId","status":"CANCELLED","detail"}} without a new request when it shows it CANCELLED;</li>
+     *   <li>otherwise (in flight, not in the read model yet, or the read model did not answer) 202
+     *       {@code {"orderId","status":"CANCEL_REQUESTED","detail":"cancel requested"}} once a {@link CancelOrder}
+     *       is acknowledged. Its requestedBy is the body's customerId, or the order's customer from the read model
+     *       when the body has none; admin is false. The saga cancels the order unless it has ended meanwhile, and
+     *       ignores a cancel from anyone but the order's customer.</li>
+     * </ul>
      *
-     * @throws ResponseStatusException 400 for an invalid orderId, 404 when the read model does not know the order,
-     *                                 409 when it is CONFIRMED or REJECTED, 503 when the read model cannot answer or
-     *                                 the write is not acknowledged; another error of the read model is relayed
+     * @throws ResponseStatusException 400 for an invalid orderId or body, or without a customerId for an order the
+     *                                 read model does not hold; 422 when the read model holds the order for another
+     *                                 customer; 409 as above; 503 with {@code Retry-After} when the cancel is not
+     *                                 acknowledged (outcome unknown; a retry is safe) or, without a customerId, the
+     *                                 read model did not answer
      */
     @PostMapping("/orders/{orderId}/cancel")
-    public ResponseEntity<?> cancel(@PathVariable String orderId) {
+    public ResponseEntity<CancelAnswer> cancel(@PathVariable String orderId, InputStream body, HttpServletRequest request) {
         Requests.id("orderId", orderId);
-        ResponseEntity<byte[]> read = view.get("/orders/{orderId}", orderId);
-        if (read.getStatusCode().value() == HttpStatus.NOT_FOUND.value()) {
-            throw new ResponseStatusException(HttpStatus.NOT_FOUND, "order " + orderId + " is unknown");
-        }
-        if (!read.getStatusCode().is2xxSuccessful()) {
-            return read;
-        }
-        String status = status(read.getBody());
-        return switch (status) {
-            case "CONFIRMED", "REJECTED" -> throw new ResponseStatusException(HttpStatus.CONFLICT,
-                    "order " + orderId + " is " + status + " and can no longer be cancelled");
-            case "CANCELLED" -> ResponseEntity.accepted().body(new OrderAnswer(orderId, "CANCELLED"));
-            default -> {
-                publisher.publish(Topics.ORDER_REQUESTS, orderId,
-                        new OrderRequest(orderId, Instant.now(), new CancelOrder()));
-                yield ResponseEntity.accepted().body(new OrderAnswer(orderId, "CANCELLING"));
+        String asked = Requests.optionalJsonObject(body, request.getContentLengthLong(), json)
+                .map(cancel -> Requests.optionalIdField(cancel, "customerId", "customerId")).orElse(null);
+        OrderLookup.Result read = lookup.order(orderId);
+        if (read instanceof OrderLookup.Found found) {
+            if (UNCANCELLABLE.contains(found.status())) {
+                throw new ResponseStatusException(HttpStatus.CONFLICT,
+                        "order " + orderId + " is " + found.status() + " and can no longer be cancelled");
             }
+            if (found.status().equals("CANCELLED")) {
+                return ResponseEntity.accepted().body(new CancelAnswer(orderId, "CANCELLED", "order " + orderId + " is cancelled"));
+            }
+            if (asked != null && !asked.equals(found.customerId())) {
+                throw new ResponseStatusException(HttpStatus.UNPROCESSABLE_CONTENT,
+                        "order " + orderId + " is not an order of customer " + asked);
+            }
+        }
+        String requestedBy = asked != null ? asked : switch (read) {
+            case OrderLookup.Found found -> found.customerId();
+            case OrderLookup.NotFound ignored -> throw Requests.badRequest("customerId is required: the read model"
+                    + " does not hold order " + orderId + " (yet), so it cannot tell whose it is");
+            case OrderLookup.Unavailable unavailable -> throw new ServiceUnavailableException("customerId is required"
+                    + " while the read model does not answer (" + unavailable.detail() + "): send it, or retry", null);
         };
+        publisher.publish(Topics.ORDER_REQUESTS, orderId,
+                new OrderRequest(orderId, Instant.now(), new CancelOrder(requestedBy, false)),
+                "A retry is safe: cancelling twice is the same as once.");
+        return ResponseEntity.accepted().body(new CancelAnswer(orderId, "CANCEL_REQUESTED", "cancel requested"));
     }
 
     /**
@@ -162,25 +193,26 @@ public class OrderController {
         return view.get("/customers/{customerId}/orders", customerId);
     }
 
-    private String status(byte[] order) {
-        JsonNode status;
-        try {
-            status = json.readTree(order).get("status");
-        } catch (JacksonException e) {
-            status = null;
-        }
-        if (status == null || !status.isString()) {
-            throw new ResponseStatusException(HttpStatus.SERVICE_UNAVAILABLE, "the read model answered an order without a status");
-        }
-        return status.stringValue();
+    /**
+     * The answer to a placed order.
+     *
+     * @param orderId the order
+     * @param status  PENDING
+     */
+    public record OrderAnswer(String orderId, String status) {
     }
 
     /**
-     * The answer to a place or cancel request.
+     * The answer to a cancel.
      *
      * @param orderId the order
-     * @param status  PENDING (placed), CANCELLING (cancel requested) or CANCELLED (already cancelled)
+     * @param status  CANCEL_REQUESTED (a cancel was written; the saga decides) or CANCELLED (already cancelled)
+     * @param detail  what happened, in words
      */
-    public record OrderAnswer(String orderId, String status) {
+    public record CancelAnswer(String orderId, String status, String detail) {
+    }
+
+    private static Map<String, Long> merged(List<RequestedLine> lines) {
+        return lines.stream().collect(Collectors.toMap(RequestedLine::getProductId, l -> (long) l.getQuantity(), Long::sum));
     }
 }

@@ -8,6 +8,7 @@ import tools.jackson.databind.ObjectMapper;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.Optional;
 
 /**
  * Validation of what clients send: path ids and JSON bodies. Every violation is a
@@ -57,6 +58,20 @@ public final class Requests {
      * @throws ResponseStatusException 400 when the body is too large, empty, malformed, or not a JSON object
      */
     public static JsonNode jsonObject(InputStream body, long contentLength, ObjectMapper json) {
+        return optionalJsonObject(body, contentLength, json)
+                .orElseThrow(() -> badRequest("the request body is empty; expected a JSON object"));
+    }
+
+    /**
+     * Reads an optional request body of at most {@link #MAX_BODY_BYTES} and parses it as a JSON object.
+     *
+     * @param body          the request body
+     * @param contentLength the declared Content-Length in bytes, -1 when unknown (chunked)
+     * @param json          the JSON mapper
+     * @return the object, or empty when the body is empty or only whitespace
+     * @throws ResponseStatusException 400 when the body is too large, malformed, or not a JSON object
+     */
+    public static Optional<JsonNode> optionalJsonObject(InputStream body, long contentLength, ObjectMapper json) {
         if (contentLength > MAX_BODY_BYTES) {
             throw tooLarge();
         }
@@ -76,12 +91,12 @@ public final class Requests {
             throw badRequest("malformed JSON: " + e.getOriginalMessage());
         }
         if (node == null || node.isMissingNode()) {
-            throw badRequest("the request body is empty; expected a JSON object");
+            return Optional.empty();
         }
         if (!node.isObject()) {
             throw badRequest("the request body must be a JSON object");
         }
-        return node;
+        return Optional.of(node);
     }
 
     /**
@@ -94,6 +109,17 @@ public final class Requests {
      */
     public static String idField(JsonNode parent, String name, String field) {
         return id(name, string(parent, name, field));
+    }
+
+    /**
+     * An optional JSON string field that is an {@link #id id}.
+     *
+     * @return the id, or null when the field is missing or null
+     * @throws ResponseStatusException 400 when present but not a string, or not a valid id
+     */
+    public static String optionalIdField(JsonNode parent, String name, String field) {
+        JsonNode node = parent.get(field);
+        return node == null || node.isNull() ? null : idField(parent, name, field);
     }
 
     /**

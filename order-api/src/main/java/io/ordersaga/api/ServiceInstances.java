@@ -1,11 +1,9 @@
 package io.ordersaga.api;
 
-import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.client.ResourceAccessException;
 import org.springframework.web.client.RestClient;
-import org.springframework.web.server.ResponseStatusException;
 
 import java.net.URI;
 import java.util.ArrayList;
@@ -43,7 +41,7 @@ public final class ServiceInstances {
      * GETs {@code pathTemplate} (for example {@code /orders/{orderId}}) with its variables expanded and encoded,
      * from the next instance in turn, and relays the answer: status, content type and body.
      *
-     * @throws ResponseStatusException 503 when no instance could be reached
+     * @throws ServiceUnavailableException 503 when no instance could be reached (connection refused, timed out)
      */
     public ResponseEntity<byte[]> get(String pathTemplate, Object... variables) {
         int first = Math.floorMod(next.getAndIncrement(), baseUrls.size());
@@ -63,7 +61,6 @@ public final class ServiceInstances {
                 failures.add(base + ": " + e.getMessage());
             }
         }
-        throw new ResponseStatusException(HttpStatus.SERVICE_UNAVAILABLE,
-                "no " + service + " instance answered: " + String.join("; ", failures));
+        throw new ServiceUnavailableException("no " + service + " instance answered: " + String.join("; ", failures), null);
     }
 }

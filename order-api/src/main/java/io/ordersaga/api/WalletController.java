@@ -9,17 +9,18 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.server.ResponseStatusException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import java.io.InputStream;
-import java.util.UUID;
 
 /**
  * Customers' wallets: credits ({@link Topics#PAYMENT_COMMANDS}, key customerId) and balance reads from
- * payment-streams. Errors are {@code application/problem+json}.
+ * payment-streams. Errors are {@code application/problem+json}; every 503 order-api answers carries
+ * {@code Retry-After} ({@link ServiceUnavailableException}).
  */
 @RestController
 public class WalletController {
@@ -44,20 +45,30 @@ public class WalletController {
 
     /**
      * {@code POST /customers/{customerId}/wallet/credits} {@code {"amount"}}: tops up the wallet by amount pence, as
-     * {@link CreditWallet} with a new creditId. Answers 202 {@code {"creditId"}} once it is acknowledged.
+     * {@link CreditWallet}. Answers 202 {@code {"creditId"}} once it is acknowledged.
      *
-     * @throws ResponseStatusException 400 when the customerId or body breaks a rule (amount an integer of pence from
-     *                                 1 to {@link #MAX_CREDIT}), 503 when the write is not acknowledged
+     * <p>With an Idempotency-Key header the creditId is {@link IdempotencyKeys#creditId derived} from (customerId,
+     * key), so a retry names the same credit, which payment-streams applies once within its deduplication window (a
+     * reuse of the key with another amount is that same credit: the first one applied counts); without one, a random
+     * id, so each request is a new credit.
+     *
+     * @throws ResponseStatusException 400 when the customerId, body or key breaks a rule (amount an integer of pence
+     *                                 from 1 to {@link #MAX_CREDIT}; the key 1 to 255 non-blank characters), 503 with
+     *                                 {@code Retry-After} when the write is not acknowledged (outcome unknown; the
+     *                                 detail says to retry with the same key)
      */
     @PostMapping(path = "/customers/{customerId}/wallet/credits", consumes = MediaType.APPLICATION_JSON_VALUE)
     public ResponseEntity<CreditAnswer> credit(@PathVariable String customerId, InputStream body,
-                                               HttpServletRequest request) {
+                                               HttpServletRequest request,
+                                               @RequestHeader(name = IdempotencyKeys.HEADER, required = false) String idempotencyKey) {
         Requests.id("customerId", customerId);
         JsonNode credit = Requests.jsonObject(body, request.getContentLengthLong(), json);
         long amount = Requests.integerField(credit, "amount", "amount", 1, MAX_CREDIT);
-        String creditId = UUID.randomUUID().toString();
+        String key = IdempotencyKeys.check(idempotencyKey);
+        String creditId = IdempotencyKeys.creditId(customerId, key);
         publisher.publish(Topics.PAYMENT_COMMANDS, customerId,
-                new PaymentCommand(customerId, new CreditWallet(creditId, amount)));
+                new PaymentCommand(customerId, new CreditWallet(creditId, amount)),
+                IdempotencyKeys.retryAdvice(key, "credit"));
         return ResponseEntity.accepted().body(new CreditAnswer(creditId));
     }
 

@@ -28,6 +28,7 @@ class ApiPropertiesTest {
                     assertThat(api.viewUrls()).containsExactly(URI.create("http://127.0.0.1:8085"), URI.create("http://127.0.0.1:18085"));
                     assertThat(api.sagaUrls()).containsExactly(URI.create("http://127.0.0.1:8084"));
                     assertThat(api.sendTimeoutMs()).isEqualTo(5000);
+                    assertThat(api.lookupTimeoutMs()).isEqualTo(250);
                 });
     }
 
@@ -37,5 +38,14 @@ class ApiPropertiesTest {
                         "ordersaga.api.payment-urls=http://127.0.0.1:8083")
                 .run(context -> assertThat(context).hasFailed().getFailure()
                         .rootCause().hasMessage("ordersaga.api.view-urls must list at least one base URL"));
+    }
+
+    @Test
+    void refusesALookupTimeoutBelowOneMillisecond() {
+        runner.withPropertyValues("ordersaga.api.inventory-urls=http://127.0.0.1:8082",
+                        "ordersaga.api.payment-urls=http://127.0.0.1:8083",
+                        "ordersaga.api.view-urls=http://127.0.0.1:8085", "ordersaga.api.lookup-timeout-ms=0")
+                .run(context -> assertThat(context).hasFailed().getFailure()
+                        .rootCause().hasMessage("ordersaga.api.lookup-timeout-ms must be >= 1 ms, was 0"));
     }
 }

@@ -11,7 +11,7 @@ import java.util.List;
 /**
  * order-api's two seams replaced, for the controller tests: writes go to a {@link RecordingPublisher}, reads to a
  * {@link MockRestServiceServer} standing for one instance of each service ({@link #INVENTORY}, {@link #PAYMENTS},
- * {@link #VIEW}, {@link #SAGA}).
+ * {@link #VIEW}, {@link #SAGA}); the read model's lookups before a write go to the same mocked {@link #VIEW}.
  */
 @TestConfiguration(proxyBeanMethods = false)
 class ApiTestConfiguration {
@@ -43,6 +43,7 @@ class ApiTestConfiguration {
         return new Backends(new ServiceInstances("inventory-streams", List.of(URI.create(INVENTORY)), http),
                 new ServiceInstances("payment-streams", List.of(URI.create(PAYMENTS)), http),
                 new ServiceInstances("order-view-streams", List.of(URI.create(VIEW)), http),
-                new ServiceInstances("order-saga-streams", List.of(URI.create(SAGA)), http));
+                new ServiceInstances("order-saga-streams", List.of(URI.create(SAGA)), http),
+                new ServiceInstances("order-view-streams", List.of(URI.create(VIEW)), http));
     }
 }

@@ -9,18 +9,25 @@ import io.ordersaga.events.Product;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.webmvc.test.autoconfigure.WebMvcTest;
 import org.springframework.http.MediaType;
 import org.springframework.context.annotation.Import;
 import org.springframework.test.context.TestPropertySource;
 import org.springframework.test.web.servlet.MockMvc;
+import org.springframework.test.web.servlet.request.MockHttpServletRequestBuilder;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.UUID;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.endsWith;
 import static org.hamcrest.Matchers.startsWith;
 import static org.springframework.test.web.client.match.MockRestRequestMatchers.requestTo;
 import static org.springframework.test.web.client.response.MockRestResponseCreators.withException;
@@ -29,6 +36,7 @@ import static org.springframework.test.web.servlet.request.MockMvcRequestBuilder
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.put;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.content;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.header;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
@@ -151,6 +159,84 @@ class CatalogAndWalletControllerTest {
         });
     }
 
+    /** Both writes that create something, with the id their answer names and the scope their id is derived from. */
+    static Stream<Arguments> keyedWrites() {
+        return Stream.of(
+                Arguments.of("/products/85123A/stock-adjustments", "{\"delta\":5,\"reason\":\"RESTOCK\"}", "adjustmentId",
+                        "stock-adjustment/85123A", "/products/71053/stock-adjustments"),
+                Arguments.of("/customers/17850/wallet/credits", "{\"amount\":100}", "creditId",
+                        "wallet-credit/17850", "/customers/17851/wallet/credits"));
+    }
+
+    private String idOf(String path, String body, String key, String idField) throws Exception {
+        MockHttpServletRequestBuilder request = post(path).contentType(MediaType.APPLICATION_JSON).content(body);
+        if (key != null) {
+            request.header("Idempotency-Key", key);
+        }
+        return mvc.perform(request).andExpect(status().isAccepted())
+                .andReturn().getResponse().getContentAsString().replaceAll(".*\"" + idField + "\":\"([^\"]+)\".*", "$1");
+    }
+
+    @ParameterizedTest
+    @MethodSource("keyedWrites")
+    void sameIdempotencyKeyGivesTheSameIdAndAnotherKeyAnotherId(String path, String body, String idField, String scope,
+                                                                String otherPath) throws Exception {
+        String expected = UUID.nameUUIDFromBytes((scope + "|restock-1").getBytes(StandardCharsets.UTF_8)).toString();
+
+        assertThat(idOf(path, body, "restock-1", idField)).isEqualTo(expected);
+        assertThat(idOf(path, body, "restock-1", idField)).isEqualTo(expected);
+        assertThat(idOf(path, body, "restock-2", idField)).isNotEqualTo(expected);
+        assertThat(idOf(otherPath, body, "restock-1", idField)).as("same key, another product or customer").isNotEqualTo(expected);
+        assertThat(idOf(path, body, "k".repeat(255), idField)).isNotEqualTo(expected);
+        String random = idOf(path, body, null, idField);
+        assertThat(UUID.fromString(random).version()).isEqualTo(4);
+        assertThat(idOf(path, body, null, idField)).isNotEqualTo(random);
+        assertThat(publisher.published).hasSize(7);
+        assertThat(expected).as("never an orderId of the same customer and key")
+                .isNotEqualTo(IdempotencyKeys.orderId("17850", "restock-1")).isNotEqualTo(IdempotencyKeys.orderId("85123A", "restock-1"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("keyedWrites")
+    void rejectsABlankOrOverlongIdempotencyKey(String path, String body) throws Exception {
+        for (String key : List.of(" ", "k".repeat(256))) {
+            mvc.perform(post(path).contentType(MediaType.APPLICATION_JSON).header("Idempotency-Key", key).content(body))
+                    .andExpect(status().isBadRequest())
+                    .andExpect(content().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON))
+                    .andExpect(jsonPath("$.detail").value("the Idempotency-Key header must be 1 to 255 non-blank characters"));
+        }
+        assertThat(publisher.published).isEmpty();
+    }
+
+    @ParameterizedTest
+    @MethodSource("keyedWrites")
+    void answers503WithRetryAfterAndTheUnknownOutcomeWhenKafkaDoesNotAcknowledge(String path, String body) throws Exception {
+        publisher.down = true;
+        String what = path.endsWith("credits") ? "credit" : "stock adjustment";
+
+        mvc.perform(post(path).contentType(MediaType.APPLICATION_JSON).header("Idempotency-Key", "restock-1").content(body))
+                .andExpect(status().isServiceUnavailable())
+                .andExpect(content().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON))
+                .andExpect(header().string("Retry-After", "1"))
+                .andExpect(jsonPath("$.detail").value(endsWith("The outcome is unknown: the record may have been written."
+                        + " Retry with the same Idempotency-Key: it names the same " + what + ", which is applied once.")));
+        mvc.perform(post(path).contentType(MediaType.APPLICATION_JSON).content(body))
+                .andExpect(status().isServiceUnavailable())
+                .andExpect(header().string("Retry-After", "1"))
+                .andExpect(jsonPath("$.detail").value(endsWith("This request had no Idempotency-Key, so a retry may create a second "
+                        + what + "; send a key, the same on every retry.")));
+    }
+
+    @Test
+    void answers503WithRetryAfterWhenAProductPutIsNotAcknowledged() throws Exception {
+        publisher.down = true;
+        mvc.perform(put("/products/85123A").contentType(MediaType.APPLICATION_JSON).content("{\"name\":\"MUG\",\"unitPrice\":255}"))
+                .andExpect(status().isServiceUnavailable())
+                .andExpect(header().string("Retry-After", "1"))
+                .andExpect(jsonPath("$.detail").value(endsWith("The outcome is unknown: the record may have been written."
+                        + " A retry is safe: the latest PUT of a product wins.")));
+    }
+
     @Test
     void relaysStockAndAnswers503WhenNoInventoryInstanceAnswers() throws Exception {
         services.server.expect(requestTo(ApiTestConfiguration.INVENTORY + "/products/85123A/stock"))
@@ -164,6 +250,7 @@ class CatalogAndWalletControllerTest {
         mvc.perform(get("/products/71053/stock"))
                 .andExpect(status().isServiceUnavailable())
                 .andExpect(content().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON))
+                .andExpect(header().string("Retry-After", "1"))
                 .andExpect(jsonPath("$.detail").value(startsWith("no inventory-streams instance answered: http://inventory-1:8082")));
     }
 

@@ -6,8 +6,8 @@ import io.ordersaga.events.CreditWallet;
 import io.ordersaga.events.PaymentCommand;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.junit.jupiter.api.Test;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
-import org.springframework.web.server.ResponseStatusException;
 
 import java.time.Duration;
 import java.util.Map;
@@ -25,9 +25,11 @@ class KafkaEventPublisherTest {
             long start = System.nanoTime();
             assertThatThrownBy(() -> publisher.publish(Topics.PAYMENT_COMMANDS, "17850",
                     new PaymentCommand("17850", new CreditWallet("c-1", 100L))))
-                    .isInstanceOfSatisfying(ResponseStatusException.class, e -> {
+                    .isInstanceOfSatisfying(UnacknowledgedWriteException.class, e -> {
                         assertThat(e.getStatusCode()).isEqualTo(HttpStatus.SERVICE_UNAVAILABLE);
-                        assertThat(e.getReason()).startsWith("Kafka did not acknowledge the write to payment-commands: ");
+                        assertThat(e.getHeaders().getFirst(HttpHeaders.RETRY_AFTER)).isEqualTo("1");
+                        assertThat(e.getReason()).startsWith("Kafka did not acknowledge the write to payment-commands: ")
+                                .endsWith(". The outcome is unknown: the record may have been written.");
                     });
             assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
         }

@@ -9,6 +9,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.webmvc.test.autoconfigure.WebMvcTest;
@@ -19,6 +20,7 @@ import org.springframework.test.context.TestPropertySource;
 import org.springframework.test.web.servlet.MockMvc;
 import org.springframework.test.web.servlet.ResultActions;
 
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.UUID;
@@ -27,10 +29,12 @@ import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.endsWith;
 import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.startsWith;
 import static org.springframework.test.web.client.match.MockRestRequestMatchers.method;
 import static org.springframework.test.web.client.match.MockRestRequestMatchers.requestTo;
+import static org.springframework.test.web.client.response.MockRestResponseCreators.withException;
 import static org.springframework.test.web.client.response.MockRestResponseCreators.withResourceNotFound;
 import static org.springframework.test.web.client.response.MockRestResponseCreators.withServiceUnavailable;
 import static org.springframework.test.web.client.response.MockRestResponseCreators.withSuccess;
@@ -182,8 +186,12 @@ class OrderControllerTest {
     @Test
     void derivesTheOrderIdFromCustomerAndIdempotencyKey() throws Exception {
         String expected = UUID.nameUUIDFromBytes("17850|checkout-42".getBytes(StandardCharsets.UTF_8)).toString();
-        for (int attempt = 0; attempt < 2; attempt++) {
-            mvc.perform(post("/orders").contentType(MediaType.APPLICATION_JSON).header("Idempotency-Key", "checkout-42").content(VALID))
+        services.server.expect(requestTo(ApiTestConfiguration.VIEW + "/orders/" + expected)).andRespond(withResourceNotFound());
+        viewHolds(expected, "RESERVING", "17850", "{\"productId\":\"71053\",\"quantity\":1},{\"productId\":\"85123A\",\"quantity\":6}");
+        String sameLinesSplit = """
+                {"customerId":"17850","lines":[{"productId":"85123A","quantity":4},{"productId":"71053","quantity":1},{"productId":"85123A","quantity":2}]}""";
+        for (String body : List.of(VALID, sameLinesSplit)) {
+            placeWithKey("checkout-42", body)
                     .andExpect(status().isAccepted())
                     .andExpect(header().string("Location", "/orders/" + expected))
                     .andExpect(jsonPath("$.orderId").value(expected));
@@ -191,16 +199,68 @@ class OrderControllerTest {
         assertThat(publisher.published).extracting(RecordingPublisher.Published::key).containsExactly(expected, expected);
         assertThat(((PlaceOrder) ((OrderRequest) publisher.published.getFirst().value()).getRequest()).getIdempotencyKey())
                 .isEqualTo("checkout-42");
-        assertThat(OrderController.orderId("17851", "checkout-42")).isNotEqualTo(expected);
-        assertThat(OrderController.orderId("17850", "checkout-43")).isNotEqualTo(expected);
+        assertThat(IdempotencyKeys.orderId("17850", "checkout-42")).isEqualTo(expected);
+        assertThat(IdempotencyKeys.orderId("17851", "checkout-42")).isNotEqualTo(expected);
+        assertThat(IdempotencyKeys.orderId("17850", "checkout-43")).isNotEqualTo(expected);
+    }
+
+    static Stream<Arguments> otherOrdersUnderTheKey() {
+        String same = "{\"productId\":\"85123A\",\"quantity\":6},{\"productId\":\"71053\",\"quantity\":1}";
+        return Stream.of(
+                Arguments.of("another quantity", "17850", "{\"productId\":\"85123A\",\"quantity\":5},{\"productId\":\"71053\",\"quantity\":1}"),
+                Arguments.of("a line fewer", "17850", "{\"productId\":\"85123A\",\"quantity\":6}"),
+                Arguments.of("another product", "17850", "{\"productId\":\"85123A\",\"quantity\":6},{\"productId\":\"22423\",\"quantity\":1}"),
+                Arguments.of("another customer", "12346", same));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("otherOrdersUnderTheKey")
+    void refusesAKeyReusedForAnOrderWithOtherLinesWith422(String difference, String viewCustomer, String viewLines) throws Exception {
+        String orderId = IdempotencyKeys.orderId("17850", "checkout-42");
+        viewHolds(orderId, "CONFIRMED", viewCustomer, viewLines);
+
+        placeWithKey("checkout-42", VALID)
+                .andExpect(status().isUnprocessableContent())
+                .andExpect(content().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON))
+                .andExpect(jsonPath("$.detail").value("the Idempotency-Key already names order " + orderId
+                        + " with other lines: use a new key for another order"));
+        assertThat(publisher.published).isEmpty();
     }
 
     @Test
-    void answers503ProblemWhenKafkaDoesNotAcknowledge() throws Exception {
+    void placesAKeyedOrderWhenTheReadModelDoesNotTell() throws Exception {
+        String orderId = IdempotencyKeys.orderId("17850", "checkout-42");
+        services.server.expect(requestTo(ApiTestConfiguration.VIEW + "/orders/" + orderId))
+                .andRespond(withException(new SocketTimeoutException("request timed out")));
+        services.server.expect(requestTo(ApiTestConfiguration.VIEW + "/orders/" + orderId))
+                .andRespond(withServiceUnavailable().contentType(MediaType.APPLICATION_PROBLEM_JSON).body("{\"status\":503}"));
+        services.server.expect(requestTo(ApiTestConfiguration.VIEW + "/orders/" + orderId))
+                .andRespond(withSuccess("not an order", MediaType.APPLICATION_JSON));
+
+        for (int attempt = 0; attempt < 3; attempt++) {
+            placeWithKey("checkout-42", VALID).andExpect(status().isAccepted()).andExpect(jsonPath("$.orderId").value(orderId));
+        }
+        assertThat(publisher.published).hasSize(3);
+    }
+
+    @Test
+    void answers503WithRetryAfterAndTheUnknownOutcomeWhenKafkaDoesNotAcknowledge() throws Exception {
         publisher.down = true;
+        String unknown = "Kafka did not acknowledge the write to order-requests: "
+                + "org.apache.kafka.common.errors.TimeoutException: broker down. "
+                + "The outcome is unknown: the record may have been written. ";
         place(VALID).andExpect(status().isServiceUnavailable())
                 .andExpect(content().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON))
-                .andExpect(jsonPath("$.detail").value("Kafka did not acknowledge the write to order-requests: broker down"));
+                .andExpect(header().string("Retry-After", "1"))
+                .andExpect(jsonPath("$.detail").value(unknown + "This request had no Idempotency-Key, so a retry may create"
+                        + " a second order; send a key, the same on every retry."));
+
+        services.server.expect(requestTo(ApiTestConfiguration.VIEW + "/orders/" + IdempotencyKeys.orderId("17850", "checkout-42")))
+                .andRespond(withResourceNotFound());
+        placeWithKey("checkout-42", VALID).andExpect(status().isServiceUnavailable())
+                .andExpect(header().string("Retry-After", "1"))
+                .andExpect(jsonPath("$.detail").value(unknown
+                        + "Retry with the same Idempotency-Key: it names the same order, which is applied once."));
     }
 
     @Test
@@ -250,69 +310,152 @@ class OrderControllerTest {
         mvc.perform(post("/orders/a|b/cancel")).andExpect(status().isBadRequest());
     }
 
-    private void viewAnswers(String orderId, String status) {
-        services.server.expect(requestTo(ApiTestConfiguration.VIEW + "/orders/" + orderId))
-                .andRespond(withSuccess("{\"orderId\":\"" + orderId + "\",\"status\":\"" + status + "\"}", MediaType.APPLICATION_JSON));
+    private ResultActions placeWithKey(String key, String body) throws Exception {
+        return mvc.perform(post("/orders").contentType(MediaType.APPLICATION_JSON).header("Idempotency-Key", key).content(body));
     }
 
-    @Test
-    void cancelsAnOrderInFlight() throws Exception {
-        viewAnswers("o-1", "PAYING");
+    /** The read model holds the order: {@code lines} are the JSON objects of its lines, without the brackets. */
+    private void viewHolds(String orderId, String status, String customerId, String lines) {
+        services.server.expect(requestTo(ApiTestConfiguration.VIEW + "/orders/" + orderId))
+                .andRespond(withSuccess("{\"orderId\":\"" + orderId + "\",\"customerId\":\"" + customerId + "\",\"status\":\""
+                        + status + "\",\"lines\":[" + lines + "],\"total\":0}", MediaType.APPLICATION_JSON));
+    }
 
-        mvc.perform(post("/orders/o-1/cancel"))
-                .andExpect(status().isAccepted())
-                .andExpect(jsonPath("$.orderId").value("o-1"))
-                .andExpect(jsonPath("$.status").value("CANCELLING"));
+    private void viewHolds(String orderId, String status) {
+        viewHolds(orderId, status, "17850", "{\"productId\":\"85123A\",\"quantity\":6}");
+    }
+
+    private void viewDoesNotHold(String orderId) {
+        services.server.expect(requestTo(ApiTestConfiguration.VIEW + "/orders/" + orderId)).andRespond(withResourceNotFound());
+    }
+
+    private ResultActions cancel(String orderId, String body) throws Exception {
+        return body == null ? mvc.perform(post("/orders/" + orderId + "/cancel"))
+                : mvc.perform(post("/orders/" + orderId + "/cancel").contentType(MediaType.APPLICATION_JSON).content(body));
+    }
+
+    private void assertCancelPublished(String orderId, String requestedBy) {
         assertThat(publisher.published).singleElement().satisfies(p -> {
             assertThat(p.topic()).isEqualTo(Topics.ORDER_REQUESTS.name());
-            assertThat(p.key()).isEqualTo("o-1");
-            assertThat(((OrderRequest) p.value()).getRequest()).isInstanceOf(CancelOrder.class);
+            assertThat(p.key()).isEqualTo(orderId);
+            assertThat(((OrderRequest) p.value()).getRequest()).isEqualTo(new CancelOrder(requestedBy, false));
         });
     }
 
     @Test
-    void cancellingACancelledOrderWritesNothing() throws Exception {
-        viewAnswers("o-1", "CANCELLED");
+    void cancelsAnOrderInFlightForItsCustomer() throws Exception {
+        viewHolds("o-1", "PAYING");
 
-        mvc.perform(post("/orders/o-1/cancel"))
+        cancel("o-1", null)
                 .andExpect(status().isAccepted())
-                .andExpect(jsonPath("$.status").value("CANCELLED"));
+                .andExpect(jsonPath("$.orderId").value("o-1"))
+                .andExpect(jsonPath("$.status").value("CANCEL_REQUESTED"))
+                .andExpect(jsonPath("$.detail").value("cancel requested"));
+        assertCancelPublished("o-1", "17850");
+    }
+
+    @Test
+    void cancelsAnOrderTheReadModelDoesNotHoldYetForTheGivenCustomer() throws Exception {
+        viewDoesNotHold("o-9");
+
+        cancel("o-9", "{\"customerId\":\"17850\"}")
+                .andExpect(status().isAccepted())
+                .andExpect(jsonPath("$.status").value("CANCEL_REQUESTED"));
+        assertCancelPublished("o-9", "17850");
+    }
+
+    @Test
+    void requiresACustomerIdToCancelAnOrderTheReadModelDoesNotHold() throws Exception {
+        viewDoesNotHold("o-9");
+
+        cancel("o-9", null)
+                .andExpect(status().isBadRequest())
+                .andExpect(content().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON))
+                .andExpect(jsonPath("$.detail").value("customerId is required: the read model does not hold order o-9 (yet),"
+                        + " so it cannot tell whose it is"));
+        assertThat(publisher.published).isEmpty();
+    }
+
+    @Test
+    void cancelsWithoutTheReadModelOnlyWhenTheCustomerIsGiven() throws Exception {
+        services.server.expect(requestTo(ApiTestConfiguration.VIEW + "/orders/o-1"))
+                .andRespond(withServiceUnavailable().contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                        .body("{\"status\":503,\"detail\":\"rebalancing\"}"));
+        services.server.expect(requestTo(ApiTestConfiguration.VIEW + "/orders/o-1"))
+                .andRespond(withException(new SocketTimeoutException("request timed out")));
+
+        cancel("o-1", null)
+                .andExpect(status().isServiceUnavailable())
+                .andExpect(content().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON))
+                .andExpect(header().string("Retry-After", "1"))
+                .andExpect(jsonPath("$.detail").value("customerId is required while the read model does not answer"
+                        + " (order-view-streams answered 503): send it, or retry"));
+        assertThat(publisher.published).isEmpty();
+        cancel("o-1", "{\"customerId\":\"17850\"}").andExpect(status().isAccepted())
+                .andExpect(jsonPath("$.status").value("CANCEL_REQUESTED"));
+        assertCancelPublished("o-1", "17850");
+    }
+
+    @Test
+    void refusesToCancelAnotherCustomersOrderWith422() throws Exception {
+        viewHolds("o-1", "RESERVING");
+
+        cancel("o-1", "{\"customerId\":\"12346\"}")
+                .andExpect(status().isUnprocessableContent())
+                .andExpect(content().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON))
+                .andExpect(jsonPath("$.detail").value("order o-1 is not an order of customer 12346"));
+        assertThat(publisher.published).isEmpty();
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '#', value = {
+            "{\"customerId\":\"a|b\"}   # customerId must not contain '/' or '|'",
+            "{\"customerId\":17850}      # customerId must be a string",
+            "[]                          # the request body must be a JSON object",
+            "{\"customerId\":            # malformed JSON: ",
+    })
+    void rejectsAnInvalidCancelBody(String body, String detail) throws Exception {
+        cancel("o-1", body.strip())
+                .andExpect(status().isBadRequest())
+                .andExpect(content().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON))
+                .andExpect(jsonPath("$.detail").value(startsWith(detail.strip())));
+        assertThat(publisher.published).isEmpty();
+    }
+
+    @Test
+    void answers503WithRetryAfterWhenTheCancelIsNotAcknowledged() throws Exception {
+        viewHolds("o-1", "PAYING");
+        publisher.down = true;
+
+        cancel("o-1", null)
+                .andExpect(status().isServiceUnavailable())
+                .andExpect(header().string("Retry-After", "1"))
+                .andExpect(jsonPath("$.detail").value(endsWith("The outcome is unknown: the record may have been written."
+                        + " A retry is safe: cancelling twice is the same as once.")));
+    }
+
+    @Test
+    void cancellingACancelledOrderWritesNothing() throws Exception {
+        viewHolds("o-1", "CANCELLED");
+
+        cancel("o-1", null)
+                .andExpect(status().isAccepted())
+                .andExpect(jsonPath("$.status").value("CANCELLED"))
+                .andExpect(jsonPath("$.detail").value("order o-1 is cancelled"));
         assertThat(publisher.published).isEmpty();
     }
 
     @Test
     void refusesToCancelAConfirmedOrRejectedOrder() throws Exception {
-        viewAnswers("o-1", "CONFIRMED");
-        viewAnswers("o-2", "REJECTED");
+        viewHolds("o-1", "CONFIRMED");
+        viewHolds("o-2", "REJECTED");
 
-        mvc.perform(post("/orders/o-1/cancel"))
+        cancel("o-1", "{\"customerId\":\"17850\"}")
                 .andExpect(status().isConflict())
                 .andExpect(content().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON))
                 .andExpect(jsonPath("$.detail").value("order o-1 is CONFIRMED and can no longer be cancelled"));
-        mvc.perform(post("/orders/o-2/cancel")).andExpect(status().isConflict());
-        assertThat(publisher.published).isEmpty();
-    }
-
-    @Test
-    void cannotCancelAnUnknownOrder() throws Exception {
-        services.server.expect(requestTo(ApiTestConfiguration.VIEW + "/orders/o-9")).andRespond(withResourceNotFound());
-
-        mvc.perform(post("/orders/o-9/cancel"))
-                .andExpect(status().isNotFound())
-                .andExpect(content().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON))
-                .andExpect(jsonPath("$.detail").value("order o-9 is unknown"));
-        assertThat(publisher.published).isEmpty();
-    }
-
-    @Test
-    void relaysTheReadModelsUnavailabilityOnCancel() throws Exception {
-        services.server.expect(requestTo(ApiTestConfiguration.VIEW + "/orders/o-1"))
-                .andRespond(withServiceUnavailable().contentType(MediaType.APPLICATION_PROBLEM_JSON)
-                        .body("{\"status\":503,\"detail\":\"rebalancing\"}"));
-
-        mvc.perform(post("/orders/o-1/cancel"))
-                .andExpect(status().isServiceUnavailable())
-                .andExpect(content().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON));
+        cancel("o-2", null).andExpect(status().isConflict())
+                .andExpect(jsonPath("$.detail").value("order o-2 is REJECTED and can no longer be cancelled"));
         assertThat(publisher.published).isEmpty();
     }
 }

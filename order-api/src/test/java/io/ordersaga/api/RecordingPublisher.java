@@ -2,8 +2,7 @@ package io.ordersaga.api;
 
 import io.ordersaga.common.Topic;
 import org.apache.avro.specific.SpecificRecord;
-import org.springframework.http.HttpStatus;
-import org.springframework.web.server.ResponseStatusException;
+import org.apache.kafka.common.errors.TimeoutException;
 
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -21,8 +20,7 @@ final class RecordingPublisher implements EventPublisher {
     @Override
     public <V extends SpecificRecord> void publish(Topic<V> topic, String key, V value) {
         if (down) {
-            throw new ResponseStatusException(HttpStatus.SERVICE_UNAVAILABLE,
-                    "Kafka did not acknowledge the write to " + topic.name() + ": broker down");
+            throw new UnacknowledgedWriteException(topic, new TimeoutException("broker down"));
         }
         published.add(new Published(topic.name(), key, value));
     }
