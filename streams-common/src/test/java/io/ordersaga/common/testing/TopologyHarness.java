@@ -1,0 +1,98 @@
+package io.ordersaga.common.testing;
+
+import io.ordersaga.common.EventSerdes;
+import io.ordersaga.common.Topic;
+import io.ordersaga.common.Topics;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * One Streams application's topology in a TopologyTestDriver, as every topology test of the project builds it: the
+ * production Streams properties ({@link StreamsTestSupport#properties}: exactly_once_v2, {@code max.task.idle.ms=-1},
+ * the commit interval, a fail-fast processing handler), values in bare Avro ({@link EventSerdes#unregistered()}), and
+ * the catalogue's topics, stores, changelogs and the dead-letter topic by their declared names. The wall clock starts
+ * at {@code start} and moves only with {@link #advanceWallClock}.
+ */
+public final class TopologyHarness implements AutoCloseable {
+
+    private final EventSerdes serdes = EventSerdes.unregistered();
+    private final String applicationId;
+    private final TopologyTestDriver driver;
+
+    /**
+     * @param applicationId the Streams application.id, also the prefix of its changelogs and its dead-letter topic
+     * @param topology      the application's topology, built with {@link EventSerdes#unregistered()}
+     * @param stateDir      directory of the RocksDB stores
+     * @param start         the wall-clock time the driver starts at
+     */
+    public TopologyHarness(String applicationId, Topology topology, Path stateDir, Instant start) {
+        this.applicationId = applicationId;
+        this.driver = new TopologyTestDriver(topology, StreamsTestSupport.properties(applicationId, stateDir), start);
+    }
+
+    /** The catalogue topic as an input, String key, value in bare Avro. */
+    public <V extends SpecificRecord> TestInputTopic<String, V> input(Topic<V> topic) {
+        return driver.createInputTopic(topic.name(), topic.keySerde().serializer(), topic.valueSerde(serdes).serializer());
+    }
+
+    /** The catalogue topic as an output, String key, value in bare Avro. */
+    public <V extends SpecificRecord> TestOutputTopic<String, V> output(Topic<V> topic) {
+        return driver.createOutputTopic(topic.name(), topic.keySerde().deserializer(), topic.valueSerde(serdes).deserializer());
+    }
+
+    /** Any topic as an input of raw bytes: for poison records, or records routed from another harness. */
+    public TestInputTopic<String, byte[]> rawInput(String topic) {
+        return driver.createInputTopic(topic, new StringSerializer(), new ByteArraySerializer());
+    }
+
+    /** Any topic as an output of raw bytes. */
+    public TestOutputTopic<String, byte[]> rawOutput(String topic) {
+        return driver.createOutputTopic(topic, new StringDeserializer(), new ByteArrayDeserializer());
+    }
+
+    /** The application's key-value store {@code name} (String keys). */
+    public <V> KeyValueStore<String, V> store(String name) {
+        return driver.getKeyValueStore(name);
+    }
+
+    /**
+     * The store's changelog topic as Kafka Streams names it ({@code <applicationId>-<store>-changelog}); values left
+     * as bytes, as only tombstones are counted ({@link StreamsTestSupport#tombstones}).
+     */
+    public TestOutputTopic<String, byte[]> changelog(String store) {
+        return rawOutput(applicationId + "-" + store + "-changelog");
+    }
+
+    /** The application's dead-letter topic ({@link Topics#deadLetters}), raw. */
+    public TestOutputTopic<String, byte[]> deadLetters() {
+        return rawOutput(Topics.deadLetters(applicationId));
+    }
+
+    /** Moves the wall clock by {@code by}; wall-clock punctuators that are due run. */
+    public void advanceWallClock(Duration by) {
+        driver.advanceWallClockTime(by);
+    }
+
+    /** The driver itself, for what this class does not cover. */
+    public TopologyTestDriver driver() {
+        return driver;
+    }
+
+    /** Closes the driver (and its stores). */
+    @Override
+    public void close() {
+        driver.close();
+    }
+}
