@@ -46,8 +46,10 @@ import java.util.Properties;
  *       and when it ends</b>, and shows an order being paid as RESERVING.</li>
  *   <li>{@link #CUSTOMER_ORDERS_STORE}, key customerId: the customer's {@link CustomerOrders}, newest first by
  *       {@code createdAt} (ties: orderId ascending), at most {@link Config#maxOrdersPerCustomer()} of them. A
- *       summary's {@code updatedAt} is that of the snapshot it was listed from. Persistent (RocksDB), cached, logged
- *       to its compacted changelog {@code <application.id>-customer-orders-changelog}.</li>
+ *       summary's {@code updatedAt} is that of the snapshot it was listed from. A listed summary is replaced by its
+ *       order's next one unless that one is less advanced (an in-flight status never replaces a terminal one),
+ *       whatever the two updatedAt say: they are the wall clocks of possibly different saga hosts. Persistent
+ *       (RocksDB), cached, logged to its compacted changelog {@code <application.id>-customer-orders-changelog}.</li>
  * </ol>
  *
  * <p>Records per order the saga takes RESERVING, PAYING, CONFIRMED (three order-events records): none in an
@@ -178,8 +180,27 @@ public final class OrderViewTopology {
     }
 
     /**
-     * Upserts a summary into its customer's list, newest first, capped at {@code maxOrders}. A summary older
-     * (by updatedAt) than the listed one is ignored, and so is one that would fall off the end of a full list.
+     * How far a saga has got with an order: PENDING 0, RESERVING 1, PAYING 2, and 3 for the terminal CONFIRMED,
+     * CANCELLED and REJECTED (states the saga never leaves). The customer index replaces a listed summary only by one
+     * of the same or a higher rank, so a terminal summary is never replaced by an in-flight one. The rank, not the
+     * summaries' {@code updatedAt}, decides because updatedAt is the wall clock of whichever saga instance wrote the
+     * snapshot: after the order's task moves to a host whose clock is behind, a later status can carry an earlier
+     * updatedAt.
+     */
+    private static int progress(OrderStatus status) {
+        return switch (status) {
+            case PENDING -> 0;
+            case RESERVING -> 1;
+            case PAYING -> 2;
+            case CONFIRMED, CANCELLED, REJECTED -> 3;
+        };
+    }
+
+    /**
+     * Upserts a summary into its customer's list, newest first by createdAt, capped at {@code maxOrders}. A summary
+     * of lower {@link #progress} than the one listed for its order is ignored (so is one that would fall off the end
+     * of a full list); one of the same rank replaces it, being the later record of that order on the repartition
+     * topic, which carries each order's summaries in the saga's order.
      */
     private static final class CustomerOrdersProcessor implements Processor<String, OrderSummary, Void, Void> {
 
@@ -207,7 +228,7 @@ public final class OrderViewTopology {
                 for (OrderSummary listed : current.getOrders()) {
                     if (!listed.getOrderId().equals(summary.getOrderId())) {
                         orders.add(listed);
-                    } else if (listed.getUpdatedAt().isAfter(summary.getUpdatedAt())) {
+                    } else if (progress(listed.getStatus()) > progress(summary.getStatus())) {
                         return;
                     }
                 }

@@ -142,6 +142,30 @@ class OrderViewTopologyTest {
     }
 
     @Test
+    void listsATerminalSummaryStampedEarlierThanTheListedOneByAHostWhoseClockIsBehind() {
+        start();
+        // RESERVING stamped by a host 10 s ahead; the task then moved to a host whose clock is behind.
+        pipe(snapshot("o-1", "17850", OrderStatus.RESERVING, 0, 10));
+        pipe(snapshot("o-1", "17850", OrderStatus.CONFIRMED, 0, 5));
+
+        assertThat(customers().get("17850").getOrders()).singleElement().satisfies(s -> {
+            assertThat(s.getStatus()).isEqualTo(OrderStatus.CONFIRMED);
+            assertThat(s.getUpdatedAt()).isEqualTo(T0.plusSeconds(5));
+        });
+    }
+
+    @Test
+    void neverReplacesATerminalSummaryWithAnInFlightOneWhateverItsUpdatedAt() {
+        start();
+        pipe(snapshot("o-1", "17850", OrderStatus.CANCELLED, 0, 5));
+        // A later in-flight snapshot of the same orderId (a saga started again under it, or a summary replayed).
+        pipe(snapshot("o-1", "17850", OrderStatus.RESERVING, 0, 60));
+
+        assertThat(customers().get("17850").getOrders()).singleElement()
+                .satisfies(s -> assertThat(s.getStatus()).isEqualTo(OrderStatus.CANCELLED));
+    }
+
+    @Test
     void listsACustomersOrdersNewestFirstByCreatedAt() {
         start();
         pipe(snapshot("o-2", "17850", OrderStatus.PENDING, 20, 20));
