@@ -31,13 +31,17 @@ import java.util.Properties;
  * The read model (CQRS query side) of orders, built from the saga's snapshots on {@link Topics#ORDER_EVENTS}.
  *
  * <ol>
- *   <li>{@link #ORDERS_STORE}, key orderId: a KTable materialized straight from order-events, so the order's
+ *   <li>{@link #ORDERS_STORE}, key orderId: a KTable of the order-events stream ({@code toTable}), so the order's
  *       latest record is its snapshot. That is the newest snapshot because the saga is the only writer of
- *       order-events and writes each order's snapshots in order, to the partition of its orderId. With
- *       {@code topology.optimization=all} (what {@link StreamsDefaults} sets, and what {@link #build} uses)
- *       order-events itself is the store's changelog: the store costs no record of its own, and it is restored by
- *       reading order-events, which is why that topic is compacted. The table is not cached, so each update is
- *       forwarded at once, after the store was written.</li>
+ *       order-events and writes each order's snapshots in order, to the partition of its orderId. A record that does
+ *       not deserialize is skipped (the service's deserialization exception handler) before it reaches the table,
+ *       so the order keeps its last good snapshot. The store has a changelog of its own,
+ *       {@code <application.id>-orders-changelog} (compacted), written by the store's serde: a restore (a new
+ *       instance, a wiped state directory) reads only snapshots that deserialized. Reusing order-events as the
+ *       changelog, as {@code builder.table} with {@code topology.optimization=all} would, saves that topic but
+ *       restores order-events' raw bytes, poison records included, into the store: Kafka Streams 4.2.1 copies
+ *       changelog records into a store without deserializing them (KAFKA-8037, open for non-global stores). The
+ *       table is not cached, so each update is forwarded at once, after the store was written.</li>
  *   <li>Each update wakes the {@link Config#onChange() listener} (in memory, for long polls; see
  *       {@link OrderChangeListener}). When the order has just been placed (PENDING, RESERVING: the saga's first
  *       snapshot of an order) or has ended (CONFIRMED, CANCELLED, REJECTED), its {@link OrderSummary} is re-keyed by
@@ -52,13 +56,17 @@ import java.util.Properties;
  *       (RocksDB), cached, logged to its compacted changelog {@code <application.id>-customer-orders-changelog}.</li>
  * </ol>
  *
- * <p>Records per order the saga takes RESERVING, PAYING, CONFIRMED (three order-events records): none in an
- * orders changelog, two on the repartition topic, and at most two in the customer-orders changelog (its cache
- * keeps one when both summaries land in one commit interval). Nothing is emitted to any other topic.
+ * <p>Records per order the saga takes RESERVING, PAYING, CONFIRMED (three order-events records): three in the
+ * orders changelog (one per order-events record; compaction leaves one per order), two on the repartition topic,
+ * and at most two in the customer-orders changelog (its cache keeps one when both summaries land in one commit
+ * interval). Nothing is emitted to any other topic.
  */
 public final class OrderViewTopology {
 
-    /** Store of the latest snapshot per order: key orderId, value {@link OrderEvent} (a timestamped KTable store). */
+    /**
+     * Store of the latest snapshot per order: key orderId, value {@link OrderEvent} (a timestamped KTable store),
+     * logged to {@code <application.id>-orders-changelog}.
+     */
     public static final String ORDERS_STORE = "orders";
 
     /** Store of each customer's orders: key customerId, value {@link CustomerOrders}. */
@@ -101,20 +109,27 @@ public final class OrderViewTopology {
     }
 
     /**
-     * Defines the read model on {@code builder}: the orders table over {@link Topics#ORDER_EVENTS}, the listener,
-     * the repartition by customerId and the customer index. Build it with {@code topology.optimization=all}
-     * ({@code StreamsBuilder.build(Properties)}; Spring's StreamsBuilderFactoryBean passes the service's Streams
-     * properties, which set it): without it {@link #ORDERS_STORE} gets a changelog topic of its own, which is
-     * correct but costs one more record per order event.
+     * Defines the read model on {@code builder}: the orders table over {@link Topics#ORDER_EVENTS} with its own
+     * changelog, the listener, the repartition by customerId and the customer index. The services build it with
+     * {@code topology.optimization=all} ({@code StreamsBuilder.build(Properties)}; Spring's StreamsBuilderFactoryBean
+     * passes the service's Streams properties, which set it, and {@link #build} does the same); the orders table is
+     * a stream materialized by {@code toTable}, which that optimization does not turn into a source-topic table, so
+     * its store keeps a changelog of its own either way.
      */
     public static void define(StreamsBuilder builder, Config config, EventSerdes serdes) {
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(CUSTOMER_ORDERS_STORE),
                 Serdes.String(), serdes.forValue(CustomerOrders.class)).withCachingEnabled());
+        // Not builder.table(order-events): with topology.optimization=all that table would take order-events itself
+        // as its changelog, and Kafka Streams (4.2.1) restores a store from a changelog as raw bytes, without the
+        // deserialization exception handler, so a poison record skipped in processing would land in the store on
+        // restore. Through a stream, a poison record is skipped before the table, and the changelog holds only what
+        // the store's serde wrote.
         // Not cached: a cached table forwards its updates only when the cache is flushed (at commit), which would
-        // delay every long poll's wake-up by up to commit.interval.ms, and with order-events as the changelog a
-        // cache would save no record.
-        builder.table(Topics.ORDER_EVENTS.name(), Topics.ORDER_EVENTS.consumed(serdes).withName("orders-table"),
-                        Materialized.<String, OrderEvent, KeyValueStore<Bytes, byte[]>>as(ORDERS_STORE).withCachingDisabled())
+        // delay every long poll's wake-up by up to commit.interval.ms.
+        builder.stream(Topics.ORDER_EVENTS.name(), Topics.ORDER_EVENTS.consumed(serdes))
+                .toTable(Named.as("orders-table"), Materialized.<String, OrderEvent, KeyValueStore<Bytes, byte[]>>as(ORDERS_STORE)
+                        .withKeySerde(Topics.ORDER_EVENTS.keySerde()).withValueSerde(Topics.ORDER_EVENTS.valueSerde(serdes))
+                        .withCachingDisabled())
                 .toStream(Named.as("orders-updates"))
                 .process(() -> new OrderUpdatesProcessor(config.onChange()), Named.as("orders-updated"))
                 .repartition(Repartitioned.with(Serdes.String(), serdes.forValue(OrderSummary.class))
@@ -125,8 +140,7 @@ public final class OrderViewTopology {
 
     /**
      * The read model as a {@link Topology} of its own, optimized as the services run it
-     * ({@code topology.optimization=all}, as {@link StreamsDefaults} sets): order-events is the changelog of
-     * {@link #ORDERS_STORE}. See {@link #define}.
+     * ({@code topology.optimization=all}, as {@link StreamsDefaults} sets). See {@link #define}.
      */
     public static Topology build(Config config, EventSerdes serdes) {
         StreamsBuilder builder = new StreamsBuilder();
