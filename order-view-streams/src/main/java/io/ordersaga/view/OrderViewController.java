@@ -12,6 +12,8 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.server.ResponseStatusException;
 
+import java.util.concurrent.TimeUnit;
+
 /**
  * The read model over HTTP, by interactive queries: any instance answers for any key, forwarding to the instance
  * that owns the key's partition ({@link StoreQueries#route}). Errors are {@code application/problem+json}.
@@ -37,11 +39,15 @@ public class OrderViewController {
     /**
      * {@code GET /orders/{orderId}[?waitMs=N]}: the order's latest snapshot ({@link OrderJson}). With waitMs > 0,
      * a long poll at the owning instance (the forwarded request keeps its query string): answers as soon as the
-     * order is terminal, or after waitMs with its latest snapshot; an unknown order is waited for too.
+     * order is terminal, or after waitMs with its latest snapshot; an unknown order is waited for too. After every
+     * read (a wake-up, or at least every {@link OrderWaiters#RECHECK_MS}) the poll checks that this instance still
+     * owns the order's partition; when it moved (a rebalance), the request goes on at the new owner with the wait
+     * that is left ({@link StoreQueries.KeyMovedException}), so a moved order is never answered 404 from here.
      *
      * @param waitMs longest wait in ms, default 0, capped at {@link #MAX_WAIT_MS}
      * @throws ResponseStatusException 400 when waitMs is negative (or not a number), 404 when the order is unknown
-     *                                 (after waiting), 503 while no instance can answer for the key (rebalancing)
+     *                                 (after waiting), 503 with {@code Retry-After} while no instance can answer for
+     *                                 the key (rebalancing; {@link StoreQueries.UnavailableException})
      */
     @GetMapping("/orders/{orderId}")
     public ResponseEntity<?> order(@PathVariable String orderId, @RequestParam(defaultValue = "0") long waitMs,
@@ -50,9 +56,17 @@ public class OrderViewController {
             throw new ResponseStatusException(HttpStatus.BAD_REQUEST, "waitMs must be >= 0 ms, was " + waitMs);
         }
         long cappedWaitMs = Math.min(waitMs, MAX_WAIT_MS);
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(cappedWaitMs);
         return queries.route(OrderViewTopology.ORDERS_STORE, orderId, request, () -> {
-            OrderEvent order = waiters.awaitTerminal(orderId, cappedWaitMs,
-                    id -> queries.get(OrderViewTopology.ORDERS_STORE, id));
+            OrderEvent order = waiters.awaitTerminal(orderId, cappedWaitMs, id -> {
+                OrderEvent read = queries.get(OrderViewTopology.ORDERS_STORE, id);
+                // After the read: a read that raced the partition's move away finds it gone, and this says why.
+                if (!queries.ownsHere(OrderViewTopology.ORDERS_STORE, id)) {
+                    long leftMs = Math.max(0, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
+                    throw new StoreQueries.KeyMovedException(OrderViewTopology.ORDERS_STORE, id, "waitMs=" + leftMs);
+                }
+                return read;
+            });
             if (order == null) {
                 throw new ResponseStatusException(HttpStatus.NOT_FOUND, "order " + orderId + " is unknown");
             }
@@ -66,7 +80,8 @@ public class OrderViewController {
      * when it ends ({@link OrderViewTopology}): an order being paid is listed as RESERVING, and
      * {@code GET /orders/{orderId}} has its current status.
      *
-     * @throws ResponseStatusException 503 while no instance can answer for the key (rebalancing)
+     * @throws ResponseStatusException 503 with {@code Retry-After} while no instance can answer for the key
+     *                                 (rebalancing; {@link StoreQueries.UnavailableException})
      */
     @GetMapping("/customers/{customerId}/orders")
     public ResponseEntity<?> customerOrders(@PathVariable String customerId, HttpServletRequest request) {
