@@ -62,7 +62,7 @@ class OrderViewControllerTest {
     void answerLocally() {
         when(queries.route(anyString(), anyString(), any(), any()))
                 .thenAnswer(call -> call.<Supplier<ResponseEntity<?>>>getArgument(3).get());
-        when(queries.ownsHere(anyString(), anyString())).thenReturn(true);
+        when(queries.ownership(anyString(), anyString())).thenReturn(StoreQueries.Ownership.HERE);
     }
 
     private static OrderEvent cancelled() {
@@ -131,7 +131,8 @@ class OrderViewControllerTest {
     void aLongPollStopsWaitingWithinARecheckWhenItsOrderMovesToAnotherInstance() throws Exception {
         // The partition moves away before the order reaches this instance's store: no wake-up will ever come here,
         // and the local store will never have it. route() forwards on KeyMovedException; mocked here, it relays it.
-        when(queries.ownsHere(OrderViewTopology.ORDERS_STORE, "o-1")).thenReturn(true, false);
+        when(queries.ownership(OrderViewTopology.ORDERS_STORE, "o-1"))
+                .thenReturn(StoreQueries.Ownership.HERE, StoreQueries.Ownership.ELSEWHERE);
         long start = System.nanoTime();
 
         mvc.perform(get("/orders/o-1?waitMs=30000"))
@@ -146,7 +147,7 @@ class OrderViewControllerTest {
     @Test
     void aMovedLongPollGoesOnWithTheWaitThatIsLeft() {
         OrderViewController controller = new OrderViewController(queries, new OrderWaiters());
-        when(queries.ownsHere(OrderViewTopology.ORDERS_STORE, "o-1")).thenReturn(false);
+        when(queries.ownership(OrderViewTopology.ORDERS_STORE, "o-1")).thenReturn(StoreQueries.Ownership.ELSEWHERE);
 
         assertThatThrownBy(() -> controller.order("o-1", 20_000, new MockHttpServletRequest()))
                 .isInstanceOfSatisfying(StoreQueries.KeyMovedException.class, moved -> {
@@ -154,6 +155,28 @@ class OrderViewControllerTest {
                     assertThat(Long.parseLong(moved.queryString().substring("waitMs=".length())))
                             .isBetween(15_000L, 20_000L);
                 });
+    }
+
+    @Test
+    void aLongPollGoesOnWhileNoOwnerIsKnownAndAnswersWhatItFindsOnceTheOwnerIsKnownAgain() throws Exception {
+        when(queries.ownership(OrderViewTopology.ORDERS_STORE, "o-1"))
+                .thenReturn(StoreQueries.Ownership.UNKNOWN, StoreQueries.Ownership.HERE);
+        when(queries.get(OrderViewTopology.ORDERS_STORE, "o-1")).thenReturn(null, cancelled());
+
+        mvc.perform(get("/orders/o-1?waitMs=30000"))
+                .andExpect(status().isOk())
+                .andExpect(jsonPath("$.status").value("CANCELLED"));
+    }
+
+    @Test
+    void anOrderNotFoundWhileNoOwnerIsKnownIs503NotUnknown() throws Exception {
+        when(queries.ownership(OrderViewTopology.ORDERS_STORE, "o-1")).thenReturn(StoreQueries.Ownership.UNKNOWN);
+
+        mvc.perform(get("/orders/o-1"))
+                .andExpect(status().isServiceUnavailable())
+                .andExpect(header().string(HttpHeaders.RETRY_AFTER, "1"))
+                .andExpect(jsonPath("$.detail").value(
+                        "order o-1 is not in this instance's store and no instance is known to own it now (rebalancing)"));
     }
 
     @Test

@@ -85,36 +85,31 @@ public class StoreQueries {
         } catch (KeyMovedException moved) {
             HostInfo newOwner = knownOwner(storeName, key);
             if (newOwner.equals(self)) {
-                throw new UnavailableException("key " + key + " of " + storeName + " is moving between instances (rebalancing)");
+                throw moving(storeName, key);
             }
             return forward(storeName, key, newOwner, request, moved.queryString());
         }
     }
 
     /**
-     * The instance that owns {@code key} of {@code storeName} now, by one look at the Streams client's metadata
-     * (no waiting); empty while none is known: the client is not running or rebalancing, or Kafka Streams answers
-     * {@code NOT_AVAILABLE} (partitions being assigned).
+     * Who owns {@code key} of {@code storeName} now, by one look at this instance's Streams metadata (no waiting):
+     * {@link Ownership#HERE}, {@link Ownership#ELSEWHERE}, or {@link Ownership#UNKNOWN} while no owner is known
+     * (the client is not running or rebalancing, or Kafka Streams answers {@code NOT_AVAILABLE}).
      */
-    public Optional<HostInfo> owner(String storeName, String key) {
-        var streams = factory.getKafkaStreams();
-        if (streams == null || !streams.state().isRunningOrRebalancing()) {
-            return Optional.empty();
-        }
-        try {
-            HostInfo owner = queries.getKafkaStreamsApplicationHostInfo(storeName, key, Serdes.String().serializer());
-            return owner == null || owner.equals(HostInfo.unavailable()) ? Optional.empty() : Optional.of(owner);
-        } catch (InvalidStateStoreException | IllegalStateException e) {
-            return Optional.empty();
-        }
+    public Ownership ownership(String storeName, String key) {
+        HostInfo self = queries.getCurrentKafkaStreamsApplicationHostInfo();
+        return owner(storeName, key).map(owner -> owner.equals(self) ? Ownership.HERE : Ownership.ELSEWHERE)
+                .orElse(Ownership.UNKNOWN);
     }
 
-    /**
-     * True when this instance owns {@code key} of {@code storeName} now ({@link #owner}); false while no owner is
-     * known or another instance owns it.
-     */
-    public boolean ownsHere(String storeName, String key) {
-        return owner(storeName, key).filter(queries.getCurrentKafkaStreamsApplicationHostInfo()::equals).isPresent();
+    /** Who owns a key's partition of a store now ({@link #ownership}). */
+    public enum Ownership {
+        /** This instance. */
+        HERE,
+        /** Another instance, known by its host and port. */
+        ELSEWHERE,
+        /** Nobody known: the Streams client is not running, or partitions are being assigned (a rebalance). */
+        UNKNOWN
     }
 
     /**
@@ -147,15 +142,37 @@ public class StoreQueries {
         }
     }
 
+    /**
+     * The instance that owns {@code key} of {@code storeName} now, by one look at the Streams client's metadata
+     * (no waiting); empty while none is known: the client is not running or rebalancing, or Kafka Streams answers
+     * {@code NOT_AVAILABLE} (partitions being assigned).
+     */
+    private Optional<HostInfo> owner(String storeName, String key) {
+        var streams = factory.getKafkaStreams();
+        if (streams == null || !streams.state().isRunningOrRebalancing()) {
+            return Optional.empty();
+        }
+        try {
+            HostInfo owner = queries.getKafkaStreamsApplicationHostInfo(storeName, key, Serdes.String().serializer());
+            return owner == null || owner.equals(HostInfo.unavailable()) ? Optional.empty() : Optional.of(owner);
+        } catch (InvalidStateStoreException | IllegalStateException e) {
+            return Optional.empty();
+        }
+    }
+
     private HostInfo knownOwner(String storeName, String key) {
         return owner(storeName, key).orElseThrow(() ->
                 new UnavailableException("no instance owns key " + key + " of " + storeName + " yet (rebalancing)"));
     }
 
+    private static UnavailableException moving(String storeName, String key) {
+        return new UnavailableException("key " + key + " of " + storeName + " is moving between instances (rebalancing)");
+    }
+
     private ResponseEntity<?> forward(String storeName, String key, HostInfo owner, HttpServletRequest request,
                                       String queryString) {
         if (request.getHeader(FORWARDED_HEADER) != null) {
-            throw new UnavailableException("key " + key + " of " + storeName + " is moving between instances (rebalancing)");
+            throw moving(storeName, key);
         }
         HostInfo self = queries.getCurrentKafkaStreamsApplicationHostInfo();
         String uri = "http://" + owner.host() + ":" + owner.port() + request.getRequestURI()

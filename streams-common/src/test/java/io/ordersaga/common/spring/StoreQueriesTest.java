@@ -132,13 +132,13 @@ class StoreQueriesTest {
     }
 
     @Test
-    void ownsHereOnlyWhileThisInstanceIsTheKnownOwner() {
+    void ownershipIsHereElsewhereOrUnknownAsTheMetadataSays() {
         owner(SELF, OTHER, HostInfo.unavailable());
 
-        assertThat(storeQueries.ownsHere("orders", "o-1")).isTrue();
-        assertThat(storeQueries.ownsHere("orders", "o-1")).isFalse();
-        assertThat(storeQueries.ownsHere("orders", "o-1")).isFalse();
+        assertThat(storeQueries.ownership("orders", "o-1")).isEqualTo(StoreQueries.Ownership.HERE);
+        assertThat(storeQueries.ownership("orders", "o-1")).isEqualTo(StoreQueries.Ownership.ELSEWHERE);
+        assertThat(storeQueries.ownership("orders", "o-1")).isEqualTo(StoreQueries.Ownership.UNKNOWN);
         when(streams.state()).thenReturn(KafkaStreams.State.PENDING_SHUTDOWN);
-        assertThat(storeQueries.owner("orders", "o-1")).isEmpty();
+        assertThat(storeQueries.ownership("orders", "o-1")).isEqualTo(StoreQueries.Ownership.UNKNOWN);
     }
 }
