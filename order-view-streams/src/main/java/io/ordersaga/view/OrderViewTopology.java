@@ -40,8 +40,9 @@ import java.util.Properties;
  *       instance, a wiped state directory) reads only snapshots that deserialized. Reusing order-events as the
  *       changelog, as {@code builder.table} with {@code topology.optimization=all} would, saves that topic but
  *       restores order-events' raw bytes, poison records included, into the store: Kafka Streams 4.2.1 copies
- *       changelog records into a store without deserializing them (KAFKA-8037, open for non-global stores). The
- *       table is not cached, so each update is forwarded at once, after the store was written.</li>
+ *       changelog records into a store without deserializing them, so the deserialization exception handler never
+ *       sees them (KAFKA-8037). The table is not cached, so each update is forwarded at once, after the store was
+ *       written.</li>
  *   <li>Each update wakes the {@link Config#onChange() listener} (in memory, for long polls; see
  *       {@link OrderChangeListener}). When the order has just been placed (PENDING, RESERVING: the saga's first
  *       snapshot of an order) or has ended (CONFIRMED, CANCELLED, REJECTED), its {@link OrderSummary} is re-keyed by
@@ -120,10 +121,11 @@ public final class OrderViewTopology {
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(CUSTOMER_ORDERS_STORE),
                 Serdes.String(), serdes.forValue(CustomerOrders.class)).withCachingEnabled());
         // Not builder.table(order-events): with topology.optimization=all that table would take order-events itself
-        // as its changelog, and Kafka Streams (4.2.1) restores a store from a changelog as raw bytes, without the
+        // as its changelog, and Kafka Streams 4.2.1 restores a store from a changelog as raw bytes, without the
         // deserialization exception handler, so a poison record skipped in processing would land in the store on
         // restore. Through a stream, a poison record is skipped before the table, and the changelog holds only what
-        // the store's serde wrote.
+        // the store's serde wrote. (Listing the other optimizations in topology.optimization would do the same for
+        // every service, and "all" would bring the reuse back; this does not depend on that setting.)
         // Not cached: a cached table forwards its updates only when the cache is flushed (at commit), which would
         // delay every long poll's wake-up by up to commit.interval.ms.
         builder.stream(Topics.ORDER_EVENTS.name(), Topics.ORDER_EVENTS.consumed(serdes))
