@@ -94,7 +94,7 @@ public class StoreQueries {
     /**
      * Who owns {@code key} of {@code storeName} now, by one look at this instance's Streams metadata (no waiting):
      * {@link Ownership#HERE}, {@link Ownership#ELSEWHERE}, or {@link Ownership#UNKNOWN} while no owner is known
-     * (the client is not running or rebalancing, or Kafka Streams answers {@code NOT_AVAILABLE}).
+     * (the client is neither RUNNING nor REBALANCING, or Kafka Streams answers {@code NOT_AVAILABLE}).
      */
     public Ownership ownership(String storeName, String key) {
         HostInfo self = queries.getCurrentKafkaStreamsApplicationHostInfo();
@@ -108,7 +108,7 @@ public class StoreQueries {
         HERE,
         /** Another instance, known by its host and port. */
         ELSEWHERE,
-        /** Nobody known: the Streams client is not running, or partitions are being assigned (a rebalance). */
+        /** Nobody known: the Streams client is neither RUNNING nor REBALANCING, or partitions are being assigned. */
         UNKNOWN
     }
 
@@ -144,8 +144,8 @@ public class StoreQueries {
 
     /**
      * The instance that owns {@code key} of {@code storeName} now, by one look at the Streams client's metadata
-     * (no waiting); empty while none is known: the client is not running or rebalancing, or Kafka Streams answers
-     * {@code NOT_AVAILABLE} (partitions being assigned).
+     * (no waiting); empty while none is known: the client is neither RUNNING nor REBALANCING, or Kafka Streams
+     * answers {@code NOT_AVAILABLE} (partitions being assigned).
      */
     private Optional<HostInfo> owner(String storeName, String key) {
         var streams = factory.getKafkaStreams();
