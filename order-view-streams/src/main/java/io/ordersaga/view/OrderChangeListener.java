@@ -7,8 +7,8 @@ package io.ordersaga.view;
  *
  * <p>Implementations must be fast and must not throw: they run inside a processor, once per update. A call is a
  * hint with no data, and it may repeat for one snapshot (a task that fails before its commit processes its records
- * again; a record the saga wrote twice), so a listener must be idempotent; restoring the store, which reads
- * order-events as its changelog, calls nothing.
+ * again; a record the saga wrote twice), so a listener must be idempotent; restoring the store from its changelog
+ * calls nothing.
  */
 @FunctionalInterface
 public interface OrderChangeListener {

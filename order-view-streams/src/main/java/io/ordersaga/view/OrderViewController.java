@@ -12,6 +12,8 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.server.ResponseStatusException;
 
+import java.util.concurrent.TimeUnit;
+
 /**
  * The read model over HTTP, by interactive queries: any instance answers for any key, forwarding to the instance
  * that owns the key's partition ({@link StoreQueries#route}). Errors are {@code application/problem+json}.
@@ -37,11 +39,17 @@ public class OrderViewController {
     /**
      * {@code GET /orders/{orderId}[?waitMs=N]}: the order's latest snapshot ({@link OrderJson}). With waitMs > 0,
      * a long poll at the owning instance (the forwarded request keeps its query string): answers as soon as the
-     * order is terminal, or after waitMs with its latest snapshot; an unknown order is waited for too.
+     * order is terminal, or after waitMs with its latest snapshot; an unknown order is waited for too. After every
+     * read (a wake-up, or at least every {@link OrderWaiters#RECHECK_MS}) the poll checks who owns the order's
+     * partition; when another instance does (a rebalance moved it), the request goes on there with the wait that is
+     * left ({@link StoreQueries.KeyMovedException}). 404 only while this instance owns the partition: an order not
+     * found here while no owner is known is a 503, so a moved order is never answered 404 from here.
      *
      * @param waitMs longest wait in ms, default 0, capped at {@link #MAX_WAIT_MS}
      * @throws ResponseStatusException 400 when waitMs is negative (or not a number), 404 when the order is unknown
-     *                                 (after waiting), 503 while no instance can answer for the key (rebalancing)
+     *                                 (after waiting, with this instance owning its partition), 503 with
+     *                                 {@code Retry-After} while no instance can answer for the key (rebalancing;
+     *                                 {@link StoreQueries.UnavailableException})
      */
     @GetMapping("/orders/{orderId}")
     public ResponseEntity<?> order(@PathVariable String orderId, @RequestParam(defaultValue = "0") long waitMs,
@@ -50,14 +58,33 @@ public class OrderViewController {
             throw new ResponseStatusException(HttpStatus.BAD_REQUEST, "waitMs must be >= 0 ms, was " + waitMs);
         }
         long cappedWaitMs = Math.min(waitMs, MAX_WAIT_MS);
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(cappedWaitMs);
         return queries.route(OrderViewTopology.ORDERS_STORE, orderId, request, () -> {
-            OrderEvent order = waiters.awaitTerminal(orderId, cappedWaitMs,
-                    id -> queries.get(OrderViewTopology.ORDERS_STORE, id));
-            if (order == null) {
-                throw new ResponseStatusException(HttpStatus.NOT_FOUND, "order " + orderId + " is unknown");
+            OrderEvent order = waiters.awaitTerminal(orderId, cappedWaitMs, id -> {
+                OrderEvent read = queries.get(OrderViewTopology.ORDERS_STORE, id);
+                // After the read: a read that raced the partition's move away finds it gone, and this says why.
+                // While no owner is known (mid-rebalance) the poll goes on here and checks again at the next read.
+                if (queries.ownership(OrderViewTopology.ORDERS_STORE, id) == StoreQueries.Ownership.ELSEWHERE) {
+                    throw moved(id, deadline);
+                }
+                return read;
+            });
+            if (order != null) {
+                return ResponseEntity.ok(OrderJson.of(order));
             }
-            return ResponseEntity.ok(OrderJson.of(order));
+            throw switch (queries.ownership(OrderViewTopology.ORDERS_STORE, orderId)) {
+                case HERE -> new ResponseStatusException(HttpStatus.NOT_FOUND, "order " + orderId + " is unknown");
+                case ELSEWHERE -> moved(orderId, deadline);
+                case UNKNOWN -> new StoreQueries.UnavailableException("order " + orderId
+                        + " is not in this instance's store and no instance is known to own it now (rebalancing)");
+            };
         });
+    }
+
+    /** The order's partition moved to another instance: go on there with the wait left until {@code deadline}. */
+    private static StoreQueries.KeyMovedException moved(String orderId, long deadlineNanos) {
+        long leftMs = Math.max(0, TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime()));
+        return new StoreQueries.KeyMovedException(OrderViewTopology.ORDERS_STORE, orderId, "waitMs=" + leftMs);
     }
 
     /**
@@ -66,7 +93,8 @@ public class OrderViewController {
      * when it ends ({@link OrderViewTopology}): an order being paid is listed as RESERVING, and
      * {@code GET /orders/{orderId}} has its current status.
      *
-     * @throws ResponseStatusException 503 while no instance can answer for the key (rebalancing)
+     * @throws ResponseStatusException 503 with {@code Retry-After} while no instance can answer for the key
+     *                                 (rebalancing; {@link StoreQueries.UnavailableException})
      */
     @GetMapping("/customers/{customerId}/orders")
     public ResponseEntity<?> customerOrders(@PathVariable String customerId, HttpServletRequest request) {

@@ -31,13 +31,18 @@ import java.util.Properties;
  * The read model (CQRS query side) of orders, built from the saga's snapshots on {@link Topics#ORDER_EVENTS}.
  *
  * <ol>
- *   <li>{@link #ORDERS_STORE}, key orderId: a KTable materialized straight from order-events, so the order's
+ *   <li>{@link #ORDERS_STORE}, key orderId: a KTable of the order-events stream ({@code toTable}), so the order's
  *       latest record is its snapshot. That is the newest snapshot because the saga is the only writer of
- *       order-events and writes each order's snapshots in order, to the partition of its orderId. With
- *       {@code topology.optimization=all} (what {@link StreamsDefaults} sets, and what {@link #build} uses)
- *       order-events itself is the store's changelog: the store costs no record of its own, and it is restored by
- *       reading order-events, which is why that topic is compacted. The table is not cached, so each update is
- *       forwarded at once, after the store was written.</li>
+ *       order-events and writes each order's snapshots in order, to the partition of its orderId. A record that does
+ *       not deserialize is skipped (the service's deserialization exception handler) before it reaches the table,
+ *       so the order keeps its last good snapshot. The store has a changelog of its own,
+ *       {@code <application.id>-orders-changelog} (compacted), written by the store's serde: a restore (a new
+ *       instance, a wiped state directory) reads only snapshots that deserialized. Reusing order-events as the
+ *       changelog, as {@code builder.table} with {@code topology.optimization=all} would, saves that topic but
+ *       restores order-events' raw bytes, poison records included, into the store: Kafka Streams 4.2.1 copies
+ *       changelog records into a store without deserializing them, so the deserialization exception handler never
+ *       sees them (KAFKA-8037). The table is not cached, so each update is forwarded at once, after the store was
+ *       written.</li>
  *   <li>Each update wakes the {@link Config#onChange() listener} (in memory, for long polls; see
  *       {@link OrderChangeListener}). When the order has just been placed (PENDING, RESERVING: the saga's first
  *       snapshot of an order) or has ended (CONFIRMED, CANCELLED, REJECTED), its {@link OrderSummary} is re-keyed by
@@ -46,17 +51,23 @@ import java.util.Properties;
  *       and when it ends</b>, and shows an order being paid as RESERVING.</li>
  *   <li>{@link #CUSTOMER_ORDERS_STORE}, key customerId: the customer's {@link CustomerOrders}, newest first by
  *       {@code createdAt} (ties: orderId ascending), at most {@link Config#maxOrdersPerCustomer()} of them. A
- *       summary's {@code updatedAt} is that of the snapshot it was listed from. Persistent (RocksDB), cached, logged
- *       to its compacted changelog {@code <application.id>-customer-orders-changelog}.</li>
+ *       summary's {@code updatedAt} is that of the snapshot it was listed from. A listed summary is replaced by its
+ *       order's next one unless that one is less advanced (an in-flight status never replaces a terminal one),
+ *       whatever the two updatedAt say: they are the wall clocks of possibly different saga hosts. Persistent
+ *       (RocksDB), cached, logged to its compacted changelog {@code <application.id>-customer-orders-changelog}.</li>
  * </ol>
  *
- * <p>Records per order the saga takes RESERVING, PAYING, CONFIRMED (three order-events records): none in an
- * orders changelog, two on the repartition topic, and at most two in the customer-orders changelog (its cache
- * keeps one when both summaries land in one commit interval). Nothing is emitted to any other topic.
+ * <p>Records per order the saga takes RESERVING, PAYING, CONFIRMED (three order-events records): three in the
+ * orders changelog (one per order-events record; compaction leaves one per order), two on the repartition topic,
+ * and at most two in the customer-orders changelog (its cache keeps one when both summaries land in one commit
+ * interval). Nothing is emitted to any other topic.
  */
 public final class OrderViewTopology {
 
-    /** Store of the latest snapshot per order: key orderId, value {@link OrderEvent} (a timestamped KTable store). */
+    /**
+     * Store of the latest snapshot per order: key orderId, value {@link OrderEvent} (a timestamped KTable store),
+     * logged to {@code <application.id>-orders-changelog}.
+     */
     public static final String ORDERS_STORE = "orders";
 
     /** Store of each customer's orders: key customerId, value {@link CustomerOrders}. */
@@ -99,20 +110,28 @@ public final class OrderViewTopology {
     }
 
     /**
-     * Defines the read model on {@code builder}: the orders table over {@link Topics#ORDER_EVENTS}, the listener,
-     * the repartition by customerId and the customer index. Build it with {@code topology.optimization=all}
-     * ({@code StreamsBuilder.build(Properties)}; Spring's StreamsBuilderFactoryBean passes the service's Streams
-     * properties, which set it): without it {@link #ORDERS_STORE} gets a changelog topic of its own, which is
-     * correct but costs one more record per order event.
+     * Defines the read model on {@code builder}: the orders table over {@link Topics#ORDER_EVENTS} with its own
+     * changelog, the listener, the repartition by customerId and the customer index. The services build it with
+     * {@code topology.optimization=all} ({@code StreamsBuilder.build(Properties)}; Spring's StreamsBuilderFactoryBean
+     * passes the service's Streams properties, which set it, and {@link #build} does the same); the orders table is
+     * a stream materialized by {@code toTable}, which that optimization does not turn into a source-topic table, so
+     * its store keeps a changelog of its own either way.
      */
     public static void define(StreamsBuilder builder, Config config, EventSerdes serdes) {
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(CUSTOMER_ORDERS_STORE),
                 Serdes.String(), serdes.forValue(CustomerOrders.class)).withCachingEnabled());
+        // Not builder.table(order-events): with topology.optimization=all that table would take order-events itself
+        // as its changelog, and Kafka Streams 4.2.1 restores a store from a changelog as raw bytes, without the
+        // deserialization exception handler, so a poison record skipped in processing would land in the store on
+        // restore. Through a stream, a poison record is skipped before the table, and the changelog holds only what
+        // the store's serde wrote. (Listing the other optimizations in topology.optimization would do the same for
+        // every service, and "all" would bring the reuse back; this does not depend on that setting.)
         // Not cached: a cached table forwards its updates only when the cache is flushed (at commit), which would
-        // delay every long poll's wake-up by up to commit.interval.ms, and with order-events as the changelog a
-        // cache would save no record.
-        builder.table(Topics.ORDER_EVENTS.name(), Topics.ORDER_EVENTS.consumed(serdes).withName("orders-table"),
-                        Materialized.<String, OrderEvent, KeyValueStore<Bytes, byte[]>>as(ORDERS_STORE).withCachingDisabled())
+        // delay every long poll's wake-up by up to commit.interval.ms.
+        builder.stream(Topics.ORDER_EVENTS.name(), Topics.ORDER_EVENTS.consumed(serdes))
+                .toTable(Named.as("orders-table"), Materialized.<String, OrderEvent, KeyValueStore<Bytes, byte[]>>as(ORDERS_STORE)
+                        .withKeySerde(Topics.ORDER_EVENTS.keySerde()).withValueSerde(Topics.ORDER_EVENTS.valueSerde(serdes))
+                        .withCachingDisabled())
                 .toStream(Named.as("orders-updates"))
                 .process(() -> new OrderUpdatesProcessor(config.onChange()), Named.as("orders-updated"))
                 .repartition(Repartitioned.with(Serdes.String(), serdes.forValue(OrderSummary.class))
@@ -123,8 +142,7 @@ public final class OrderViewTopology {
 
     /**
      * The read model as a {@link Topology} of its own, optimized as the services run it
-     * ({@code topology.optimization=all}, as {@link StreamsDefaults} sets): order-events is the changelog of
-     * {@link #ORDERS_STORE}. See {@link #define}.
+     * ({@code topology.optimization=all}, as {@link StreamsDefaults} sets). See {@link #define}.
      */
     public static Topology build(Config config, EventSerdes serdes) {
         StreamsBuilder builder = new StreamsBuilder();
@@ -178,8 +196,27 @@ public final class OrderViewTopology {
     }
 
     /**
-     * Upserts a summary into its customer's list, newest first, capped at {@code maxOrders}. A summary older
-     * (by updatedAt) than the listed one is ignored, and so is one that would fall off the end of a full list.
+     * How far a saga has got with an order: PENDING 0, RESERVING 1, PAYING 2, and 3 for the terminal CONFIRMED,
+     * CANCELLED and REJECTED (states the saga never leaves). The customer index replaces a listed summary only by one
+     * of the same or a higher rank, so a terminal summary is never replaced by an in-flight one. The rank, not the
+     * summaries' {@code updatedAt}, decides because updatedAt is the wall clock of whichever saga instance wrote the
+     * snapshot: after the order's task moves to a host whose clock is behind, a later status can carry an earlier
+     * updatedAt.
+     */
+    private static int progress(OrderStatus status) {
+        return switch (status) {
+            case PENDING -> 0;
+            case RESERVING -> 1;
+            case PAYING -> 2;
+            case CONFIRMED, CANCELLED, REJECTED -> 3;
+        };
+    }
+
+    /**
+     * Upserts a summary into its customer's list, newest first by createdAt, capped at {@code maxOrders}. A summary
+     * of lower {@link #progress} than the one listed for its order is ignored (so is one that would fall off the end
+     * of a full list); one of the same rank replaces it, being the later record of that order on the repartition
+     * topic, which carries each order's summaries in the saga's order.
      */
     private static final class CustomerOrdersProcessor implements Processor<String, OrderSummary, Void, Void> {
 
@@ -207,7 +244,7 @@ public final class OrderViewTopology {
                 for (OrderSummary listed : current.getOrders()) {
                     if (!listed.getOrderId().equals(summary.getOrderId())) {
                         orders.add(listed);
-                    } else if (listed.getUpdatedAt().isAfter(summary.getUpdatedAt())) {
+                    } else if (progress(listed.getStatus()) > progress(summary.getStatus())) {
                         return;
                     }
                 }

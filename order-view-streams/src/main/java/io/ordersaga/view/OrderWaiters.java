@@ -25,10 +25,20 @@ import java.util.function.Function;
  * <p><b>Why an in-memory wake-up is acceptable:</b> it carries no data and changes no state; a woken waiter only
  * reads the store again. A repeated wake-up (a task processing records again after a failure before its commit)
  * costs one extra read; a missing one (a restart, a restoration, or the order's partition moving to another
- * instance during a rebalance) only makes the waiter wait until its deadline, and it then answers with what it last
- * read. The read model stays what the stores say, never what this class saw.
+ * instance during a rebalance) only delays the waiter's next read, which comes at most {@link #RECHECK_MS} later
+ * anyway. The read model stays what the stores say, never what this class saw.
+ *
+ * <p><b>Rebalances:</b> the read is the caller's, and it may throw to end the wait: the read model's controller
+ * re-checks after every read that this instance still owns the order's partition, and throws when it moved, so the
+ * long poll is answered by the new owner instead of waiting here for a wake-up that will not come.
  */
 public final class OrderWaiters implements OrderChangeListener {
+
+    /**
+     * Longest time between two reads of a waiter, in ms, wake-up or not: how late a waiter notices what no wake-up
+     * tells it (its order's partition moved to another instance).
+     */
+    public static final long RECHECK_MS = 1_000;
 
     private final ConcurrentHashMap<String, Set<CompletableFuture<Void>>> waiting = new ConcurrentHashMap<>();
 
@@ -47,12 +57,13 @@ public final class OrderWaiters implements OrderChangeListener {
     /**
      * Reads the order until it is terminal (CONFIRMED, CANCELLED or REJECTED) or {@code waitMs} has passed:
      * registers for a wake-up, reads with {@code read}, and if the order is unknown or not terminal waits for the
-     * wake-up or the deadline, then reads again. An order not in the read model yet (order-api accepted it a moment
-     * ago) is waited for as well.
+     * wake-up, {@link #RECHECK_MS} or the deadline, whichever comes first, then reads again. An order not in the read
+     * model yet (order-api accepted it a moment ago) is waited for as well.
      *
      * @param orderId the order
      * @param waitMs  how long to wait at most, in ms; 0 reads once
-     * @param read    reads the order's snapshot from this instance's store, null when unknown
+     * @param read    reads the order's snapshot from this instance's store, null when unknown; what it throws ends
+     *                the wait and is thrown to the caller
      * @return the terminal snapshot, or else the last one read (non-terminal), or null when the order stayed unknown
      * @throws IllegalArgumentException when waitMs is negative
      * @throws IllegalStateException    when the calling thread is interrupted while waiting
@@ -74,9 +85,9 @@ public final class OrderWaiters implements OrderChangeListener {
                 if (last != null && isTerminal(last.getStatus()) || remainingNanos <= 0) {
                     return last;
                 }
-                changed.get(remainingNanos, TimeUnit.NANOSECONDS);
-            } catch (TimeoutException deadlinePassed) {
-                // loop once more: the final read, then remainingNanos <= 0 returns
+                changed.get(Math.min(remainingNanos, TimeUnit.MILLISECONDS.toNanos(RECHECK_MS)), TimeUnit.NANOSECONDS);
+            } catch (TimeoutException sliceOver) {
+                // read again: a re-check, or after the deadline the final read, then remainingNanos <= 0 returns
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted while waiting for order " + orderId, e);

@@ -13,30 +13,34 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.webmvc.test.autoconfigure.WebMvcTest;
 import org.springframework.context.annotation.Import;
-import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.test.context.TestPropertySource;
 import org.springframework.test.context.bean.override.mockito.MockitoBean;
+import org.springframework.mock.web.MockHttpServletRequest;
 import org.springframework.test.web.servlet.MockMvc;
-import org.springframework.web.server.ResponseStatusException;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.function.Supplier;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.anyString;
 import static org.mockito.ArgumentMatchers.eq;
 import static org.mockito.Mockito.when;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.content;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.header;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
 /**
- * The HTTP edge of the read model, with interactive queries answered locally from stubbed stores
- * (StoreQueries' routing itself needs a running Streams client and is the lead's integration tests' business).
+ * The HTTP edge of the read model, with interactive queries answered locally from stubbed stores; StoreQueries'
+ * routing itself is StoreQueriesTest's business.
  */
 @WebMvcTest(OrderViewController.class)
 @TestPropertySource(properties = "spring.config.name=order-view-streams")
@@ -58,6 +62,7 @@ class OrderViewControllerTest {
     void answerLocally() {
         when(queries.route(anyString(), anyString(), any(), any()))
                 .thenAnswer(call -> call.<Supplier<ResponseEntity<?>>>getArgument(3).get());
+        when(queries.ownership(anyString(), anyString())).thenReturn(StoreQueries.Ownership.HERE);
     }
 
     private static OrderEvent cancelled() {
@@ -113,11 +118,65 @@ class OrderViewControllerTest {
     @Test
     void relaysUnavailableWhileRebalancing() throws Exception {
         when(queries.route(eq(OrderViewTopology.ORDERS_STORE), eq("o-1"), any(), any()))
-                .thenThrow(new ResponseStatusException(HttpStatus.SERVICE_UNAVAILABLE, "no instance owns key o-1 of orders yet (rebalancing)"));
+                .thenThrow(new StoreQueries.UnavailableException("no instance owns key o-1 of orders yet (rebalancing)"));
 
         mvc.perform(get("/orders/o-1"))
                 .andExpect(status().isServiceUnavailable())
-                .andExpect(content().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON));
+                .andExpect(header().string(HttpHeaders.RETRY_AFTER, "1"))
+                .andExpect(content().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON))
+                .andExpect(jsonPath("$.detail").value("no instance owns key o-1 of orders yet (rebalancing)"));
+    }
+
+    @Test
+    void aLongPollStopsWaitingWithinARecheckWhenItsOrderMovesToAnotherInstance() throws Exception {
+        // The partition moves away before the order reaches this instance's store: no wake-up will ever come here,
+        // and the local store will never have it. route() forwards on KeyMovedException; mocked here, it relays it.
+        when(queries.ownership(OrderViewTopology.ORDERS_STORE, "o-1"))
+                .thenReturn(StoreQueries.Ownership.HERE, StoreQueries.Ownership.ELSEWHERE);
+        long start = System.nanoTime();
+
+        mvc.perform(get("/orders/o-1?waitMs=30000"))
+                .andExpect(status().isServiceUnavailable())
+                .andExpect(header().string(HttpHeaders.RETRY_AFTER, "1"))
+                .andExpect(content().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON))
+                .andExpect(jsonPath("$.detail").value("key o-1 of orders moved to another instance (rebalancing)"));
+        assertThat(Duration.ofNanos(System.nanoTime() - start))
+                .isLessThan(Duration.ofMillis(OrderWaiters.RECHECK_MS + 4_000));
+    }
+
+    @Test
+    void aMovedLongPollGoesOnWithTheWaitThatIsLeft() {
+        OrderViewController controller = new OrderViewController(queries, new OrderWaiters());
+        when(queries.ownership(OrderViewTopology.ORDERS_STORE, "o-1")).thenReturn(StoreQueries.Ownership.ELSEWHERE);
+
+        assertThatThrownBy(() -> controller.order("o-1", 20_000, new MockHttpServletRequest()))
+                .isInstanceOfSatisfying(StoreQueries.KeyMovedException.class, moved -> {
+                    assertThat(moved.queryString()).startsWith("waitMs=");
+                    assertThat(Long.parseLong(moved.queryString().substring("waitMs=".length())))
+                            .isBetween(15_000L, 20_000L);
+                });
+    }
+
+    @Test
+    void aLongPollGoesOnWhileNoOwnerIsKnownAndAnswersWhatItFindsOnceTheOwnerIsKnownAgain() throws Exception {
+        when(queries.ownership(OrderViewTopology.ORDERS_STORE, "o-1"))
+                .thenReturn(StoreQueries.Ownership.UNKNOWN, StoreQueries.Ownership.HERE);
+        when(queries.get(OrderViewTopology.ORDERS_STORE, "o-1")).thenReturn(null, cancelled());
+
+        mvc.perform(get("/orders/o-1?waitMs=30000"))
+                .andExpect(status().isOk())
+                .andExpect(jsonPath("$.status").value("CANCELLED"));
+    }
+
+    @Test
+    void anOrderNotFoundWhileNoOwnerIsKnownIs503NotUnknown() throws Exception {
+        when(queries.ownership(OrderViewTopology.ORDERS_STORE, "o-1")).thenReturn(StoreQueries.Ownership.UNKNOWN);
+
+        mvc.perform(get("/orders/o-1"))
+                .andExpect(status().isServiceUnavailable())
+                .andExpect(header().string(HttpHeaders.RETRY_AFTER, "1"))
+                .andExpect(jsonPath("$.detail").value(
+                        "order o-1 is not in this instance's store and no instance is known to own it now (rebalancing)"));
     }
 
     @Test

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -101,6 +102,22 @@ class OrderWaitersTest {
         write(order(OrderStatus.REJECTED, 1));
 
         assertThat(answer.get(5, TimeUnit.SECONDS).getStatus()).isEqualTo(OrderStatus.REJECTED);
+    }
+
+    @Test
+    void readsAgainWithinASliceWithoutAWakeUpSoAReadCanEndTheWait() {
+        AtomicInteger reads = new AtomicInteger();
+        // No wake-up comes (the order's partition moved to another instance); the second read says so by throwing.
+        CompletableFuture<OrderEvent> answer = poll(LONG_WAIT_MS, id -> {
+            if (reads.getAndIncrement() == 0) {
+                return order(OrderStatus.RESERVING, 1);
+            }
+            throw new IllegalStateException("o-1 moved to another instance");
+        });
+
+        assertThatThrownBy(() -> answer.get(OrderWaiters.RECHECK_MS + 4_000, TimeUnit.MILLISECONDS))
+                .isInstanceOf(ExecutionException.class).hasRootCauseMessage("o-1 moved to another instance");
+        assertThat(reads).hasValue(2);
     }
 
     @Test

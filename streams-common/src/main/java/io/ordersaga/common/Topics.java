@@ -58,7 +58,7 @@ public final class Topics {
 
     /**
      * The saga's order snapshots, key orderId, compacted: the latest snapshot of an order is the order. Written by
-     * the saga, read by the read model, whose orders store uses it as its changelog.
+     * the saga, read by the read model, whose orders table holds the latest snapshot of each order.
      */
     public static final Topic<OrderEvent> ORDER_EVENTS = new Topic<>("order-events", "orderId", OrderEvent.class, true);
 

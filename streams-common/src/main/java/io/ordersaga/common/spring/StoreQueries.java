@@ -6,6 +6,7 @@ import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.state.HostInfo;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.kafka.config.StreamsBuilderFactoryBean;
@@ -15,6 +16,7 @@ import org.springframework.web.client.RestClientException;
 import org.springframework.web.server.ResponseStatusException;
 
 import java.time.Duration;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
@@ -22,18 +24,26 @@ import java.util.function.Supplier;
  * the store, and otherwise forwards the same HTTP request to the instance that does (found with Kafka
  * Streams' {@code queryMetadataForKey}, through spring-kafka's {@link KafkaStreamsInteractiveQueryService}).
  *
- * <p>During a rebalance ownership is unknown or a store is not queryable yet; queries then retry for up
- * to {@link #REBALANCE_PATIENCE} and fail with 503 Service Unavailable. A forwarded request carries
- * {@link #FORWARDED_HEADER}; an instance that receives one but does not own the key answers 503 rather
- * than forwarding again, so requests never loop between instances.
+ * <p>During a rebalance ownership is unknown (Kafka Streams answers {@code KeyQueryMetadata.NOT_AVAILABLE},
+ * whose host is "unavailable", port -1) or a store is not queryable yet. A query whose key has no known owner
+ * fails at once with {@link UnavailableException} (503 Service Unavailable, {@code Retry-After}
+ * {@value #RETRY_AFTER_SECONDS} s); a query for a key this instance owns but whose store is not queryable yet
+ * (restoring) retries for up to {@link #REBALANCE_PATIENCE}, then fails the same way. A forwarded request carries
+ * {@link #FORWARDED_HEADER}; an instance that receives one but does not own the key answers 503 rather than
+ * forwarding again, so requests never loop between instances. A local answer that finds the key has moved
+ * meanwhile (a long poll across a rebalance) throws {@link KeyMovedException}, and the request is forwarded to the
+ * key's new owner.
  */
 public class StoreQueries {
 
     /** Header marking a request forwarded by another instance. */
     public static final String FORWARDED_HEADER = "X-OrderSaga-Forwarded";
 
-    /** How long a query waits for a rebalance to settle before answering 503. */
+    /** How long a read of a local store waits for the store to become queryable before answering 503. */
     public static final Duration REBALANCE_PATIENCE = Duration.ofSeconds(5);
+
+    /** The {@code Retry-After} of every 503 of this class, in seconds: about how long a rebalance takes to settle. */
+    public static final long RETRY_AFTER_SECONDS = 1;
 
     private static final long RETRY_PAUSE_MS = 50;
 
@@ -55,49 +65,60 @@ public class StoreQueries {
     /**
      * Answers {@code request} for {@code key} of {@code storeName}: runs {@code local} here when this
      * instance owns the key, otherwise forwards the request (method GET, same path and query) to the owner
-     * and relays its status, content type and body.
+     * and relays its status, content type, {@code Retry-After} and body. When {@code local} throws
+     * {@link KeyMovedException}, forwards the request, with the exception's query string, to the key's owner as
+     * found now.
      *
-     * @throws ResponseStatusException 503 when no owner is known within {@link #REBALANCE_PATIENCE}, or the owner cannot be reached
+     * @throws UnavailableException 503 when no owner of the key is known, when the request was forwarded here but
+     *                              this instance does not own the key (or no longer does), or when the owner cannot
+     *                              be reached
      */
     public ResponseEntity<?> route(String storeName, String key, HttpServletRequest request,
                                    Supplier<ResponseEntity<?>> local) {
-        HostInfo owner = retrying(() -> queries.getKafkaStreamsApplicationHostInfo(storeName, key, Serdes.String().serializer()));
         HostInfo self = queries.getCurrentKafkaStreamsApplicationHostInfo();
-        if (owner == null) {
-            throw unavailable("no instance owns key " + key + " of " + storeName + " yet (rebalancing)");
+        HostInfo owner = knownOwner(storeName, key);
+        if (!owner.equals(self)) {
+            return forward(storeName, key, owner, request, request.getQueryString());
         }
-        if (owner.equals(self)) {
-            return local.get();
-        }
-        if (request.getHeader(FORWARDED_HEADER) != null) {
-            throw unavailable("key " + key + " of " + storeName + " is moving between instances (rebalancing)");
-        }
-        String uri = "http://" + owner.host() + ":" + owner.port() + request.getRequestURI()
-                + (request.getQueryString() == null ? "" : "?" + request.getQueryString());
         try {
-            return http.get().uri(uri).header(FORWARDED_HEADER, self.host() + ":" + self.port())
-                    .exchange((req, res) -> ResponseEntity.status(res.getStatusCode())
-                            .headers(h -> h.setContentType(res.getHeaders().getContentType()))
-                            .body(res.getBody().readAllBytes()));
-        } catch (RestClientException e) {
-            throw unavailable("the owner of key " + key + " (" + owner.host() + ":" + owner.port() + ") did not answer: " + e.getMessage());
+            return local.get();
+        } catch (KeyMovedException moved) {
+            HostInfo newOwner = knownOwner(storeName, key);
+            if (newOwner.equals(self)) {
+                throw moving(storeName, key);
+            }
+            return forward(storeName, key, newOwner, request, moved.queryString());
         }
+    }
+
+    /**
+     * Who owns {@code key} of {@code storeName} now, by one look at this instance's Streams metadata (no waiting):
+     * {@link Ownership#HERE}, {@link Ownership#ELSEWHERE}, or {@link Ownership#UNKNOWN} while no owner is known
+     * (the client is neither RUNNING nor REBALANCING, or Kafka Streams answers {@code NOT_AVAILABLE}).
+     */
+    public Ownership ownership(String storeName, String key) {
+        HostInfo self = queries.getCurrentKafkaStreamsApplicationHostInfo();
+        return owner(storeName, key).map(owner -> owner.equals(self) ? Ownership.HERE : Ownership.ELSEWHERE)
+                .orElse(Ownership.UNKNOWN);
+    }
+
+    /** Who owns a key's partition of a store now ({@link #ownership}). */
+    public enum Ownership {
+        /** This instance. */
+        HERE,
+        /** Another instance, known by its host and port. */
+        ELSEWHERE,
+        /** Nobody known: the Streams client is neither RUNNING nor REBALANCING, or partitions are being assigned. */
+        UNKNOWN
     }
 
     /**
      * The value of {@code key} in this instance's key-value store {@code storeName}, or null when absent.
      * Retries while the store is not queryable (restoring, rebalancing).
      *
-     * @throws ResponseStatusException 503 when the store stays unavailable for {@link #REBALANCE_PATIENCE}
+     * @throws UnavailableException 503 when the store stays unavailable for {@link #REBALANCE_PATIENCE}
      */
     public <V> V get(String storeName, String key) {
-        return retrying(() -> {
-            ReadOnlyKeyValueStore<String, V> store = queries.retrieveQueryableStore(storeName, QueryableStoreTypes.keyValueStore());
-            return store.get(key);
-        });
-    }
-
-    private <T> T retrying(Supplier<T> attempt) {
         long deadline = System.nanoTime() + REBALANCE_PATIENCE.toNanos();
         while (true) {
             try {
@@ -105,22 +126,118 @@ public class StoreQueries {
                 if (streams == null || !streams.state().isRunningOrRebalancing()) {
                     throw new InvalidStateStoreException("Streams client is " + (streams == null ? "not started" : streams.state()));
                 }
-                return attempt.get();
+                ReadOnlyKeyValueStore<String, V> store = queries.retrieveQueryableStore(storeName, QueryableStoreTypes.keyValueStore());
+                return store.get(key);
             } catch (InvalidStateStoreException | IllegalStateException e) {
                 if (System.nanoTime() > deadline) {
-                    throw unavailable(e.getMessage());
+                    throw new UnavailableException(e.getMessage());
                 }
                 try {
                     Thread.sleep(RETRY_PAUSE_MS);
                 } catch (InterruptedException interrupted) {
                     Thread.currentThread().interrupt();
-                    throw unavailable("interrupted");
+                    throw new UnavailableException("interrupted");
                 }
             }
         }
     }
 
-    private static ResponseStatusException unavailable(String detail) {
-        return new ResponseStatusException(HttpStatus.SERVICE_UNAVAILABLE, detail);
+    /**
+     * The instance that owns {@code key} of {@code storeName} now, by one look at the Streams client's metadata
+     * (no waiting); empty while none is known: the client is neither RUNNING nor REBALANCING, or Kafka Streams
+     * answers {@code NOT_AVAILABLE} (partitions being assigned).
+     */
+    private Optional<HostInfo> owner(String storeName, String key) {
+        var streams = factory.getKafkaStreams();
+        if (streams == null || !streams.state().isRunningOrRebalancing()) {
+            return Optional.empty();
+        }
+        try {
+            HostInfo owner = queries.getKafkaStreamsApplicationHostInfo(storeName, key, Serdes.String().serializer());
+            return owner == null || owner.equals(HostInfo.unavailable()) ? Optional.empty() : Optional.of(owner);
+        } catch (InvalidStateStoreException | IllegalStateException e) {
+            return Optional.empty();
+        }
+    }
+
+    private HostInfo knownOwner(String storeName, String key) {
+        return owner(storeName, key).orElseThrow(() ->
+                new UnavailableException("no instance owns key " + key + " of " + storeName + " yet (rebalancing)"));
+    }
+
+    private static UnavailableException moving(String storeName, String key) {
+        return new UnavailableException("key " + key + " of " + storeName + " is moving between instances (rebalancing)");
+    }
+
+    private ResponseEntity<?> forward(String storeName, String key, HostInfo owner, HttpServletRequest request,
+                                      String queryString) {
+        if (request.getHeader(FORWARDED_HEADER) != null) {
+            throw moving(storeName, key);
+        }
+        HostInfo self = queries.getCurrentKafkaStreamsApplicationHostInfo();
+        String uri = "http://" + owner.host() + ":" + owner.port() + request.getRequestURI()
+                + (queryString == null ? "" : "?" + queryString);
+        try {
+            return http.get().uri(uri).header(FORWARDED_HEADER, self.host() + ":" + self.port())
+                    .exchange((req, res) -> ResponseEntity.status(res.getStatusCode())
+                            .headers(h -> {
+                                h.setContentType(res.getHeaders().getContentType());
+                                String retryAfter = res.getHeaders().getFirst(HttpHeaders.RETRY_AFTER);
+                                if (retryAfter != null) {
+                                    h.set(HttpHeaders.RETRY_AFTER, retryAfter);
+                                }
+                            })
+                            .body(res.getBody().readAllBytes()));
+        } catch (RestClientException e) {
+            throw new UnavailableException("the owner of key " + key + " (" + owner.host() + ":" + owner.port()
+                    + ") did not answer: " + e.getMessage());
+        }
+    }
+
+    /**
+     * 503 Service Unavailable with {@code Retry-After: }{@value #RETRY_AFTER_SECONDS} (seconds), answered as
+     * {@code application/problem+json} with the reason as {@code detail}: the store or the key's owner is not
+     * available now, typically for the length of a rebalance.
+     */
+    public static class UnavailableException extends ResponseStatusException {
+
+        /** @param detail why, for the problem's {@code detail} */
+        public UnavailableException(String detail) {
+            super(HttpStatus.SERVICE_UNAVAILABLE, detail);
+        }
+
+        /** {@code Retry-After: }{@value #RETRY_AFTER_SECONDS}. */
+        @Override
+        public HttpHeaders getHeaders() {
+            HttpHeaders headers = new HttpHeaders();
+            headers.set(HttpHeaders.RETRY_AFTER, String.valueOf(RETRY_AFTER_SECONDS));
+            return headers;
+        }
+    }
+
+    /**
+     * Thrown by a local answer of {@link #route} that finds this instance no longer owns its key (the partition
+     * moved in a rebalance while the answer was being prepared, as a long poll's is): {@link #route} forwards the
+     * request to the new owner with {@link #queryString()}. Thrown anywhere else, it is a 503 like its superclass.
+     */
+    public static final class KeyMovedException extends UnavailableException {
+
+        private final String queryString;
+
+        /**
+         * @param storeName   the store
+         * @param key         the key that moved
+         * @param queryString the query string to forward with (for example a long poll's remaining wait), without
+         *                    {@code ?}; null for none
+         */
+        public KeyMovedException(String storeName, String key, String queryString) {
+            super("key " + key + " of " + storeName + " moved to another instance (rebalancing)");
+            this.queryString = queryString;
+        }
+
+        /** The query string to forward the request with, without {@code ?}; null for none. */
+        public String queryString() {
+            return queryString;
+        }
     }
 }
