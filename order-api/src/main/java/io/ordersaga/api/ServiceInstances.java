@@ -1,6 +1,7 @@
 package io.ordersaga.api;
 
 import org.springframework.http.MediaType;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.client.ResourceAccessException;
 import org.springframework.web.client.RestClient;
@@ -39,7 +40,8 @@ public final class ServiceInstances {
 
     /**
      * GETs {@code pathTemplate} (for example {@code /orders/{orderId}}) with its variables expanded and encoded,
-     * from the next instance in turn, and relays the answer: status, content type and body.
+     * from the next instance in turn, and relays the answer: status, content type, {@code Retry-After} (a 503 of a
+     * service whose key has no owner during a rebalance carries one) and body.
      *
      * @throws ServiceUnavailableException 503 when no instance could be reached (connection refused, timed out)
      */
@@ -54,6 +56,10 @@ public final class ServiceInstances {
                     ResponseEntity.BodyBuilder relayed = ResponseEntity.status(response.getStatusCode());
                     if (contentType != null) {
                         relayed.contentType(contentType);
+                    }
+                    String retryAfter = response.getHeaders().getFirst(HttpHeaders.RETRY_AFTER);
+                    if (retryAfter != null) {
+                        relayed.header(HttpHeaders.RETRY_AFTER, retryAfter);
                     }
                     return relayed.body(response.getBody().readAllBytes());
                 });

@@ -64,14 +64,15 @@ class ServiceInstancesTest {
     }
 
     @Test
-    void relaysAnyStatusContentTypeAndBodyAsIs() {
+    void relaysAnyStatusContentTypeRetryAfterAndBodyAsIs() {
         server.expect(requestTo("http://view-1:8085/orders/o-1")).andRespond(withStatus(HttpStatus.SERVICE_UNAVAILABLE)
-                .contentType(MediaType.APPLICATION_PROBLEM_JSON).body("{\"detail\":\"rebalancing\"}"));
+                .contentType(MediaType.APPLICATION_PROBLEM_JSON).header("Retry-After", "1").body("{\"detail\":\"rebalancing\"}"));
 
         ResponseEntity<byte[]> relayed = view.get("/orders/{orderId}", "o-1");
 
         assertThat(relayed.getStatusCode()).isEqualTo(HttpStatus.SERVICE_UNAVAILABLE);
         assertThat(relayed.getHeaders().getContentType()).isEqualTo(MediaType.APPLICATION_PROBLEM_JSON);
+        assertThat(relayed.getHeaders().getFirst("Retry-After")).isEqualTo("1");
         assertThat(relayed.getBody()).asString(StandardCharsets.UTF_8).isEqualTo("{\"detail\":\"rebalancing\"}");
         server.verify();
     }
