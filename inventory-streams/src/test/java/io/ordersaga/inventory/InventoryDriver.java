@@ -3,7 +3,7 @@ package io.ordersaga.inventory;
 import io.ordersaga.common.EventSerdes;
 import io.ordersaga.common.Retention;
 import io.ordersaga.common.Topics;
-import io.ordersaga.common.testing.StreamsTestSupport;
+import io.ordersaga.common.testing.TopologyHarness;
 import io.ordersaga.events.AdjustStock;
 import io.ordersaga.events.CommitStock;
 import io.ordersaga.events.InventoryCommand;
@@ -15,7 +15,6 @@ import io.ordersaga.events.StockLevel;
 import io.ordersaga.events.StockReservation;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
-import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
@@ -34,19 +33,19 @@ final class InventoryDriver implements AutoCloseable {
 
     static final Instant START = Instant.parse("2026-01-01T00:00:00Z");
 
-    private final EventSerdes serdes = EventSerdes.unregistered();
-    private final TopologyTestDriver driver;
+    private final TopologyHarness driver;
     private final TestInputTopic<String, InventoryCommand> commands;
     private final TestOutputTopic<String, InventoryReply> replies;
     private final TestOutputTopic<String, StockAdjustmentRejected> rejections;
     private int adjustments;
 
     InventoryDriver(Retention retention, Path stateDir) {
-        driver = new TopologyTestDriver(InventoryTopology.build(new InventoryTopology.Config(retention, InventoryTopology.Config.defaults().adjustments()), serdes),
-                StreamsTestSupport.properties("inventory-streams", stateDir), START);
-        commands = StreamsTestSupport.input(driver, Topics.INVENTORY_COMMANDS, serdes);
-        replies = StreamsTestSupport.output(driver, Topics.INVENTORY_REPLIES, serdes);
-        rejections = StreamsTestSupport.output(driver, Topics.STOCK_ADJUSTMENT_REJECTIONS, serdes);
+        driver = new TopologyHarness("inventory-streams", InventoryTopology.build(
+                new InventoryTopology.Config(retention, InventoryTopology.Config.defaults().adjustments()), EventSerdes.unregistered()),
+                stateDir, START);
+        commands = driver.input(Topics.INVENTORY_COMMANDS);
+        replies = driver.output(Topics.INVENTORY_REPLIES);
+        rejections = driver.output(Topics.STOCK_ADJUSTMENT_REJECTIONS);
     }
 
     void reserve(String orderId, String productId, int quantity) {
@@ -87,7 +86,7 @@ final class InventoryDriver implements AutoCloseable {
 
     /** The stock record of productId, or null when it has none. */
     StockLevel stock(String productId) {
-        KeyValueStore<String, StockLevel> store = driver.getKeyValueStore(InventoryTopology.STOCK_STORE);
+        KeyValueStore<String, StockLevel> store = driver.store(InventoryTopology.STOCK_STORE);
         return store.get(productId);
     }
 
@@ -106,11 +105,11 @@ final class InventoryDriver implements AutoCloseable {
     }
 
     private KeyValueStore<String, StockReservation> reservations() {
-        return driver.getKeyValueStore(InventoryTopology.RESERVATIONS_STORE);
+        return driver.store(InventoryTopology.RESERVATIONS_STORE);
     }
 
     void advanceWallClock(Duration by) {
-        driver.advanceWallClockTime(by);
+        driver.advanceWallClock(by);
     }
 
     @Override

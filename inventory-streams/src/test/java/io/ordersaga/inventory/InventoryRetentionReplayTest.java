@@ -4,6 +4,7 @@ import io.ordersaga.common.EventSerdes;
 import io.ordersaga.common.Retention;
 import io.ordersaga.common.Topics;
 import io.ordersaga.common.testing.StreamsTestSupport;
+import io.ordersaga.common.testing.TopologyHarness;
 import io.ordersaga.common.testing.TmpfsIfAvailable;
 import io.ordersaga.events.AdjustStock;
 import io.ordersaga.events.CommitStock;
@@ -189,13 +190,13 @@ class InventoryRetentionReplayTest {
     }
 
     private void start() {
-        driver = new TopologyTestDriver(InventoryTopology.build(new InventoryTopology.Config(new Retention(RETENTION_MS, SCAN_INTERVAL_MS), InventoryTopology.Config.defaults().adjustments()), serdes),
-                StreamsTestSupport.properties(APPLICATION_ID, stateDir), START);
-        commands = StreamsTestSupport.input(driver, Topics.INVENTORY_COMMANDS, serdes);
-        replies = StreamsTestSupport.output(driver, Topics.INVENTORY_REPLIES, serdes);
-        reservationChangelog = StreamsTestSupport.changelog(driver, APPLICATION_ID, InventoryTopology.RESERVATIONS_STORE);
-        retentionChangelog = StreamsTestSupport.changelog(driver, APPLICATION_ID, InventoryTopology.RETENTION_STORE);
-        stockChangelog = StreamsTestSupport.changelog(driver, APPLICATION_ID, InventoryTopology.STOCK_STORE);
+        TopologyHarness harness = new TopologyHarness(APPLICATION_ID, InventoryTopology.build(new InventoryTopology.Config(new Retention(RETENTION_MS, SCAN_INTERVAL_MS), InventoryTopology.Config.defaults().adjustments()), serdes), stateDir, START);
+        driver = harness.driver();
+        commands = harness.input(Topics.INVENTORY_COMMANDS);
+        replies = harness.output(Topics.INVENTORY_REPLIES);
+        reservationChangelog = harness.changelog(InventoryTopology.RESERVATIONS_STORE);
+        retentionChangelog = harness.changelog(InventoryTopology.RETENTION_STORE);
+        stockChangelog = harness.changelog(InventoryTopology.STOCK_STORE);
         for (int p = 0; p < PRODUCTS; p++) {
             String productId = String.format("p%02d", p);
             stock.put(productId, new Stock());

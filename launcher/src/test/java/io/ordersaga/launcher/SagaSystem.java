@@ -3,17 +3,13 @@ package io.ordersaga.launcher;
 import io.ordersaga.common.EventSerdes;
 import io.ordersaga.common.Topic;
 import io.ordersaga.common.Topics;
-import io.ordersaga.common.testing.StreamsTestSupport;
+import io.ordersaga.common.testing.TopologyHarness;
 import io.ordersaga.events.OrderEvent;
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.TopologyDescription;
-import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 import java.io.IOException;
@@ -170,10 +166,10 @@ final class SagaSystem implements AutoCloseable {
     /** One application in its driver. */
     final class Application {
 
-        private final TopologyTestDriver driver;
+        private final TopologyHarness driver;
         private final List<String> sources = new ArrayList<>();
         private final Map<String, TestOutputTopic<String, byte[]>> sinks = new LinkedHashMap<>();
-        private final Map<String, org.apache.kafka.streams.TestInputTopic<String, byte[]>> inputs = new LinkedHashMap<>();
+        private final Map<String, TestInputTopic<String, byte[]>> inputs = new LinkedHashMap<>();
         private long clockMs = nowMs;
         private boolean up = true;
 
@@ -184,13 +180,13 @@ final class SagaSystem implements AutoCloseable {
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
-            driver = new TopologyTestDriver(topology, StreamsTestSupport.properties(applicationId, dir), Instant.ofEpochMilli(nowMs));
+            driver = new TopologyHarness(applicationId, topology, dir, Instant.ofEpochMilli(nowMs));
             TopologyDescription description = topology.describe();
             description.subtopologies().forEach(sub -> sub.nodes().forEach(node -> {
                 if (node instanceof TopologyDescription.Source source) {
                     sources.addAll(source.topicSet());
                 } else if (node instanceof TopologyDescription.Sink sink) {
-                    sinks.put(sink.topic(), driver.createOutputTopic(sink.topic(), new StringDeserializer(), new ByteArrayDeserializer()));
+                    sinks.put(sink.topic(), driver.rawOutput(sink.topic()));
                 }
             }));
             description.globalStores().forEach(store -> sources.addAll(store.source().topicSet()));
@@ -214,18 +210,18 @@ final class SagaSystem implements AutoCloseable {
 
         /** The application's key-value store {@code name}. */
         <V> KeyValueStore<String, V> store(String name) {
-            return driver.getKeyValueStore(name);
+            return driver.store(name);
         }
 
         private void catchUp() {
             if (nowMs > clockMs) {
-                driver.advanceWallClockTime(Duration.ofMillis(nowMs - clockMs));
+                driver.advanceWallClock(Duration.ofMillis(nowMs - clockMs));
                 clockMs = nowMs;
             }
         }
 
         private void pipe(String topic, String key, byte[] value) {
-            inputs.computeIfAbsent(topic, t -> driver.createInputTopic(t, new StringSerializer(), new ByteArraySerializer()))
+            inputs.computeIfAbsent(topic, driver::rawInput)
                     .pipeInput(key, value, Instant.ofEpochMilli(nowMs));
         }
     }

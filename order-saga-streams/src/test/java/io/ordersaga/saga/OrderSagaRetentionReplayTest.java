@@ -3,6 +3,7 @@ package io.ordersaga.saga;
 import io.ordersaga.common.EventSerdes;
 import io.ordersaga.common.Topics;
 import io.ordersaga.common.testing.StreamsTestSupport;
+import io.ordersaga.common.testing.TopologyHarness;
 import io.ordersaga.common.testing.TmpfsIfAvailable;
 import io.ordersaga.events.CancelOrder;
 import io.ordersaga.events.ChargePayment;
@@ -198,18 +199,18 @@ class OrderSagaRetentionReplayTest {
 
     private void start() {
         OrderSagaTopology.Config config = new OrderSagaTopology.Config(TIMEOUT_MS, TIMEOUT_MS, RETENTION_MS, PUNCTUATE_INTERVAL_MS);
-        driver = new TopologyTestDriver(OrderSagaTopology.build(config, serdes), StreamsTestSupport.properties(APPLICATION_ID, stateDir),
-                START);
-        requests = StreamsTestSupport.input(driver, Topics.ORDER_REQUESTS, serdes);
-        inventoryReplies = StreamsTestSupport.input(driver, Topics.INVENTORY_REPLIES, serdes);
-        paymentReplies = StreamsTestSupport.input(driver, Topics.PAYMENT_REPLIES, serdes);
-        inventoryCommands = StreamsTestSupport.output(driver, Topics.INVENTORY_COMMANDS, serdes);
-        paymentCommands = StreamsTestSupport.output(driver, Topics.PAYMENT_COMMANDS, serdes);
-        orderEvents = StreamsTestSupport.output(driver, Topics.ORDER_EVENTS, serdes);
-        sagaChangelog = StreamsTestSupport.changelog(driver, APPLICATION_ID, OrderSagaTopology.SAGA_STORE);
-        deadlineChangelog = StreamsTestSupport.changelog(driver, APPLICATION_ID, OrderSagaTopology.DEADLINE_STORE);
+        TopologyHarness harness = new TopologyHarness(APPLICATION_ID, OrderSagaTopology.build(config, serdes), stateDir, START);
+        driver = harness.driver();
+        requests = harness.input(Topics.ORDER_REQUESTS);
+        inventoryReplies = harness.input(Topics.INVENTORY_REPLIES);
+        paymentReplies = harness.input(Topics.PAYMENT_REPLIES);
+        inventoryCommands = harness.output(Topics.INVENTORY_COMMANDS);
+        paymentCommands = harness.output(Topics.PAYMENT_COMMANDS);
+        orderEvents = harness.output(Topics.ORDER_EVENTS);
+        sagaChangelog = harness.changelog(OrderSagaTopology.SAGA_STORE);
+        deadlineChangelog = harness.changelog(OrderSagaTopology.DEADLINE_STORE);
 
-        TestInputTopic<String, Product> products = StreamsTestSupport.input(driver, Topics.PRODUCTS, serdes);
+        TestInputTopic<String, Product> products = harness.input(Topics.PRODUCTS);
         for (int p = 0; p < PRODUCTS; p++) {
             String productId = String.format("P%02d", p);
             long unitPrice = 100 + 97L * p;

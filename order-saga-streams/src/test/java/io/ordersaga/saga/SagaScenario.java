@@ -2,7 +2,7 @@ package io.ordersaga.saga;
 
 import io.ordersaga.common.EventSerdes;
 import io.ordersaga.common.Topics;
-import io.ordersaga.common.testing.StreamsTestSupport;
+import io.ordersaga.common.testing.TopologyHarness;
 import io.ordersaga.events.CancelOrder;
 import io.ordersaga.events.ChargePayment;
 import io.ordersaga.events.CommitStock;
@@ -29,10 +29,8 @@ import io.ordersaga.events.StockRejectReason;
 import io.ordersaga.events.StockRejected;
 import io.ordersaga.events.StockReserved;
 import org.apache.kafka.streams.KeyValue;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
-import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 import java.nio.file.Path;
@@ -40,7 +38,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Properties;
 import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -56,7 +53,7 @@ final class SagaScenario implements AutoCloseable {
     /** Wall-clock time when every scenario starts. */
     static final Instant START = Instant.parse("2025-06-02T09:00:00Z");
 
-    private final TopologyTestDriver driver;
+    private final TopologyHarness driver;
     private final TestInputTopic<String, Product> products;
     private final TestInputTopic<String, OrderRequest> requests;
     private final TestInputTopic<String, InventoryReply> inventoryReplies;
@@ -73,20 +70,16 @@ final class SagaScenario implements AutoCloseable {
     }
 
     SagaScenario(OrderSagaTopology.Config config) {
-        EventSerdes serdes = EventSerdes.unregistered();
-        Properties properties = new Properties();
-        properties.put(StreamsConfig.APPLICATION_ID_CONFIG, "order-saga-test-" + UUID.randomUUID());
-        properties.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        properties.put(StreamsConfig.STATE_DIR_CONFIG, Path.of("target", "kafka-streams").toAbsolutePath().toString());
-        driver = new TopologyTestDriver(OrderSagaTopology.build(config, serdes), properties, START);
-        products = StreamsTestSupport.input(driver, Topics.PRODUCTS, serdes);
-        requests = StreamsTestSupport.input(driver, Topics.ORDER_REQUESTS, serdes);
-        inventoryReplies = StreamsTestSupport.input(driver, Topics.INVENTORY_REPLIES, serdes);
-        paymentReplies = StreamsTestSupport.input(driver, Topics.PAYMENT_REPLIES, serdes);
-        inventoryCommands = StreamsTestSupport.output(driver, Topics.INVENTORY_COMMANDS, serdes);
-        paymentCommands = StreamsTestSupport.output(driver, Topics.PAYMENT_COMMANDS, serdes);
-        settlements = StreamsTestSupport.output(driver, Topics.PAYMENT_SETTLEMENTS, serdes);
-        orderEvents = StreamsTestSupport.output(driver, Topics.ORDER_EVENTS, serdes);
+        Path stateDir = Path.of("target", "kafka-streams", UUID.randomUUID().toString()).toAbsolutePath();
+        driver = new TopologyHarness("order-saga-streams", OrderSagaTopology.build(config, EventSerdes.unregistered()), stateDir, START);
+        products = driver.input(Topics.PRODUCTS);
+        requests = driver.input(Topics.ORDER_REQUESTS);
+        inventoryReplies = driver.input(Topics.INVENTORY_REPLIES);
+        paymentReplies = driver.input(Topics.PAYMENT_REPLIES);
+        inventoryCommands = driver.output(Topics.INVENTORY_COMMANDS);
+        paymentCommands = driver.output(Topics.PAYMENT_COMMANDS);
+        settlements = driver.output(Topics.PAYMENT_SETTLEMENTS);
+        orderEvents = driver.output(Topics.ORDER_EVENTS);
     }
 
     // ---- given
@@ -144,7 +137,7 @@ final class SagaScenario implements AutoCloseable {
     /** Advances the wall clock, which runs the saga's wall-clock punctuator once. */
     SagaScenario whenTimePasses(Duration duration) {
         now = now.plus(duration);
-        driver.advanceWallClockTime(duration);
+        driver.advanceWallClock(duration);
         return this;
     }
 
@@ -229,11 +222,11 @@ final class SagaScenario implements AutoCloseable {
 
     /** Entries of the deadline index, as {@code "<13-digit ms>|orderId"}. */
     List<String> deadlineEntries() {
-        return keys(driver.getKeyValueStore(OrderSagaTopology.DEADLINE_STORE));
+        return keys(driver.store(OrderSagaTopology.DEADLINE_STORE));
     }
 
     private KeyValueStore<String, OrderSagaState> sagas() {
-        return driver.getKeyValueStore(OrderSagaTopology.SAGA_STORE);
+        return driver.store(OrderSagaTopology.SAGA_STORE);
     }
 
     private static List<String> keys(KeyValueStore<String, ?> store) {

@@ -1,7 +1,7 @@
 package io.ordersaga.view;
 
 import io.ordersaga.common.EventSerdes;
-import io.ordersaga.common.StreamsDefaults;
+import io.ordersaga.common.testing.TopologyHarness;
 import io.ordersaga.common.Topics;
 import io.ordersaga.events.CustomerOrders;
 import io.ordersaga.events.OrderEvent;
@@ -40,19 +40,19 @@ class OrderViewTopologyTest {
 
     private final EventSerdes serdes = EventSerdes.unregistered();
     private final List<String> changed = new ArrayList<>();
+    private TopologyHarness harness;
     private TopologyTestDriver driver;
     private TestInputTopic<String, OrderEvent> events;
 
     @AfterEach
     void close() {
-        driver.close();
+        harness.close();
     }
 
     private void start(Topology topology) {
-        driver = new TopologyTestDriver(topology, StreamsDefaults.properties(
-                APPLICATION_ID, "dummy:9092", stateDir.toString(), null, 1, StreamsDefaults.COMMIT_INTERVAL_MS));
-        events = driver.createInputTopic(Topics.ORDER_EVENTS.name(), Topics.ORDER_EVENTS.keySerde().serializer(),
-                Topics.ORDER_EVENTS.valueSerde(serdes).serializer());
+        harness = new TopologyHarness(APPLICATION_ID, topology, stateDir, Instant.parse("2026-02-01T10:00:00Z"));
+        driver = harness.driver();
+        events = harness.input(Topics.ORDER_EVENTS);
     }
 
     private void start(OrderViewTopology.Config config) {

@@ -3,7 +3,7 @@ package io.ordersaga.payment;
 import io.ordersaga.common.EventSerdes;
 import io.ordersaga.common.Retention;
 import io.ordersaga.common.Topics;
-import io.ordersaga.common.testing.StreamsTestSupport;
+import io.ordersaga.common.testing.TopologyHarness;
 import io.ordersaga.events.ChargePayment;
 import io.ordersaga.events.CreditWallet;
 import io.ordersaga.events.Payment;
@@ -14,7 +14,6 @@ import io.ordersaga.events.RefundPayment;
 import io.ordersaga.events.Wallet;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
-import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
@@ -33,19 +32,19 @@ final class PaymentDriver implements AutoCloseable {
 
     static final Instant START = Instant.parse("2026-01-01T00:00:00Z");
 
-    private final EventSerdes serdes = EventSerdes.unregistered();
-    private final TopologyTestDriver driver;
+    private final TopologyHarness driver;
     private final TestInputTopic<String, PaymentCommand> commands;
     private final TestOutputTopic<String, PaymentReply> replies;
     private final TestInputTopic<String, PaymentSettlement> settlements;
     private int credits;
 
     PaymentDriver(Retention retention, Path stateDir) {
-        driver = new TopologyTestDriver(PaymentTopology.build(new PaymentTopology.Config(retention, PaymentTopology.Config.defaults().credits()), serdes),
-                StreamsTestSupport.properties("payment-streams", stateDir), START);
-        commands = StreamsTestSupport.input(driver, Topics.PAYMENT_COMMANDS, serdes);
-        replies = StreamsTestSupport.output(driver, Topics.PAYMENT_REPLIES, serdes);
-        settlements = StreamsTestSupport.input(driver, Topics.PAYMENT_SETTLEMENTS, serdes);
+        driver = new TopologyHarness("payment-streams", PaymentTopology.build(
+                new PaymentTopology.Config(retention, PaymentTopology.Config.defaults().credits()), EventSerdes.unregistered()),
+                stateDir, START);
+        commands = driver.input(Topics.PAYMENT_COMMANDS);
+        replies = driver.output(Topics.PAYMENT_REPLIES);
+        settlements = driver.input(Topics.PAYMENT_SETTLEMENTS);
     }
 
     void charge(String orderId, String customerId, long amount) {
@@ -82,7 +81,7 @@ final class PaymentDriver implements AutoCloseable {
 
     /** The wallet of customerId, or null when it has none. */
     Wallet wallet(String customerId) {
-        KeyValueStore<String, Wallet> store = driver.getKeyValueStore(PaymentTopology.WALLETS_STORE);
+        KeyValueStore<String, Wallet> store = driver.store(PaymentTopology.WALLETS_STORE);
         return store.get(customerId);
     }
 
@@ -101,11 +100,11 @@ final class PaymentDriver implements AutoCloseable {
     }
 
     private KeyValueStore<String, Payment> payments() {
-        return driver.getKeyValueStore(PaymentTopology.PAYMENTS_STORE);
+        return driver.store(PaymentTopology.PAYMENTS_STORE);
     }
 
     void advanceWallClock(Duration by) {
-        driver.advanceWallClockTime(by);
+        driver.advanceWallClock(by);
     }
 
     @Override

@@ -4,6 +4,7 @@ import io.ordersaga.common.EventSerdes;
 import io.ordersaga.common.Retention;
 import io.ordersaga.common.Topics;
 import io.ordersaga.common.testing.StreamsTestSupport;
+import io.ordersaga.common.testing.TopologyHarness;
 import io.ordersaga.common.testing.TmpfsIfAvailable;
 import io.ordersaga.events.ChargePayment;
 import io.ordersaga.events.CreditWallet;
@@ -166,14 +167,14 @@ class PaymentRetentionReplayTest {
     }
 
     private void start() {
-        driver = new TopologyTestDriver(PaymentTopology.build(new PaymentTopology.Config(new Retention(RETENTION_MS, SCAN_INTERVAL_MS), PaymentTopology.Config.defaults().credits()), serdes),
-                StreamsTestSupport.properties(APPLICATION_ID, stateDir), START);
-        commands = StreamsTestSupport.input(driver, Topics.PAYMENT_COMMANDS, serdes);
-        settlements = StreamsTestSupport.input(driver, Topics.PAYMENT_SETTLEMENTS, serdes);
-        replies = StreamsTestSupport.output(driver, Topics.PAYMENT_REPLIES, serdes);
-        paymentChangelog = StreamsTestSupport.changelog(driver, APPLICATION_ID, PaymentTopology.PAYMENTS_STORE);
-        retentionChangelog = StreamsTestSupport.changelog(driver, APPLICATION_ID, PaymentTopology.RETENTION_STORE);
-        walletChangelog = StreamsTestSupport.changelog(driver, APPLICATION_ID, PaymentTopology.WALLETS_STORE);
+        TopologyHarness harness = new TopologyHarness(APPLICATION_ID, PaymentTopology.build(new PaymentTopology.Config(new Retention(RETENTION_MS, SCAN_INTERVAL_MS), PaymentTopology.Config.defaults().credits()), serdes), stateDir, START);
+        driver = harness.driver();
+        commands = harness.input(Topics.PAYMENT_COMMANDS);
+        settlements = harness.input(Topics.PAYMENT_SETTLEMENTS);
+        replies = harness.output(Topics.PAYMENT_REPLIES);
+        paymentChangelog = harness.changelog(PaymentTopology.PAYMENTS_STORE);
+        retentionChangelog = harness.changelog(PaymentTopology.RETENTION_STORE);
+        walletChangelog = harness.changelog(PaymentTopology.WALLETS_STORE);
         for (int c = 0; c < CUSTOMERS; c++) {
             String customerId = String.format("c%03d", c);
             wallets.put(customerId, new Wallet(customerId, 0L, 0L, 0L, 0L));
