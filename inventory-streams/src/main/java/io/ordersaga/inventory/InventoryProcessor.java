@@ -50,11 +50,11 @@ final class InventoryProcessor implements Processor<String, InventoryCommand, St
     @Override
     public void init(ProcessorContext<String, SpecificRecord> context) {
         this.context = context;
-        this.stock = context.getStateStore(InventoryTopology.STOCK_STORE);
-        this.reservations = context.getStateStore(InventoryTopology.RESERVATIONS_STORE);
-        this.adjustments = context.getStateStore(InventoryTopology.ADJUSTMENTS_STORE);
-        this.reservationRetention = new TimeIndex(context.getStateStore(InventoryTopology.RETENTION_STORE));
-        this.adjustmentRetention = new TimeIndex(context.getStateStore(InventoryTopology.ADJUSTMENT_RETENTION_STORE));
+        this.stock = InventoryTopology.STOCK.in(context);
+        this.reservations = InventoryTopology.RESERVATIONS.in(context);
+        this.adjustments = InventoryTopology.ADJUSTMENTS.in(context);
+        this.reservationRetention = new TimeIndex(InventoryTopology.RESERVATION_RETENTION.in(context));
+        this.adjustmentRetention = new TimeIndex(InventoryTopology.ADJUSTMENT_RETENTION.in(context));
         config.reservations().scheduleScan(context, reservationRetention, reservations);
         config.adjustments().scheduleScan(context, adjustmentRetention, adjustments);
     }

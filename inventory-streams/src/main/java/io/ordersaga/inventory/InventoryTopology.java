@@ -2,20 +2,20 @@ package io.ordersaga.inventory;
 
 import io.ordersaga.common.EventSerdes;
 import io.ordersaga.common.Retention;
+import io.ordersaga.common.Store;
+import io.ordersaga.common.Topic;
 import io.ordersaga.common.TimeIndex;
 import io.ordersaga.common.Topics;
 import io.ordersaga.events.InventoryReply;
-import io.ordersaga.events.StockAdjustmentRejected;
 import io.ordersaga.events.StockLevel;
 import io.ordersaga.events.StockReservation;
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
-import org.apache.kafka.streams.kstream.Branched;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
-import org.apache.kafka.streams.state.Stores;
+
+import java.util.List;
 
 /**
  * The inventory-streams topology: {@link Topics#INVENTORY_COMMANDS} (key productId) into one
@@ -23,13 +23,13 @@ import org.apache.kafka.streams.state.Stores;
  *
  * <p>State stores (persistent RocksDB, cached, logged to a compacted changelog):
  * <ul>
- *   <li>{@link #STOCK_STORE}: key productId, value {@link StockLevel}; never deleted.</li>
- *   <li>{@link #RESERVATIONS_STORE}: key {@code orderId|productId} ({@link #reservationKey}), value
+ *   <li>{@link #STOCK}: key productId, value {@link StockLevel}; never deleted.</li>
+ *   <li>{@link #RESERVATIONS}: key {@code orderId|productId} ({@link #reservationKey}), value
  *       {@link StockReservation}; closed reservations are deleted after {@link Config#reservations()} retention.</li>
- *   <li>{@link #RETENTION_STORE}: a {@link TimeIndex} of closed reservations, by when they are deleted.</li>
- *   <li>{@link #ADJUSTMENTS_STORE}: key adjustmentId, value when it was done (epoch ms), kept for
+ *   <li>{@link #RESERVATION_RETENTION}: a {@link TimeIndex} of closed reservations, by when they are deleted.</li>
+ *   <li>{@link #ADJUSTMENTS}: key adjustmentId, value when it was done (epoch ms), kept for
  *       {@link Config#adjustments()}, so that a retried adjustment is applied once; and its index
- *       {@link #ADJUSTMENT_RETENTION_STORE}.</li>
+ *       {@link #ADJUSTMENT_RETENTION}.</li>
  * </ul>
  *
  * <p>Outputs: {@link InventoryReply} to {@link Topics#INVENTORY_REPLIES} (key orderId) for every ReserveStock,
@@ -39,19 +39,19 @@ import org.apache.kafka.streams.state.Stores;
 public final class InventoryTopology {
 
     /** Stock per product: key productId, value {@link StockLevel}. Queried by {@link StockController}. */
-    public static final String STOCK_STORE = "stock";
+    public static final Store<StockLevel> STOCK = Store.avro("stock", StockLevel.class);
 
     /** Reservations: key {@code orderId|productId}, value {@link StockReservation}. */
-    public static final String RESERVATIONS_STORE = "reservations";
+    public static final Store<StockReservation> RESERVATIONS = Store.avro("reservations", StockReservation.class);
 
     /** Time index of closed reservations, by deletion time (epoch ms). */
-    public static final String RETENTION_STORE = "reservation-retention";
+    public static final Store<String> RESERVATION_RETENTION = TimeIndex.store("reservation-retention");
 
     /** AdjustStock ids done (applied or refused): key adjustmentId, value when, epoch ms. Deduplicates adjustments. */
-    public static final String ADJUSTMENTS_STORE = "stock-adjustments";
+    public static final Store<Long> ADJUSTMENTS = Store.longs("stock-adjustments");
 
-    /** Time index of {@link #ADJUSTMENTS_STORE}'s ids, by deletion time (epoch ms). */
-    public static final String ADJUSTMENT_RETENTION_STORE = "stock-adjustment-retention";
+    /** Time index of {@link #ADJUSTMENTS}'s ids, by deletion time (epoch ms). */
+    public static final Store<String> ADJUSTMENT_RETENTION = TimeIndex.store("stock-adjustment-retention");
 
     /** Name of the processor node that applies the commands. */
     public static final String PROCESSOR = "inventory-processor";
@@ -83,28 +83,15 @@ public final class InventoryTopology {
      * @param serdes the value serdes of topics and stores (registry in production, unregistered in tests)
      */
     public static void define(StreamsBuilder builder, Config config, EventSerdes serdes) {
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STOCK_STORE),
-                Serdes.String(), serdes.forValue(StockLevel.class)).withCachingEnabled());
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(RESERVATIONS_STORE),
-                Serdes.String(), serdes.forValue(StockReservation.class)).withCachingEnabled());
-        builder.addStateStore(TimeIndex.storeBuilder(RETENTION_STORE));
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ADJUSTMENTS_STORE),
-                Serdes.String(), Serdes.Long()).withCachingEnabled());
-        builder.addStateStore(TimeIndex.storeBuilder(ADJUSTMENT_RETENTION_STORE));
-
-        KStream<String, SpecificRecord> outputs = builder
-                .stream(Topics.INVENTORY_COMMANDS.name(), Topics.INVENTORY_COMMANDS.consumed(serdes))
-                .process(() -> new InventoryProcessor(config), Named.as(PROCESSOR),
-                        STOCK_STORE, RESERVATIONS_STORE, RETENTION_STORE, ADJUSTMENTS_STORE, ADJUSTMENT_RETENTION_STORE);
-        outputs.split(Named.as("inventory-output-"))
-                .branch((key, value) -> value instanceof InventoryReply, Branched.withConsumer(replies -> replies
-                        .mapValues(value -> (InventoryReply) value, Named.as("as-inventory-reply"))
-                        .to(Topics.INVENTORY_REPLIES.name(), Topics.INVENTORY_REPLIES.produced(serdes)), "replies"))
-                .branch((key, value) -> value instanceof StockAdjustmentRejected, Branched.withConsumer(rejections -> rejections
-                        .mapValues(value -> (StockAdjustmentRejected) value, Named.as("as-stock-adjustment-rejected"))
-                        .to(Topics.STOCK_ADJUSTMENT_REJECTIONS.name(), Topics.STOCK_ADJUSTMENT_REJECTIONS.produced(serdes)),
-                        "rejections"))
-                .noDefaultBranch();
+        for (Store<?> store : List.of(STOCK, RESERVATIONS, RESERVATION_RETENTION, ADJUSTMENTS, ADJUSTMENT_RETENTION)) {
+            builder.addStateStore(store.builder(serdes));
+        }
+        KStream<String, SpecificRecord> outputs = Topics.INVENTORY_COMMANDS.stream(builder, serdes)
+                .process(() -> new InventoryProcessor(config), Named.as(PROCESSOR), STOCK.name(), RESERVATIONS.name(),
+                        RESERVATION_RETENTION.name(), ADJUSTMENTS.name(), ADJUSTMENT_RETENTION.name());
+        Topic.route(outputs, "inventory-output-", List.of(Topics.INVENTORY_REPLIES, Topics.STOCK_ADJUSTMENT_REJECTIONS),
+                output -> output instanceof InventoryReply ? Topics.INVENTORY_REPLIES : Topics.STOCK_ADJUSTMENT_REJECTIONS,
+                output -> output, serdes);
     }
 
     /** The topology on its own, as {@link #define} adds it to a fresh builder. */
@@ -115,7 +102,7 @@ public final class InventoryTopology {
     }
 
     /**
-     * The {@link #RESERVATIONS_STORE} key of an order's reservation of a product: {@code orderId|productId}.
+     * The {@link #RESERVATIONS} key of an order's reservation of a product: {@code orderId|productId}.
      * Product ids (catalog StockCodes) contain no {@code '|'}, so the productId is what follows the last
      * {@code '|'} and two different (orderId, productId) pairs never share a key.
      */

@@ -11,7 +11,7 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * Interactive queries of the {@link InventoryTopology#STOCK_STORE} store. Each request is answered by the
+ * Interactive queries of the {@link InventoryTopology#STOCK} store. Each request is answered by the
  * instance that owns the product's partition ({@link StoreQueries#route}), whichever instance receives it.
  */
 @RestController
@@ -32,8 +32,8 @@ public class StockController {
      */
     @GetMapping("/products/{productId}/stock")
     public ResponseEntity<?> stock(@PathVariable String productId, HttpServletRequest request) {
-        return queries.route(InventoryTopology.STOCK_STORE, productId, request, () -> {
-            StockLevel level = queries.get(InventoryTopology.STOCK_STORE, productId);
+        return queries.route(InventoryTopology.STOCK, productId, request, () -> {
+            StockLevel level = queries.get(InventoryTopology.STOCK, productId);
             if (level == null) {
                 return ResponseEntity.of(ProblemDetail.forStatusAndDetail(HttpStatus.NOT_FOUND,
                         "Product " + productId + " has no stock record")).build();

@@ -24,7 +24,7 @@ class InventoryApplicationTest extends StreamsApplicationTestSupport {
     void startsWithTheTopologyDefinedOnTheStreamsBuilder() {
         String description = streamsBuilder.build().describe().toString();
 
-        assertThat(description).contains(InventoryTopology.PROCESSOR, InventoryTopology.STOCK_STORE,
-                InventoryTopology.RESERVATIONS_STORE, InventoryTopology.RETENTION_STORE);
+        assertThat(description).contains(InventoryTopology.PROCESSOR, InventoryTopology.STOCK.name(),
+                InventoryTopology.RESERVATIONS.name(), InventoryTopology.RESERVATION_RETENTION.name());
     }
 }

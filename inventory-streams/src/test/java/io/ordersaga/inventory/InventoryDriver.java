@@ -86,7 +86,7 @@ final class InventoryDriver implements AutoCloseable {
 
     /** The stock record of productId, or null when it has none. */
     StockLevel stock(String productId) {
-        KeyValueStore<String, StockLevel> store = driver.store(InventoryTopology.STOCK_STORE);
+        KeyValueStore<String, StockLevel> store = driver.store(InventoryTopology.STOCK);
         return store.get(productId);
     }
 
@@ -105,7 +105,7 @@ final class InventoryDriver implements AutoCloseable {
     }
 
     private KeyValueStore<String, StockReservation> reservations() {
-        return driver.store(InventoryTopology.RESERVATIONS_STORE);
+        return driver.store(InventoryTopology.RESERVATIONS);
     }
 
     void advanceWallClock(Duration by) {

@@ -194,9 +194,9 @@ class InventoryRetentionReplayTest {
         driver = harness.driver();
         commands = harness.input(Topics.INVENTORY_COMMANDS);
         replies = harness.output(Topics.INVENTORY_REPLIES);
-        reservationChangelog = harness.changelog(InventoryTopology.RESERVATIONS_STORE);
-        retentionChangelog = harness.changelog(InventoryTopology.RETENTION_STORE);
-        stockChangelog = harness.changelog(InventoryTopology.STOCK_STORE);
+        reservationChangelog = harness.changelog(InventoryTopology.RESERVATIONS);
+        retentionChangelog = harness.changelog(InventoryTopology.RESERVATION_RETENTION);
+        stockChangelog = harness.changelog(InventoryTopology.STOCK);
         for (int p = 0; p < PRODUCTS; p++) {
             String productId = String.format("p%02d", p);
             stock.put(productId, new Stock());
@@ -344,12 +344,12 @@ class InventoryRetentionReplayTest {
             retained.removeFirst();
         }
         Map<String, ReservationState> stored = new HashMap<>();
-        KeyValueStore<String, StockReservation> reservations = driver.getKeyValueStore(InventoryTopology.RESERVATIONS_STORE);
+        KeyValueStore<String, StockReservation> reservations = driver.getKeyValueStore(InventoryTopology.RESERVATIONS.name());
         try (KeyValueIterator<String, StockReservation> all = reservations.all()) {
             all.forEachRemaining(reservation -> stored.put(reservation.key, reservation.value.getState()));
         }
         long retentionEntries = 0;
-        KeyValueStore<String, String> index = driver.getKeyValueStore(InventoryTopology.RETENTION_STORE);
+        KeyValueStore<String, String> index = driver.getKeyValueStore(InventoryTopology.RESERVATION_RETENTION.name());
         try (KeyValueIterator<String, String> all = index.all()) {
             while (all.hasNext()) {
                 all.next();
@@ -371,7 +371,7 @@ class InventoryRetentionReplayTest {
         assertThat(reservationTombstones).as("reservation changelog tombstones: one per reservation deleted")
                 .isEqualTo(reservationsCreated - stored.size());
 
-        KeyValueStore<String, StockLevel> levels = driver.getKeyValueStore(InventoryTopology.STOCK_STORE);
+        KeyValueStore<String, StockLevel> levels = driver.getKeyValueStore(InventoryTopology.STOCK.name());
         stock.forEach((productId, product) -> assertThat(levels.get(productId)).as("stock of " + productId)
                 .isEqualTo(new StockLevel(productId, product.available(), product.reserved, product.sold, product.adjusted)));
         return new long[] {stored.size(), retentionEntries};

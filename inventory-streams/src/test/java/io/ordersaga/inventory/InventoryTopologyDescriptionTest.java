@@ -21,7 +21,7 @@ class InventoryTopologyDescriptionTest {
         assertThat(description.subtopologies()).hasSize(1);
         assertThat(nodes.sources()).containsExactly(Topics.INVENTORY_COMMANDS.name());
         assertThat(nodes.sinks()).containsExactlyInAnyOrder(Topics.INVENTORY_REPLIES.name(), Topics.STOCK_ADJUSTMENT_REJECTIONS.name());
-        assertThat(nodes.stores()).containsExactlyInAnyOrder(InventoryTopology.STOCK_STORE, InventoryTopology.RESERVATIONS_STORE,
-                InventoryTopology.RETENTION_STORE, InventoryTopology.ADJUSTMENTS_STORE, InventoryTopology.ADJUSTMENT_RETENTION_STORE);
+        assertThat(nodes.stores()).containsExactlyInAnyOrder(InventoryTopology.STOCK.name(), InventoryTopology.RESERVATIONS.name(),
+                InventoryTopology.RESERVATION_RETENTION.name(), InventoryTopology.ADJUSTMENTS.name(), InventoryTopology.ADJUSTMENT_RETENTION.name());
     }
 }

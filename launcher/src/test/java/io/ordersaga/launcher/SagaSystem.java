@@ -1,6 +1,7 @@
 package io.ordersaga.launcher;
 
 import io.ordersaga.common.EventSerdes;
+import io.ordersaga.common.Store;
 import io.ordersaga.common.Topic;
 import io.ordersaga.common.Topics;
 import io.ordersaga.common.testing.TopologyHarness;
@@ -208,9 +209,9 @@ final class SagaSystem implements AutoCloseable {
             return up;
         }
 
-        /** The application's key-value store {@code name}. */
-        <V> KeyValueStore<String, V> store(String name) {
-            return driver.store(name);
+        /** The application's key-value store {@code store}. */
+        <V> KeyValueStore<String, V> store(Store<V> store) {
+            return driver.store(store);
         }
 
         private void catchUp() {

@@ -116,7 +116,7 @@ class SagaSystemPropertyTest {
 
     private static long inFlightSagas(SagaSystem system) {
         KeyValueStore<String, io.ordersaga.events.OrderSagaState> sagas =
-                system.application(APPLICATIONS.get(0)).store(OrderSagaTopology.SAGA_STORE);
+                system.application(APPLICATIONS.get(0)).store(OrderSagaTopology.SAGAS);
         long inFlight = 0;
         try (KeyValueIterator<String, io.ordersaga.events.OrderSagaState> it = sagas.all()) {
             while (it.hasNext()) {
@@ -147,7 +147,7 @@ class SagaSystemPropertyTest {
                 paidByCustomer.merge(last.getCustomerId(), last.getTotal(), Long::sum);
             }
         }
-        KeyValueStore<String, StockLevel> stock = system.application(APPLICATIONS.get(1)).store(InventoryTopology.STOCK_STORE);
+        KeyValueStore<String, StockLevel> stock = system.application(APPLICATIONS.get(1)).store(InventoryTopology.STOCK);
         for (String productId : world.products.keySet()) {
             StockLevel level = stock.get(productId);
             long adjusted = level == null ? 0 : level.getAdjusted();
@@ -158,7 +158,7 @@ class SagaSystemPropertyTest {
             assertThat(reserved).as("units of %s still reserved", productId).isZero();
             assertThat(sold).as("units of %s sold vs confirmed", productId).isEqualTo(soldByProduct.getOrDefault(productId, 0L));
         }
-        KeyValueStore<String, Wallet> wallets = system.application(APPLICATIONS.get(2)).store(PaymentTopology.WALLETS_STORE);
+        KeyValueStore<String, Wallet> wallets = system.application(APPLICATIONS.get(2)).store(PaymentTopology.WALLETS);
         for (String customerId : world.customers.keySet()) {
             Wallet wallet = wallets.get(customerId);
             long credited = wallet == null ? 0 : wallet.getCredited();

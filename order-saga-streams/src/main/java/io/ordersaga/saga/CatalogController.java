@@ -10,7 +10,7 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * Interactive query of the saga's catalog, the global store {@link OrderSagaTopology#CATALOG_STORE}: the
+ * Interactive query of the saga's catalog, the global store {@link OrderSagaTopology#CATALOG}: the
  * catalog exactly as the saga prices orders from it. A global store is complete on every instance, so
  * any instance answers without forwarding.
  */
@@ -33,7 +33,7 @@ public class CatalogController {
      */
     @GetMapping("/products/{productId}")
     public ResponseEntity<?> product(@PathVariable String productId) {
-        Product product = queries.get(OrderSagaTopology.CATALOG_STORE, productId);
+        Product product = queries.get(OrderSagaTopology.CATALOG, productId);
         if (product == null) {
             return ResponseEntity.of(ProblemDetail.forStatusAndDetail(HttpStatus.NOT_FOUND,
                     "Product " + productId + " is not in the catalog")).build();

@@ -18,9 +18,9 @@ import java.util.List;
 import java.util.function.Function;
 
 /**
- * Runs {@link OrderSaga} for one task's orders: reads the saga (key orderId) from {@link OrderSagaTopology#SAGA_STORE},
+ * Runs {@link OrderSaga} for one task's orders: reads the saga (key orderId) from {@link OrderSagaTopology#SAGAS},
  * applies the input with the wall-clock time ({@code currentSystemTimeMs}) and the catalog global store, writes the
- * saga back (or deletes it), keeps its entry in the deadline index ({@link OrderSagaTopology#DEADLINE_STORE}) in step
+ * saga back (or deletes it), keeps its entry in the deadline index ({@link OrderSagaTopology#DEADLINES}) in step
  * with the saga's deadline, and forwards what the saga emits, each output under its own topic's key.
  *
  * <p>A wall-clock punctuator every {@code punctuateIntervalMs} takes the due index entries, earliest first, in
@@ -29,7 +29,7 @@ import java.util.function.Function;
  * An index entry is removed only after its Timeout was applied ({@link TimeIndex#forEachDue}), in the same
  * transaction; an exception fails the task, so nothing due is skipped.
  *
- * <p>When a terminal saga is deleted its terminal status stays in {@link OrderSagaTopology#ENDED_STORE} for ever
+ * <p>When a terminal saga is deleted its terminal status stays in {@link OrderSagaTopology#ENDED_SAGAS} for ever
  * (about 50 bytes an order), so the orderId never gets a second saga: see {@link OrderSaga}.
  */
 final class OrderSagaProcessor implements Processor<String, SagaInput, String, SagaOutput> {
@@ -58,10 +58,10 @@ final class OrderSagaProcessor implements Processor<String, SagaInput, String, S
     @Override
     public void init(ProcessorContext<String, SagaOutput> context) {
         this.context = context;
-        this.sagas = context.getStateStore(OrderSagaTopology.SAGA_STORE);
-        this.ended = context.getStateStore(OrderSagaTopology.ENDED_STORE);
-        this.deadlines = new TimeIndex(context.getStateStore(OrderSagaTopology.DEADLINE_STORE));
-        TimestampedKeyValueStore<String, Product> products = context.getStateStore(OrderSagaTopology.CATALOG_STORE);
+        this.sagas = OrderSagaTopology.SAGAS.in(context);
+        this.ended = OrderSagaTopology.ENDED_SAGAS.in(context);
+        this.deadlines = new TimeIndex(OrderSagaTopology.DEADLINES.in(context));
+        TimestampedKeyValueStore<String, Product> products = context.getStateStore(OrderSagaTopology.CATALOG.name());
         this.catalog = productId -> {
             ValueAndTimestamp<Product> product = products.get(productId);
             return product == null ? null : product.value();

@@ -1,25 +1,16 @@
 package io.ordersaga.saga;
 
 import io.ordersaga.common.EventSerdes;
+import io.ordersaga.common.Store;
 import io.ordersaga.common.TimeIndex;
 import io.ordersaga.common.Topic;
 import io.ordersaga.common.Topics;
 import io.ordersaga.events.OrderSagaState;
 import io.ordersaga.events.Product;
-import io.ordersaga.saga.SagaOutput.Published;
-import io.ordersaga.saga.SagaOutput.Settle;
-import io.ordersaga.saga.SagaOutput.ToInventory;
-import io.ordersaga.saga.SagaOutput.ToPayment;
-import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
-import org.apache.kafka.streams.kstream.Branched;
 import org.apache.kafka.streams.kstream.KStream;
-import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Named;
-import org.apache.kafka.streams.state.KeyValueStore;
-import org.apache.kafka.streams.state.Stores;
 
 import java.util.List;
 
@@ -40,20 +31,20 @@ import java.util.List;
  */
 public final class OrderSagaTopology {
 
-    /** Saga store: orderId to {@link OrderSagaState}; persistent, logged, cached. */
-    public static final String SAGA_STORE = "sagas";
+    /** Saga store: orderId to {@link OrderSagaState}. */
+    public static final Store<OrderSagaState> SAGAS = Store.avro("sagas", OrderSagaState.class);
 
     /**
      * The terminal status (an {@code OrderStatus} name) of every order whose saga was deleted after retention: key
-     * orderId; persistent, logged, cached; never deleted, so an orderId never gets a second saga.
+     * orderId; never deleted, so an orderId never gets a second saga.
      */
-    public static final String ENDED_STORE = "ended-sagas";
+    public static final Store<String> ENDED_SAGAS = Store.strings("ended-sagas");
 
-    /** {@link TimeIndex} of saga deadlines (timeouts, then retention) over {@link #SAGA_STORE}'s keys. */
-    public static final String DEADLINE_STORE = "saga-deadlines";
+    /** {@link TimeIndex} of saga deadlines (timeouts, then retention) over {@link #SAGAS}' keys. */
+    public static final Store<String> DEADLINES = TimeIndex.store("saga-deadlines");
 
     /** Global store of the catalog: productId to {@link Product}, from {@link Topics#PRODUCTS}. */
-    public static final String CATALOG_STORE = "catalog";
+    public static final Store<Product> CATALOG = Store.avro("catalog", Product.class);
 
     /** The topics the saga reads together; they must be co-partitioned (same key, same partition count). */
     public static final List<Topic<?>> CO_PARTITIONED = List.of(Topics.ORDER_REQUESTS, Topics.INVENTORY_REPLIES, Topics.PAYMENT_REPLIES);
@@ -95,41 +86,24 @@ public final class OrderSagaTopology {
      * @param serdes value serdes; {@link EventSerdes#unregistered()} in TopologyTestDriver tests
      */
     public static void define(StreamsBuilder builder, Config config, EventSerdes serdes) {
-        builder.globalTable(Topics.PRODUCTS.name(), Topics.PRODUCTS.consumed(serdes),
-                Materialized.<String, Product, KeyValueStore<Bytes, byte[]>>as(CATALOG_STORE)
-                        .withKeySerde(Topics.PRODUCTS.keySerde()).withValueSerde(Topics.PRODUCTS.valueSerde(serdes)));
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SAGA_STORE), Serdes.String(),
-                serdes.forValue(OrderSagaState.class)).withCachingEnabled());
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ENDED_STORE), Serdes.String(),
-                Serdes.String()).withCachingEnabled());
-        builder.addStateStore(TimeIndex.storeBuilder(DEADLINE_STORE));
+        builder.globalTable(Topics.PRODUCTS.name(), Topics.PRODUCTS.consumed(serdes), CATALOG.materialized(serdes));
+        builder.addStateStore(SAGAS.builder(serdes));
+        builder.addStateStore(ENDED_SAGAS.builder(serdes));
+        builder.addStateStore(DEADLINES.builder(serdes));
 
-        KStream<String, SagaInput> requests = builder.stream(Topics.ORDER_REQUESTS.name(), Topics.ORDER_REQUESTS.consumed(serdes))
+        KStream<String, SagaInput> requests = Topics.ORDER_REQUESTS.stream(builder, serdes)
                 .mapValues(SagaInput::of, Named.as("order-requests-to-saga-input"));
-        KStream<String, SagaInput> inventoryReplies = builder.stream(Topics.INVENTORY_REPLIES.name(), Topics.INVENTORY_REPLIES.consumed(serdes))
+        KStream<String, SagaInput> inventoryReplies = Topics.INVENTORY_REPLIES.stream(builder, serdes)
                 .mapValues(SagaInput::of, Named.as("inventory-replies-to-saga-input"));
-        KStream<String, SagaInput> paymentReplies = builder.stream(Topics.PAYMENT_REPLIES.name(), Topics.PAYMENT_REPLIES.consumed(serdes))
+        KStream<String, SagaInput> paymentReplies = Topics.PAYMENT_REPLIES.stream(builder, serdes)
                 .mapValues(SagaInput::of, Named.as("payment-replies-to-saga-input"));
 
         KStream<String, SagaOutput> outputs = requests
                 .merge(inventoryReplies, Named.as("merge-inventory-replies"))
                 .merge(paymentReplies, Named.as("merge-payment-replies"))
-                .process(() -> new OrderSagaProcessor(config), Named.as("order-saga"), SAGA_STORE, ENDED_STORE, DEADLINE_STORE);
-
-        outputs.split(Named.as("saga-output-"))
-                .branch((orderId, output) -> output instanceof ToInventory, Branched.withConsumer(commands -> commands
-                        .mapValues(output -> ((ToInventory) output).command(), Named.as("inventory-command"))
-                        .to(Topics.INVENTORY_COMMANDS.name(), Topics.INVENTORY_COMMANDS.produced(serdes)), "inventory"))
-                .branch((orderId, output) -> output instanceof ToPayment, Branched.withConsumer(commands -> commands
-                        .mapValues(output -> ((ToPayment) output).command(), Named.as("payment-command"))
-                        .to(Topics.PAYMENT_COMMANDS.name(), Topics.PAYMENT_COMMANDS.produced(serdes)), "payment"))
-                .branch((orderId, output) -> output instanceof Settle, Branched.withConsumer(settlements -> settlements
-                        .mapValues(output -> ((Settle) output).settlement(), Named.as("payment-settlement"))
-                        .to(Topics.PAYMENT_SETTLEMENTS.name(), Topics.PAYMENT_SETTLEMENTS.produced(serdes)), "settlements"))
-                .branch((orderId, output) -> output instanceof Published, Branched.withConsumer(events -> events
-                        .mapValues(output -> ((Published) output).event(), Named.as("order-event"))
-                        .to(Topics.ORDER_EVENTS.name(), Topics.ORDER_EVENTS.produced(serdes)), "order-events"))
-                .noDefaultBranch();
+                .process(() -> new OrderSagaProcessor(config), Named.as("order-saga"),
+                        SAGAS.name(), ENDED_SAGAS.name(), DEADLINES.name());
+        Topic.route(outputs, "saga-output-", SagaOutput.TOPICS, SagaOutput::topic, SagaOutput::value, serdes);
     }
 
     /** The topology on its own, for TopologyTestDriver and topology descriptions. */

@@ -1,10 +1,14 @@
 package io.ordersaga.saga;
 
+import io.ordersaga.common.Topic;
 import io.ordersaga.common.Topics;
 import io.ordersaga.events.OrderEvent;
 import io.ordersaga.events.PaymentCommand;
 import io.ordersaga.events.PaymentSettlement;
 import io.ordersaga.events.InventoryCommand;
+import org.apache.avro.specific.SpecificRecord;
+
+import java.util.List;
 
 /**
  * A record the saga sends: a command to inventory or payment, or the order's new snapshot. Each variant goes to
@@ -12,8 +16,31 @@ import io.ordersaga.events.InventoryCommand;
  */
 public sealed interface SagaOutput {
 
+    /** Every topic an output goes to. */
+    List<Topic<?>> TOPICS = List.of(Topics.INVENTORY_COMMANDS, Topics.PAYMENT_COMMANDS, Topics.PAYMENT_SETTLEMENTS, Topics.ORDER_EVENTS);
+
     /** The record key on the output's topic. */
     String key();
+
+    /** The topic the output goes to. */
+    default Topic<?> topic() {
+        return switch (this) {
+            case ToInventory ignored -> Topics.INVENTORY_COMMANDS;
+            case ToPayment ignored -> Topics.PAYMENT_COMMANDS;
+            case Settle ignored -> Topics.PAYMENT_SETTLEMENTS;
+            case Published ignored -> Topics.ORDER_EVENTS;
+        };
+    }
+
+    /** The record value on the output's topic. */
+    default SpecificRecord value() {
+        return switch (this) {
+            case ToInventory command -> command.command();
+            case ToPayment command -> command.command();
+            case Settle settle -> settle.settlement();
+            case Published published -> published.event();
+        };
+    }
 
     /** A command to inventory-streams, for {@link Topics#INVENTORY_COMMANDS}, key productId. */
     record ToInventory(InventoryCommand command) implements SagaOutput {

@@ -207,8 +207,8 @@ class OrderSagaRetentionReplayTest {
         inventoryCommands = harness.output(Topics.INVENTORY_COMMANDS);
         paymentCommands = harness.output(Topics.PAYMENT_COMMANDS);
         orderEvents = harness.output(Topics.ORDER_EVENTS);
-        sagaChangelog = harness.changelog(OrderSagaTopology.SAGA_STORE);
-        deadlineChangelog = harness.changelog(OrderSagaTopology.DEADLINE_STORE);
+        sagaChangelog = harness.changelog(OrderSagaTopology.SAGAS);
+        deadlineChangelog = harness.changelog(OrderSagaTopology.DEADLINES);
 
         TestInputTopic<String, Product> products = harness.input(Topics.PRODUCTS);
         for (int p = 0; p < PRODUCTS; p++) {
@@ -352,12 +352,12 @@ class OrderSagaRetentionReplayTest {
             retained.removeFirst();
         }
         Map<String, OrderStatus> stored = new HashMap<>();
-        KeyValueStore<String, OrderSagaState> sagas = driver.getKeyValueStore(OrderSagaTopology.SAGA_STORE);
+        KeyValueStore<String, OrderSagaState> sagas = driver.getKeyValueStore(OrderSagaTopology.SAGAS.name());
         try (KeyValueIterator<String, OrderSagaState> all = sagas.all()) {
             all.forEachRemaining(saga -> stored.put(saga.key, saga.value.getOrder().getStatus()));
         }
         long deadlines = 0;
-        KeyValueStore<String, String> index = driver.getKeyValueStore(OrderSagaTopology.DEADLINE_STORE);
+        KeyValueStore<String, String> index = driver.getKeyValueStore(OrderSagaTopology.DEADLINES.name());
         try (KeyValueIterator<String, String> all = index.all()) {
             while (all.hasNext()) {
                 all.next();

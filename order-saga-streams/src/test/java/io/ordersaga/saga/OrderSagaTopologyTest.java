@@ -62,8 +62,8 @@ class OrderSagaTopologyTest {
                     .containsExactlyInAnyOrder("order-requests", "inventory-replies", "payment-replies");
             assertThat(subtopology.nodes()).filteredOn(node -> node.name().equals("order-saga")).singleElement()
                     .satisfies(node -> assertThat(((TopologyDescription.Processor) node).stores())
-                            .containsExactlyInAnyOrder(OrderSagaTopology.SAGA_STORE, OrderSagaTopology.ENDED_STORE,
-                                    OrderSagaTopology.DEADLINE_STORE));
+                            .containsExactlyInAnyOrder(OrderSagaTopology.SAGAS.name(), OrderSagaTopology.ENDED_SAGAS.name(),
+                                    OrderSagaTopology.DEADLINES.name()));
             assertThat(subtopology.nodes()).filteredOn(node -> node instanceof TopologyDescription.Sink)
                     .extracting(node -> ((TopologyDescription.Sink) node).topic())
                     .containsExactlyInAnyOrder("inventory-commands", "payment-commands", "payment-settlements", "order-events");

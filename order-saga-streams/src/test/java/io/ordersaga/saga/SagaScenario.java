@@ -222,11 +222,11 @@ final class SagaScenario implements AutoCloseable {
 
     /** Entries of the deadline index, as {@code "<13-digit ms>|orderId"}. */
     List<String> deadlineEntries() {
-        return keys(driver.store(OrderSagaTopology.DEADLINE_STORE));
+        return keys(driver.store(OrderSagaTopology.DEADLINES));
     }
 
     private KeyValueStore<String, OrderSagaState> sagas() {
-        return driver.store(OrderSagaTopology.SAGA_STORE);
+        return driver.store(OrderSagaTopology.SAGAS);
     }
 
     private static List<String> keys(KeyValueStore<String, ?> store) {

@@ -1,7 +1,7 @@
 package io.ordersaga.view;
 
 /**
- * Told by the read model, on the stream thread, after each update of the {@link OrderViewTopology#ORDERS_STORE}
+ * Told by the read model, on the stream thread, after each update of the {@link OrderViewTopology#ORDERS}
  * table (one per order-events record, once the store holds it); used to wake long polls ({@link OrderWaiters}).
  * An in-memory wake-up: it writes nothing to Kafka.
  *

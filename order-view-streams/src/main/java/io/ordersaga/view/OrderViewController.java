@@ -59,12 +59,12 @@ public class OrderViewController {
         }
         long cappedWaitMs = Math.min(waitMs, MAX_WAIT_MS);
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(cappedWaitMs);
-        return queries.route(OrderViewTopology.ORDERS_STORE, orderId, request, () -> {
+        return queries.route(OrderViewTopology.ORDERS, orderId, request, () -> {
             OrderEvent order = waiters.awaitTerminal(orderId, cappedWaitMs, id -> {
-                OrderEvent read = queries.get(OrderViewTopology.ORDERS_STORE, id);
+                OrderEvent read = queries.get(OrderViewTopology.ORDERS, id);
                 // After the read: a read that raced the partition's move away finds it gone, and this says why.
                 // While no owner is known (mid-rebalance) the poll goes on here and checks again at the next read.
-                if (queries.ownership(OrderViewTopology.ORDERS_STORE, id) == StoreQueries.Ownership.ELSEWHERE) {
+                if (queries.ownership(OrderViewTopology.ORDERS, id) == StoreQueries.Ownership.ELSEWHERE) {
                     throw moved(id, deadline);
                 }
                 return read;
@@ -72,7 +72,7 @@ public class OrderViewController {
             if (order != null) {
                 return ResponseEntity.ok(OrderJson.of(order));
             }
-            throw switch (queries.ownership(OrderViewTopology.ORDERS_STORE, orderId)) {
+            throw switch (queries.ownership(OrderViewTopology.ORDERS, orderId)) {
                 case HERE -> new ResponseStatusException(HttpStatus.NOT_FOUND, "order " + orderId + " is unknown");
                 case ELSEWHERE -> moved(orderId, deadline);
                 case UNKNOWN -> new StoreQueries.UnavailableException("order " + orderId
@@ -84,7 +84,7 @@ public class OrderViewController {
     /** The order's partition moved to another instance: go on there with the wait left until {@code deadline}. */
     private static StoreQueries.KeyMovedException moved(String orderId, long deadlineNanos) {
         long leftMs = Math.max(0, TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime()));
-        return new StoreQueries.KeyMovedException(OrderViewTopology.ORDERS_STORE, orderId, "waitMs=" + leftMs);
+        return new StoreQueries.KeyMovedException(OrderViewTopology.ORDERS.name(), orderId, "waitMs=" + leftMs);
     }
 
     /**
@@ -98,8 +98,8 @@ public class OrderViewController {
      */
     @GetMapping("/customers/{customerId}/orders")
     public ResponseEntity<?> customerOrders(@PathVariable String customerId, HttpServletRequest request) {
-        return queries.route(OrderViewTopology.CUSTOMER_ORDERS_STORE, customerId, request, () -> {
-            CustomerOrders index = queries.get(OrderViewTopology.CUSTOMER_ORDERS_STORE, customerId);
+        return queries.route(OrderViewTopology.CUSTOMER_ORDERS, customerId, request, () -> {
+            CustomerOrders index = queries.get(OrderViewTopology.CUSTOMER_ORDERS, customerId);
             return ResponseEntity.ok(CustomerOrdersJson.of(customerId, index));
         });
     }

@@ -1,6 +1,7 @@
 package io.ordersaga.view;
 
 import io.ordersaga.common.EventSerdes;
+import io.ordersaga.common.Store;
 import io.ordersaga.common.StreamsDefaults;
 import io.ordersaga.common.Topics;
 import io.ordersaga.events.CustomerOrders;
@@ -31,7 +32,7 @@ import java.util.Properties;
  * The read model (CQRS query side) of orders, built from the saga's snapshots on {@link Topics#ORDER_EVENTS}.
  *
  * <ol>
- *   <li>{@link #ORDERS_STORE}, key orderId: a KTable of the order-events stream ({@code toTable}), so the order's
+ *   <li>{@link #ORDERS}, key orderId: a KTable of the order-events stream ({@code toTable}), so the order's
  *       latest record is its snapshot. That is the newest snapshot because the saga is the only writer of
  *       order-events and writes each order's snapshots in order, to the partition of its orderId. A record that does
  *       not deserialize is skipped (the service's deserialization exception handler) before it reaches the table,
@@ -49,7 +50,7 @@ import java.util.Properties;
  *       customerId through the repartition topic {@code <application.id>-customer-orders-repartition}; an order
  *       being paid (PAYING) costs no record there, so <b>the per-customer listing is updated when an order is placed
  *       and when it ends</b>, and shows an order being paid as RESERVING.</li>
- *   <li>{@link #CUSTOMER_ORDERS_STORE}, key customerId: the customer's {@link CustomerOrders}, newest first by
+ *   <li>{@link #CUSTOMER_ORDERS}, key customerId: the customer's {@link CustomerOrders}, newest first by
  *       {@code createdAt} (ties: orderId ascending), at most {@link Config#maxOrdersPerCustomer()} of them. A
  *       summary's {@code updatedAt} is that of the snapshot it was listed from. A listed summary is replaced by its
  *       order's next one unless that one is less advanced (an in-flight status never replaces a terminal one),
@@ -68,10 +69,10 @@ public final class OrderViewTopology {
      * Store of the latest snapshot per order: key orderId, value {@link OrderEvent} (a timestamped KTable store),
      * logged to {@code <application.id>-orders-changelog}.
      */
-    public static final String ORDERS_STORE = "orders";
+    public static final Store<OrderEvent> ORDERS = Store.avro("orders", OrderEvent.class);
 
     /** Store of each customer's orders: key customerId, value {@link CustomerOrders}. */
-    public static final String CUSTOMER_ORDERS_STORE = "customer-orders";
+    public static final Store<CustomerOrders> CUSTOMER_ORDERS = Store.avro("customer-orders", CustomerOrders.class);
 
     /** Default of {@link Config#maxOrdersPerCustomer()}. */
     public static final int DEFAULT_MAX_ORDERS_PER_CUSTOMER = 1000;
@@ -86,9 +87,9 @@ public final class OrderViewTopology {
     /**
      * How the read model is built.
      *
-     * @param onChange             told the orderId after each update of {@link #ORDERS_STORE}, on the stream thread;
+     * @param onChange             told the orderId after each update of {@link #ORDERS}, on the stream thread;
      *                             {@link OrderChangeListener#NONE} for none
-     * @param maxOrdersPerCustomer how many of a customer's newest orders {@link #CUSTOMER_ORDERS_STORE} keeps, >= 1.
+     * @param maxOrdersPerCustomer how many of a customer's newest orders {@link #CUSTOMER_ORDERS} keeps, >= 1.
      *                             The whole list is one store value and one changelog record, rewritten whenever one
      *                             of the customer's orders is placed or ends, so it must stay well below the broker's
      *                             1 MB record limit (about 80 bytes per order)
@@ -118,8 +119,7 @@ public final class OrderViewTopology {
      * its store keeps a changelog of its own either way.
      */
     public static void define(StreamsBuilder builder, Config config, EventSerdes serdes) {
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(CUSTOMER_ORDERS_STORE),
-                Serdes.String(), serdes.forValue(CustomerOrders.class)).withCachingEnabled());
+        builder.addStateStore(CUSTOMER_ORDERS.builder(serdes));
         // Not builder.table(order-events): with topology.optimization=all that table would take order-events itself
         // as its changelog, and Kafka Streams 4.2.1 restores a store from a changelog as raw bytes, without the
         // deserialization exception handler, so a poison record skipped in processing would land in the store on
@@ -128,16 +128,14 @@ public final class OrderViewTopology {
         // every service, and "all" would bring the reuse back; this does not depend on that setting.)
         // Not cached: a cached table forwards its updates only when the cache is flushed (at commit), which would
         // delay every long poll's wake-up by up to commit.interval.ms.
-        builder.stream(Topics.ORDER_EVENTS.name(), Topics.ORDER_EVENTS.consumed(serdes))
-                .toTable(Named.as("orders-table"), Materialized.<String, OrderEvent, KeyValueStore<Bytes, byte[]>>as(ORDERS_STORE)
-                        .withKeySerde(Topics.ORDER_EVENTS.keySerde()).withValueSerde(Topics.ORDER_EVENTS.valueSerde(serdes))
-                        .withCachingDisabled())
+        Topics.ORDER_EVENTS.stream(builder, serdes)
+                .toTable(Named.as("orders-table"), ORDERS.materialized(serdes).withCachingDisabled())
                 .toStream(Named.as("orders-updates"))
                 .process(() -> new OrderUpdatesProcessor(config.onChange()), Named.as("orders-updated"))
                 .repartition(Repartitioned.with(Serdes.String(), serdes.forValue(OrderSummary.class))
-                        .withName(CUSTOMER_ORDERS_STORE))
+                        .withName(CUSTOMER_ORDERS.name()))
                 .process(() -> new CustomerOrdersProcessor(config.maxOrdersPerCustomer()),
-                        Named.as("customer-orders-upsert"), CUSTOMER_ORDERS_STORE);
+                        Named.as("customer-orders-upsert"), CUSTOMER_ORDERS.name());
     }
 
     /**
@@ -229,7 +227,7 @@ public final class OrderViewTopology {
 
         @Override
         public void init(ProcessorContext<Void, Void> context) {
-            this.customers = context.getStateStore(CUSTOMER_ORDERS_STORE);
+            this.customers = CUSTOMER_ORDERS.in(context);
         }
 
         @Override

@@ -56,7 +56,7 @@ class OrderViewApplicationTest {
                 stores.addAll(p.stores());
             }
         }));
-        assertThat(stores).containsExactlyInAnyOrder(OrderViewTopology.ORDERS_STORE, OrderViewTopology.CUSTOMER_ORDERS_STORE);
+        assertThat(stores).containsExactlyInAnyOrder(OrderViewTopology.ORDERS.name(), OrderViewTopology.CUSTOMER_ORDERS.name());
     }
 
     @Test

@@ -60,9 +60,9 @@ class OrderViewControllerTest {
 
     @BeforeEach
     void answerLocally() {
-        when(queries.route(anyString(), anyString(), any(), any()))
+        when(queries.route(any(), anyString(), any(), any()))
                 .thenAnswer(call -> call.<Supplier<ResponseEntity<?>>>getArgument(3).get());
-        when(queries.ownership(anyString(), anyString())).thenReturn(StoreQueries.Ownership.HERE);
+        when(queries.ownership(any(), anyString())).thenReturn(StoreQueries.Ownership.HERE);
     }
 
     private static OrderEvent cancelled() {
@@ -74,7 +74,7 @@ class OrderViewControllerTest {
 
     @Test
     void answersAnOrderAsJsonWithIsoInstants() throws Exception {
-        when(queries.get(OrderViewTopology.ORDERS_STORE, "o-1")).thenReturn(cancelled());
+        when(queries.get(OrderViewTopology.ORDERS, "o-1")).thenReturn(cancelled());
 
         mvc.perform(get("/orders/o-1?waitMs=30000"))
                 .andExpect(status().isOk())
@@ -117,7 +117,7 @@ class OrderViewControllerTest {
 
     @Test
     void relaysUnavailableWhileRebalancing() throws Exception {
-        when(queries.route(eq(OrderViewTopology.ORDERS_STORE), eq("o-1"), any(), any()))
+        when(queries.route(eq(OrderViewTopology.ORDERS), eq("o-1"), any(), any()))
                 .thenThrow(new StoreQueries.UnavailableException("no instance owns key o-1 of orders yet (rebalancing)"));
 
         mvc.perform(get("/orders/o-1"))
@@ -131,7 +131,7 @@ class OrderViewControllerTest {
     void aLongPollStopsWaitingWithinARecheckWhenItsOrderMovesToAnotherInstance() throws Exception {
         // The partition moves away before the order reaches this instance's store: no wake-up will ever come here,
         // and the local store will never have it. route() forwards on KeyMovedException; mocked here, it relays it.
-        when(queries.ownership(OrderViewTopology.ORDERS_STORE, "o-1"))
+        when(queries.ownership(OrderViewTopology.ORDERS, "o-1"))
                 .thenReturn(StoreQueries.Ownership.HERE, StoreQueries.Ownership.ELSEWHERE);
         long start = System.nanoTime();
 
@@ -147,7 +147,7 @@ class OrderViewControllerTest {
     @Test
     void aMovedLongPollGoesOnWithTheWaitThatIsLeft() {
         OrderViewController controller = new OrderViewController(queries, new OrderWaiters());
-        when(queries.ownership(OrderViewTopology.ORDERS_STORE, "o-1")).thenReturn(StoreQueries.Ownership.ELSEWHERE);
+        when(queries.ownership(OrderViewTopology.ORDERS, "o-1")).thenReturn(StoreQueries.Ownership.ELSEWHERE);
 
         assertThatThrownBy(() -> controller.order("o-1", 20_000, new MockHttpServletRequest()))
                 .isInstanceOfSatisfying(StoreQueries.KeyMovedException.class, moved -> {
@@ -159,9 +159,9 @@ class OrderViewControllerTest {
 
     @Test
     void aLongPollGoesOnWhileNoOwnerIsKnownAndAnswersWhatItFindsOnceTheOwnerIsKnownAgain() throws Exception {
-        when(queries.ownership(OrderViewTopology.ORDERS_STORE, "o-1"))
+        when(queries.ownership(OrderViewTopology.ORDERS, "o-1"))
                 .thenReturn(StoreQueries.Ownership.UNKNOWN, StoreQueries.Ownership.HERE);
-        when(queries.get(OrderViewTopology.ORDERS_STORE, "o-1")).thenReturn(null, cancelled());
+        when(queries.get(OrderViewTopology.ORDERS, "o-1")).thenReturn(null, cancelled());
 
         mvc.perform(get("/orders/o-1?waitMs=30000"))
                 .andExpect(status().isOk())
@@ -170,7 +170,7 @@ class OrderViewControllerTest {
 
     @Test
     void anOrderNotFoundWhileNoOwnerIsKnownIs503NotUnknown() throws Exception {
-        when(queries.ownership(OrderViewTopology.ORDERS_STORE, "o-1")).thenReturn(StoreQueries.Ownership.UNKNOWN);
+        when(queries.ownership(OrderViewTopology.ORDERS, "o-1")).thenReturn(StoreQueries.Ownership.UNKNOWN);
 
         mvc.perform(get("/orders/o-1"))
                 .andExpect(status().isServiceUnavailable())
@@ -182,7 +182,7 @@ class OrderViewControllerTest {
     @Test
     void listsACustomersOrders() throws Exception {
         Instant created = Instant.parse("2026-01-05T10:00:00Z");
-        when(queries.get(OrderViewTopology.CUSTOMER_ORDERS_STORE, "17850")).thenReturn(new CustomerOrders("17850", List.of(
+        when(queries.get(OrderViewTopology.CUSTOMER_ORDERS, "17850")).thenReturn(new CustomerOrders("17850", List.of(
                 new OrderSummary("o-2", OrderStatus.PAYING, null, 900L, "GBP", created.plusSeconds(60), created.plusSeconds(61)),
                 new OrderSummary("o-1", OrderStatus.CANCELLED, OrderReason.TIMEOUT, 1530L, "GBP", created, created.plusSeconds(30)))));
 

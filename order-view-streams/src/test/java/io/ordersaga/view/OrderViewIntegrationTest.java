@@ -129,7 +129,7 @@ class OrderViewIntegrationTest {
                         streamsA.state() == KafkaStreams.State.RUNNING && streamsB.state() == KafkaStreams.State.RUNNING
                                 && streamsB.metadataForLocalThreads().stream().anyMatch(t -> !t.activeTasks().isEmpty()));
                 List<String> moved = orderIds.stream().filter(orderId -> streamsA.queryMetadataForKey(
-                        OrderViewTopology.ORDERS_STORE, orderId, Serdes.String().serializer()).activeHost().port() == portB).toList();
+                        OrderViewTopology.ORDERS.name(), orderId, Serdes.String().serializer()).activeHost().port() == portB).toList();
                 assertThat(moved).as("orders whose partition moved to B").isNotEmpty();
                 assertThat(polls.values()).as("polls still waiting when the orders end").noneMatch(CompletableFuture::isDone);
 

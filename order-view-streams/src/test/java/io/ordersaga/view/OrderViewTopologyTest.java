@@ -64,11 +64,11 @@ class OrderViewTopologyTest {
     }
 
     private KeyValueStore<String, OrderEvent> orders() {
-        return driver.getKeyValueStore(OrderViewTopology.ORDERS_STORE);
+        return driver.getKeyValueStore(OrderViewTopology.ORDERS.name());
     }
 
     private KeyValueStore<String, CustomerOrders> customers() {
-        return driver.getKeyValueStore(OrderViewTopology.CUSTOMER_ORDERS_STORE);
+        return driver.getKeyValueStore(OrderViewTopology.CUSTOMER_ORDERS.name());
     }
 
     private static OrderEvent snapshot(String orderId, String customerId, OrderStatus status, long createdSec, long updatedSec) {

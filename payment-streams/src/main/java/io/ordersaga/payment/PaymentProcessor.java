@@ -48,11 +48,11 @@ final class PaymentProcessor implements Processor<String, Object, String, Paymen
     @Override
     public void init(ProcessorContext<String, PaymentReply> context) {
         this.context = context;
-        this.wallets = context.getStateStore(PaymentTopology.WALLETS_STORE);
-        this.payments = context.getStateStore(PaymentTopology.PAYMENTS_STORE);
-        this.credits = context.getStateStore(PaymentTopology.CREDITS_STORE);
-        this.paymentRetention = new TimeIndex(context.getStateStore(PaymentTopology.RETENTION_STORE));
-        this.creditRetention = new TimeIndex(context.getStateStore(PaymentTopology.CREDIT_RETENTION_STORE));
+        this.wallets = PaymentTopology.WALLETS.in(context);
+        this.payments = PaymentTopology.PAYMENTS.in(context);
+        this.credits = PaymentTopology.CREDITS.in(context);
+        this.paymentRetention = new TimeIndex(PaymentTopology.PAYMENT_RETENTION.in(context));
+        this.creditRetention = new TimeIndex(PaymentTopology.CREDIT_RETENTION.in(context));
         config.payments().scheduleScan(context, paymentRetention, payments);
         config.credits().scheduleScan(context, creditRetention, credits);
     }

@@ -2,18 +2,18 @@ package io.ordersaga.payment;
 
 import io.ordersaga.common.EventSerdes;
 import io.ordersaga.common.Retention;
+import io.ordersaga.common.Store;
 import io.ordersaga.common.TimeIndex;
 import io.ordersaga.common.Topic;
 import io.ordersaga.common.Topics;
 import io.ordersaga.events.Payment;
 import io.ordersaga.events.PaymentCommand;
+import io.ordersaga.events.PaymentReply;
 import io.ordersaga.events.Wallet;
-import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
-import org.apache.kafka.streams.state.Stores;
 
 import java.util.List;
 
@@ -24,14 +24,14 @@ import java.util.List;
  *
  * <p>State stores (persistent RocksDB, cached, logged to a compacted changelog):
  * <ul>
- *   <li>{@link #WALLETS_STORE}: key customerId, value {@link Wallet}; never deleted.</li>
- *   <li>{@link #PAYMENTS_STORE}: key orderId, value {@link Payment}, held by the task owning the order's
+ *   <li>{@link #WALLETS}: key customerId, value {@link Wallet}; never deleted.</li>
+ *   <li>{@link #PAYMENTS}: key orderId, value {@link Payment}, held by the task owning the order's
  *       customer; an open payment (CHARGED, not settled) is kept until refunded or settled, a closed one is deleted
  *       after {@link Config#payments()} retention.</li>
- *   <li>{@link #RETENTION_STORE}: a {@link TimeIndex} of closed payments, by when they are deleted.</li>
- *   <li>{@link #CREDITS_STORE}: key creditId, value when it was applied (epoch ms), kept for
+ *   <li>{@link #RESERVATION_RETENTION}: a {@link TimeIndex} of closed payments, by when they are deleted.</li>
+ *   <li>{@link #CREDITS}: key creditId, value when it was applied (epoch ms), kept for
  *       {@link Config#credits()}, so that a retried credit is applied once; and its index
- *       {@link #CREDIT_RETENTION_STORE}.</li>
+ *       {@link #CREDIT_RETENTION}.</li>
  * </ul>
  *
  * <p>Output: a {@link io.ordersaga.events.PaymentReply} to {@link Topics#PAYMENT_REPLIES} (key orderId) for every
@@ -40,19 +40,19 @@ import java.util.List;
 public final class PaymentTopology {
 
     /** Wallets: key customerId, value {@link Wallet}. Queried by {@link WalletController}. */
-    public static final String WALLETS_STORE = "wallets";
+    public static final Store<Wallet> WALLETS = Store.avro("wallets", Wallet.class);
 
     /** Payments: key orderId, value {@link Payment}. */
-    public static final String PAYMENTS_STORE = "payments";
+    public static final Store<Payment> PAYMENTS = Store.avro("payments", Payment.class);
 
     /** Time index of closed payments, by deletion time (epoch ms). */
-    public static final String RETENTION_STORE = "payment-retention";
+    public static final Store<String> PAYMENT_RETENTION = TimeIndex.store("payment-retention");
 
     /** CreditWallet ids applied: key creditId, value when, epoch ms. Deduplicates credits. */
-    public static final String CREDITS_STORE = "wallet-credits";
+    public static final Store<Long> CREDITS = Store.longs("wallet-credits");
 
-    /** Time index of {@link #CREDITS_STORE}'s ids, by deletion time (epoch ms). */
-    public static final String CREDIT_RETENTION_STORE = "wallet-credit-retention";
+    /** Time index of {@link #CREDITS}'s ids, by deletion time (epoch ms). */
+    public static final Store<String> CREDIT_RETENTION = TimeIndex.store("wallet-credit-retention");
 
     /** Name of the processor node that applies the commands. */
     public static final String PROCESSOR = "payment-processor";
@@ -86,25 +86,17 @@ public final class PaymentTopology {
      * @param serdes the value serdes of topics and stores (registry in production, unregistered in tests)
      */
     public static void define(StreamsBuilder builder, Config config, EventSerdes serdes) {
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(WALLETS_STORE),
-                Serdes.String(), serdes.forValue(Wallet.class)).withCachingEnabled());
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PAYMENTS_STORE),
-                Serdes.String(), serdes.forValue(Payment.class)).withCachingEnabled());
-        builder.addStateStore(TimeIndex.storeBuilder(RETENTION_STORE));
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(CREDITS_STORE),
-                Serdes.String(), Serdes.Long()).withCachingEnabled());
-        builder.addStateStore(TimeIndex.storeBuilder(CREDIT_RETENTION_STORE));
-
-        KStream<String, Object> commands = builder
-                .stream(Topics.PAYMENT_COMMANDS.name(), Topics.PAYMENT_COMMANDS.consumed(serdes))
+        for (Store<?> store : List.of(WALLETS, PAYMENTS, PAYMENT_RETENTION, CREDITS, CREDIT_RETENTION)) {
+            builder.addStateStore(store.builder(serdes));
+        }
+        KStream<String, Object> commands = Topics.PAYMENT_COMMANDS.stream(builder, serdes)
                 .mapValues(PaymentCommand::getCommand, Named.as("payment-command"));
-        KStream<String, Object> settlements = builder
-                .stream(Topics.PAYMENT_SETTLEMENTS.name(), Topics.PAYMENT_SETTLEMENTS.consumed(serdes))
+        KStream<String, Object> settlements = Topics.PAYMENT_SETTLEMENTS.stream(builder, serdes)
                 .mapValues(settlement -> (Object) settlement, Named.as("payment-settlement"));
-        commands.merge(settlements, Named.as("merge-payment-settlements"))
-                .process(() -> new PaymentProcessor(config), Named.as(PROCESSOR),
-                        WALLETS_STORE, PAYMENTS_STORE, RETENTION_STORE, CREDITS_STORE, CREDIT_RETENTION_STORE)
-                .to(Topics.PAYMENT_REPLIES.name(), Topics.PAYMENT_REPLIES.produced(serdes));
+        KStream<String, PaymentReply> replies = commands.merge(settlements, Named.as("merge-payment-settlements"))
+                .process(() -> new PaymentProcessor(config), Named.as(PROCESSOR), WALLETS.name(), PAYMENTS.name(),
+                        PAYMENT_RETENTION.name(), CREDITS.name(), CREDIT_RETENTION.name());
+        Topics.PAYMENT_REPLIES.to(replies, reply -> reply, serdes);
     }
 
     /** The topology on its own, as {@link #define} adds it to a fresh builder. */

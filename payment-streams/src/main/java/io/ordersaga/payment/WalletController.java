@@ -9,7 +9,7 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * Interactive queries of the {@link PaymentTopology#WALLETS_STORE} store. Each request is answered by the
+ * Interactive queries of the {@link PaymentTopology#WALLETS} store. Each request is answered by the
  * instance that owns the customer's partition ({@link StoreQueries#route}), whichever instance receives it.
  */
 @RestController
@@ -30,8 +30,8 @@ public class WalletController {
      */
     @GetMapping("/customers/{customerId}/wallet")
     public ResponseEntity<?> wallet(@PathVariable String customerId, HttpServletRequest request) {
-        return queries.route(PaymentTopology.WALLETS_STORE, customerId, request, () -> {
-            Wallet wallet = queries.get(PaymentTopology.WALLETS_STORE, customerId);
+        return queries.route(PaymentTopology.WALLETS, customerId, request, () -> {
+            Wallet wallet = queries.get(PaymentTopology.WALLETS, customerId);
             return ResponseEntity.ok(wallet == null ? new WalletView(customerId, 0, 0, 0, 0)
                     : new WalletView(customerId, wallet.getBalance(), wallet.getCredited(), wallet.getCharged(),
                     wallet.getRefunded()));

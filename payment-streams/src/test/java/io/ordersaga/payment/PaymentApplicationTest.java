@@ -24,7 +24,7 @@ class PaymentApplicationTest extends StreamsApplicationTestSupport {
     void startsWithTheTopologyDefinedOnTheStreamsBuilder() {
         String description = streamsBuilder.build().describe().toString();
 
-        assertThat(description).contains(PaymentTopology.PROCESSOR, PaymentTopology.WALLETS_STORE,
-                PaymentTopology.PAYMENTS_STORE, PaymentTopology.RETENTION_STORE);
+        assertThat(description).contains(PaymentTopology.PROCESSOR, PaymentTopology.WALLETS.name(),
+                PaymentTopology.PAYMENTS.name(), PaymentTopology.PAYMENT_RETENTION.name());
     }
 }

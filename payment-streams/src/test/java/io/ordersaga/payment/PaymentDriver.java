@@ -81,7 +81,7 @@ final class PaymentDriver implements AutoCloseable {
 
     /** The wallet of customerId, or null when it has none. */
     Wallet wallet(String customerId) {
-        KeyValueStore<String, Wallet> store = driver.store(PaymentTopology.WALLETS_STORE);
+        KeyValueStore<String, Wallet> store = driver.store(PaymentTopology.WALLETS);
         return store.get(customerId);
     }
 
@@ -100,7 +100,7 @@ final class PaymentDriver implements AutoCloseable {
     }
 
     private KeyValueStore<String, Payment> payments() {
-        return driver.store(PaymentTopology.PAYMENTS_STORE);
+        return driver.store(PaymentTopology.PAYMENTS);
     }
 
     void advanceWallClock(Duration by) {

@@ -172,9 +172,9 @@ class PaymentRetentionReplayTest {
         commands = harness.input(Topics.PAYMENT_COMMANDS);
         settlements = harness.input(Topics.PAYMENT_SETTLEMENTS);
         replies = harness.output(Topics.PAYMENT_REPLIES);
-        paymentChangelog = harness.changelog(PaymentTopology.PAYMENTS_STORE);
-        retentionChangelog = harness.changelog(PaymentTopology.RETENTION_STORE);
-        walletChangelog = harness.changelog(PaymentTopology.WALLETS_STORE);
+        paymentChangelog = harness.changelog(PaymentTopology.PAYMENTS);
+        retentionChangelog = harness.changelog(PaymentTopology.PAYMENT_RETENTION);
+        walletChangelog = harness.changelog(PaymentTopology.WALLETS);
         for (int c = 0; c < CUSTOMERS; c++) {
             String customerId = String.format("c%03d", c);
             wallets.put(customerId, new Wallet(customerId, 0L, 0L, 0L, 0L));
@@ -297,12 +297,12 @@ class PaymentRetentionReplayTest {
     private long[] sample() {
         live.values().removeIf(payment -> payment.untilMs() <= nowMs());
         Map<String, PaymentState> stored = new HashMap<>();
-        KeyValueStore<String, Payment> payments = driver.getKeyValueStore(PaymentTopology.PAYMENTS_STORE);
+        KeyValueStore<String, Payment> payments = driver.getKeyValueStore(PaymentTopology.PAYMENTS.name());
         try (KeyValueIterator<String, Payment> all = payments.all()) {
             all.forEachRemaining(payment -> stored.put(payment.key, payment.value.getState()));
         }
         long retentionEntries = 0;
-        KeyValueStore<String, String> index = driver.getKeyValueStore(PaymentTopology.RETENTION_STORE);
+        KeyValueStore<String, String> index = driver.getKeyValueStore(PaymentTopology.PAYMENT_RETENTION.name());
         try (KeyValueIterator<String, String> all = index.all()) {
             while (all.hasNext()) {
                 all.next();
@@ -324,7 +324,7 @@ class PaymentRetentionReplayTest {
         assertThat(paymentTombstones).as("payment changelog tombstones: one per payment deleted")
                 .isEqualTo(paymentsCreated - stored.size());
 
-        KeyValueStore<String, Wallet> stores = driver.getKeyValueStore(PaymentTopology.WALLETS_STORE);
+        KeyValueStore<String, Wallet> stores = driver.getKeyValueStore(PaymentTopology.WALLETS.name());
         wallets.forEach((customerId, wallet) -> assertThat(stores.get(customerId)).as("wallet of " + customerId).isEqualTo(wallet));
         return new long[] {stored.size(), retentionEntries};
     }

@@ -20,7 +20,7 @@ class PaymentTopologyDescriptionTest {
         assertThat(description.subtopologies()).hasSize(1);
         assertThat(nodes.sources()).containsExactlyInAnyOrder(Topics.PAYMENT_COMMANDS.name(), Topics.PAYMENT_SETTLEMENTS.name());
         assertThat(nodes.sinks()).containsExactly(Topics.PAYMENT_REPLIES.name());
-        assertThat(nodes.stores()).containsExactlyInAnyOrder(PaymentTopology.WALLETS_STORE, PaymentTopology.PAYMENTS_STORE,
-                PaymentTopology.RETENTION_STORE, PaymentTopology.CREDITS_STORE, PaymentTopology.CREDIT_RETENTION_STORE);
+        assertThat(nodes.stores()).containsExactlyInAnyOrder(PaymentTopology.WALLETS.name(), PaymentTopology.PAYMENTS.name(),
+                PaymentTopology.PAYMENT_RETENTION.name(), PaymentTopology.CREDITS.name(), PaymentTopology.CREDIT_RETENTION.name());
     }
 }

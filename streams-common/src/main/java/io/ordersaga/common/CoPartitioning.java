@@ -70,10 +70,10 @@ public final class CoPartitioning {
      *                               or when a topic's key is not the same as the others'
      */
     public static void verify(Admin admin, List<Topic<?>> topics) {
-        long keys = topics.stream().map(Topic::key).distinct().count();
+        long keys = topics.stream().map(Topic::keyedBy).distinct().count();
         if (keys != 1) {
             throw new IllegalStateException("Topics " + topics.stream().map(Topic::name).toList()
-                    + " are not keyed alike: " + topics.stream().map(t -> t.name() + " by " + t.key()).toList());
+                    + " are not keyed alike: " + topics.stream().map(t -> t.name() + " by " + t.keyedBy()).toList());
         }
         Map<String, Integer> counts = new TreeMap<>();
         try {

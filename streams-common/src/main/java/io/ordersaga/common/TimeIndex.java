@@ -1,11 +1,8 @@
 package io.ordersaga.common;
 
-import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
-import org.apache.kafka.streams.state.StoreBuilder;
-import org.apache.kafka.streams.state.Stores;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -25,15 +22,14 @@ public final class TimeIndex {
 
     private final KeyValueStore<String, String> store;
 
-    /** @param store the index store, built with {@link #storeBuilder(String)} */
+    /** @param store the index store, declared with {@link #store(String)} */
     public TimeIndex(KeyValueStore<String, String> store) {
         this.store = store;
     }
 
-    /** A persistent, logged, cached String/String store for an index named {@code name}. */
-    public static StoreBuilder<KeyValueStore<String, String>> storeBuilder(String name) {
-        return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), Serdes.String(), Serdes.String())
-                .withCachingEnabled();
+    /** The declaration of an index store named {@code name}: String entry keys to the indexed String keys. */
+    public static Store<String> store(String name) {
+        return Store.strings(name);
     }
 
     /**

@@ -99,7 +99,7 @@ public final class TopologyDocs {
         topics.forEach(t -> out.append("  ").append(MermaidTopology.id("topic", t)).append(">\"").append(t).append("\"]\n"));
         edges.forEach(e -> out.append("  ").append(e).append('\n'));
         out.append("```\n\n| topic | key | value |\n|---|---|---|\n");
-        Topics.ALL.forEach(t -> out.append("| `").append(t.name()).append("` | ").append(t.key()).append(" | `")
+        Topics.ALL.forEach(t -> out.append("| `").append(t.name()).append("` | ").append(t.keyedBy()).append(" | `")
                 .append(t.valueType().getSimpleName()).append("` |\n"));
         return out.toString();
     }

@@ -1,5 +1,6 @@
 package io.ordersaga.common.spring;
 
+import io.ordersaga.common.Store;
 import jakarta.servlet.http.HttpServletRequest;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
@@ -63,7 +64,7 @@ public class StoreQueries {
     }
 
     /**
-     * Answers {@code request} for {@code key} of {@code storeName}: runs {@code local} here when this
+     * Answers {@code request} for {@code key} of {@code store}: runs {@code local} here when this
      * instance owns the key, otherwise forwards the request (method GET, same path and query) to the owner
      * and relays its status, content type, {@code Retry-After} and body. When {@code local} throws
      * {@link KeyMovedException}, forwards the request, with the exception's query string, to the key's owner as
@@ -73,8 +74,9 @@ public class StoreQueries {
      *                              this instance does not own the key (or no longer does), or when the owner cannot
      *                              be reached
      */
-    public ResponseEntity<?> route(String storeName, String key, HttpServletRequest request,
+    public ResponseEntity<?> route(Store<?> store, String key, HttpServletRequest request,
                                    Supplier<ResponseEntity<?>> local) {
+        String storeName = store.name();
         HostInfo self = queries.getCurrentKafkaStreamsApplicationHostInfo();
         HostInfo owner = knownOwner(storeName, key);
         if (!owner.equals(self)) {
@@ -92,13 +94,13 @@ public class StoreQueries {
     }
 
     /**
-     * Who owns {@code key} of {@code storeName} now, by one look at this instance's Streams metadata (no waiting):
+     * Who owns {@code key} of {@code store} now, by one look at this instance's Streams metadata (no waiting):
      * {@link Ownership#HERE}, {@link Ownership#ELSEWHERE}, or {@link Ownership#UNKNOWN} while no owner is known
      * (the client is neither RUNNING nor REBALANCING, or Kafka Streams answers {@code NOT_AVAILABLE}).
      */
-    public Ownership ownership(String storeName, String key) {
+    public Ownership ownership(Store<?> store, String key) {
         HostInfo self = queries.getCurrentKafkaStreamsApplicationHostInfo();
-        return owner(storeName, key).map(owner -> owner.equals(self) ? Ownership.HERE : Ownership.ELSEWHERE)
+        return owner(store.name(), key).map(owner -> owner.equals(self) ? Ownership.HERE : Ownership.ELSEWHERE)
                 .orElse(Ownership.UNKNOWN);
     }
 
@@ -113,12 +115,12 @@ public class StoreQueries {
     }
 
     /**
-     * The value of {@code key} in this instance's key-value store {@code storeName}, or null when absent.
+     * The value of {@code key} in this instance's key-value store {@code store}, or null when absent.
      * Retries while the store is not queryable (restoring, rebalancing).
      *
      * @throws UnavailableException 503 when the store stays unavailable for {@link #REBALANCE_PATIENCE}
      */
-    public <V> V get(String storeName, String key) {
+    public <V> V get(Store<V> store, String key) {
         long deadline = System.nanoTime() + REBALANCE_PATIENCE.toNanos();
         while (true) {
             try {
@@ -126,8 +128,8 @@ public class StoreQueries {
                 if (streams == null || !streams.state().isRunningOrRebalancing()) {
                     throw new InvalidStateStoreException("Streams client is " + (streams == null ? "not started" : streams.state()));
                 }
-                ReadOnlyKeyValueStore<String, V> store = queries.retrieveQueryableStore(storeName, QueryableStoreTypes.keyValueStore());
-                return store.get(key);
+                ReadOnlyKeyValueStore<String, V> local = queries.retrieveQueryableStore(store.name(), QueryableStoreTypes.keyValueStore());
+                return local.get(key);
             } catch (InvalidStateStoreException | IllegalStateException e) {
                 if (System.nanoTime() > deadline) {
                     throw new UnavailableException(e.getMessage());

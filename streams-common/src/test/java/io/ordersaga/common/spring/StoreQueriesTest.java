@@ -1,5 +1,6 @@
 package io.ordersaga.common.spring;
 
+import io.ordersaga.common.Store;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.state.HostInfo;
@@ -35,6 +36,8 @@ import static org.springframework.test.web.client.response.MockRestResponseCreat
  */
 class StoreQueriesTest {
 
+    private static final Store<String> ORDERS = Store.strings("orders");
+
     private static final HostInfo SELF = new HostInfo("127.0.0.1", 8085);
     private static final HostInfo OTHER = new HostInfo("127.0.0.1", 8095);
 
@@ -69,7 +72,7 @@ class StoreQueriesTest {
         // What Kafka Streams' queryMetadataForKey answers while partitions are being assigned (NOT_AVAILABLE).
         owner(HostInfo.unavailable());
 
-        assertThatThrownBy(() -> storeQueries.route("orders", "o-1", request("waitMs=30000"), () -> ResponseEntity.ok("local")))
+        assertThatThrownBy(() -> storeQueries.route(ORDERS, "o-1", request("waitMs=30000"), () -> ResponseEntity.ok("local")))
                 .isInstanceOfSatisfying(ResponseStatusException.class, e -> {
                     assertThat(e.getStatusCode()).isEqualTo(HttpStatus.SERVICE_UNAVAILABLE);
                     assertThat(e.getHeaders().getFirst(HttpHeaders.RETRY_AFTER)).isEqualTo("1");
@@ -82,7 +85,7 @@ class StoreQueriesTest {
     void answersLocallyWhenThisInstanceOwnsTheKey() {
         owner(SELF);
 
-        assertThat(storeQueries.route("orders", "o-1", request(null), () -> ResponseEntity.ok("local")).getBody())
+        assertThat(storeQueries.route(ORDERS, "o-1", request(null), () -> ResponseEntity.ok("local")).getBody())
                 .isEqualTo("local");
         server.verify();
     }
@@ -94,7 +97,7 @@ class StoreQueriesTest {
                 .andExpect(header(StoreQueries.FORWARDED_HEADER, "127.0.0.1:8085"))
                 .andRespond(withSuccess("{\"status\":\"CONFIRMED\"}", MediaType.APPLICATION_JSON));
 
-        ResponseEntity<?> answer = storeQueries.route("orders", "o-1", request("waitMs=30000"), () -> {
+        ResponseEntity<?> answer = storeQueries.route(ORDERS, "o-1", request("waitMs=30000"), () -> {
             throw new StoreQueries.KeyMovedException("orders", "o-1", "waitMs=12000");
         });
 
@@ -109,7 +112,7 @@ class StoreQueriesTest {
         MockHttpServletRequest forwarded = request("waitMs=30000");
         forwarded.addHeader(StoreQueries.FORWARDED_HEADER, "127.0.0.1:8075");
 
-        assertThatThrownBy(() -> storeQueries.route("orders", "o-1", forwarded, () -> {
+        assertThatThrownBy(() -> storeQueries.route(ORDERS, "o-1", forwarded, () -> {
             throw new StoreQueries.KeyMovedException("orders", "o-1", "waitMs=12000");
         })).isInstanceOfSatisfying(StoreQueries.UnavailableException.class,
                 e -> assertThat(e.getHeaders().getFirst(HttpHeaders.RETRY_AFTER)).isEqualTo("1"));
@@ -123,7 +126,7 @@ class StoreQueriesTest {
                 .andRespond(withStatus(HttpStatus.SERVICE_UNAVAILABLE).contentType(MediaType.APPLICATION_PROBLEM_JSON)
                         .header(HttpHeaders.RETRY_AFTER, "1").body("{}"));
 
-        ResponseEntity<?> answer = storeQueries.route("orders", "o-1", request(null), () -> ResponseEntity.ok("local"));
+        ResponseEntity<?> answer = storeQueries.route(ORDERS, "o-1", request(null), () -> ResponseEntity.ok("local"));
 
         assertThat(answer.getStatusCode()).isEqualTo(HttpStatus.SERVICE_UNAVAILABLE);
         assertThat(answer.getHeaders().getContentType()).isEqualTo(MediaType.APPLICATION_PROBLEM_JSON);
@@ -135,10 +138,10 @@ class StoreQueriesTest {
     void ownershipIsHereElsewhereOrUnknownAsTheMetadataSays() {
         owner(SELF, OTHER, HostInfo.unavailable());
 
-        assertThat(storeQueries.ownership("orders", "o-1")).isEqualTo(StoreQueries.Ownership.HERE);
-        assertThat(storeQueries.ownership("orders", "o-1")).isEqualTo(StoreQueries.Ownership.ELSEWHERE);
-        assertThat(storeQueries.ownership("orders", "o-1")).isEqualTo(StoreQueries.Ownership.UNKNOWN);
+        assertThat(storeQueries.ownership(ORDERS, "o-1")).isEqualTo(StoreQueries.Ownership.HERE);
+        assertThat(storeQueries.ownership(ORDERS, "o-1")).isEqualTo(StoreQueries.Ownership.ELSEWHERE);
+        assertThat(storeQueries.ownership(ORDERS, "o-1")).isEqualTo(StoreQueries.Ownership.UNKNOWN);
         when(streams.state()).thenReturn(KafkaStreams.State.PENDING_SHUTDOWN);
-        assertThat(storeQueries.ownership("orders", "o-1")).isEqualTo(StoreQueries.Ownership.UNKNOWN);
+        assertThat(storeQueries.ownership(ORDERS, "o-1")).isEqualTo(StoreQueries.Ownership.UNKNOWN);
     }
 }

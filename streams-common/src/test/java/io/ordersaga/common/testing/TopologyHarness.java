@@ -1,6 +1,7 @@
 package io.ordersaga.common.testing;
 
 import io.ordersaga.common.EventSerdes;
+import io.ordersaga.common.Store;
 import io.ordersaga.common.Topic;
 import io.ordersaga.common.Topics;
 import org.apache.avro.specific.SpecificRecord;
@@ -62,17 +63,17 @@ public final class TopologyHarness implements AutoCloseable {
         return driver.createOutputTopic(topic, new StringDeserializer(), new ByteArrayDeserializer());
     }
 
-    /** The application's key-value store {@code name} (String keys). */
-    public <V> KeyValueStore<String, V> store(String name) {
-        return driver.getKeyValueStore(name);
+    /** The application's key-value store {@code store}. */
+    public <V> KeyValueStore<String, V> store(Store<V> store) {
+        return driver.getKeyValueStore(store.name());
     }
 
     /**
      * The store's changelog topic as Kafka Streams names it ({@code <applicationId>-<store>-changelog}); values left
      * as bytes, as only tombstones are counted ({@link StreamsTestSupport#tombstones}).
      */
-    public TestOutputTopic<String, byte[]> changelog(String store) {
-        return rawOutput(applicationId + "-" + store + "-changelog");
+    public TestOutputTopic<String, byte[]> changelog(Store<?> store) {
+        return rawOutput(applicationId + "-" + store.name() + "-changelog");
     }
 
     /** The application's dead-letter topic ({@link Topics#deadLetters}), raw. */
