@@ -70,9 +70,13 @@ public final class InventoryTopology {
      */
     public record Config(Retention reservations, Retention adjustments) {
 
+        /** The default deduplication window of adjustmentIds: seven days, in ms. */
+        public static final long DEFAULT_ADJUSTMENT_DEDUP_MS = 7 * 86_400_000L;
+
         /** One day for reservations, seven days for adjustmentIds, scans every second. */
         public static Config defaults() {
-            return new Config(new Retention(86_400_000L, 1_000), new Retention(7 * 86_400_000L, 1_000));
+            return new Config(new Retention(Retention.DEFAULT_RETENTION_MS, Retention.DEFAULT_SCAN_INTERVAL_MS),
+                    new Retention(DEFAULT_ADJUSTMENT_DEDUP_MS, Retention.DEFAULT_SCAN_INTERVAL_MS));
         }
     }
 

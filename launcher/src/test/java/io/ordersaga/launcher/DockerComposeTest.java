@@ -4,6 +4,7 @@ import io.ordersaga.api.ApiProperties;
 import io.ordersaga.common.SchemaRegistration;
 import io.ordersaga.localstack.LocalStack;
 import io.ordersaga.saga.OrderSagaApplication;
+import io.ordersaga.saga.OrderSaga;
 import io.ordersaga.saga.OrderSagaTopology;
 import org.apache.kafka.common.utils.AppInfoParser;
 import org.junit.jupiter.api.BeforeAll;
@@ -200,9 +201,8 @@ class DockerComposeTest {
     /**
      * The property names {@code service} reads: Spring Boot's {@code server.port} and
      * {@code spring.kafka.bootstrap-servers}; the components of every {@code @ConfigurationProperties} record enabled by
-     * its application class or the configuration it imports; every {@code @Value} placeholder on their constructor and
-     * bean-method parameters; and, for the
-     * saga, the {@code ordersaga.saga.*} timings {@link OrderSagaApplication} binds itself.
+     * its application class or the configuration it imports; and every {@code @Value} placeholder on their constructor
+     * and bean-method parameters.
      */
     private static Set<String> propertiesReadBy(Service service) {
         Set<String> names = new TreeSet<>(Set.of("server.port", "spring.kafka.bootstrap-servers"));
@@ -234,9 +234,6 @@ class DockerComposeTest {
                             names.add(placeholder.group(1));
                         }
                     });
-        }
-        if (service == Service.SAGA) {
-            names.addAll(components(OrderSagaApplication.SAGA_PROPERTIES, OrderSagaTopology.Config.class));
         }
         return names;
     }

@@ -18,6 +18,7 @@ import io.ordersaga.events.StockLevel;
 import io.ordersaga.events.Wallet;
 import io.ordersaga.inventory.InventoryTopology;
 import io.ordersaga.payment.PaymentTopology;
+import io.ordersaga.saga.OrderSaga;
 import io.ordersaga.saga.OrderSagaTopology;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
@@ -63,7 +64,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class SagaSystemPropertyTest {
 
     private static final long RETENTION_MS = Duration.ofMinutes(10).toMillis();
-    private static final OrderSagaTopology.Config SAGA = new OrderSagaTopology.Config(30_000, 30_000, RETENTION_MS, 1_000);
+    private static final OrderSaga.Timings SAGA = new OrderSaga.Timings(30_000, 30_000, RETENTION_MS, 1_000);
     private static final Retention RETENTION = new Retention(RETENTION_MS, 1_000);
     private static final List<String> APPLICATIONS = List.of("order-saga-streams", "inventory-streams", "payment-streams");
     private static final Set<OrderStatus> TERMINAL = Set.of(OrderStatus.CONFIRMED, OrderStatus.CANCELLED, OrderStatus.REJECTED);

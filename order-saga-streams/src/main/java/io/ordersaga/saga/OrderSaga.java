@@ -1,5 +1,6 @@
 package io.ordersaga.saga;
 
+import io.ordersaga.common.Retention;
 import io.ordersaga.events.ChargePayment;
 import io.ordersaga.events.CommitStock;
 import io.ordersaga.events.InventoryCommand;
@@ -88,10 +89,37 @@ public final class OrderSaga {
 
     private static final Logger log = LoggerFactory.getLogger(OrderSaga.class);
 
-    private final OrderSagaTopology.Config config;
+    private final Timings config;
+
+    /**
+     * The saga's timing: the rules' durations, all in ms.
+     *
+     * @param reservationTimeoutMs how long RESERVING may last before the saga cancels with TIMEOUT, ms (default 30000)
+     * @param paymentTimeoutMs     how long PAYING may last before the saga cancels with TIMEOUT, ms (default 30000)
+     * @param retentionMs          how long a terminal saga stays in the store (answering late and duplicate
+     *                             inputs) before it is deleted, ms (default 86400000, one day)
+     * @param punctuateIntervalMs  how often the wall-clock punctuator looks for passed deadlines, ms (default 1000);
+     *                             a deadline is acted on up to this late
+     */
+    public record Timings(long reservationTimeoutMs, long paymentTimeoutMs, long retentionMs, long punctuateIntervalMs) {
+
+        /** @throws IllegalArgumentException when a duration is not positive */
+        public Timings {
+            if (reservationTimeoutMs <= 0 || paymentTimeoutMs <= 0 || retentionMs <= 0 || punctuateIntervalMs <= 0) {
+                throw new IllegalArgumentException("Saga durations must be > 0 ms: reservationTimeoutMs=" + reservationTimeoutMs
+                        + ", paymentTimeoutMs=" + paymentTimeoutMs + ", retentionMs=" + retentionMs
+                        + ", punctuateIntervalMs=" + punctuateIntervalMs);
+            }
+        }
+
+        /** 30 s to reserve, 30 s to pay, one day of retention ({@link Retention#DEFAULT_RETENTION_MS}), a punctuation every second. */
+        public static Timings defaults() {
+            return new Timings(30_000, 30_000, Retention.DEFAULT_RETENTION_MS, 1_000);
+        }
+    }
 
     /** @param config the saga's timeouts and retention, in ms */
-    public OrderSaga(OrderSagaTopology.Config config) {
+    public OrderSaga(Timings config) {
         this.config = config;
     }
 

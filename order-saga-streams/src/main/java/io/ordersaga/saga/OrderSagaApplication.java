@@ -6,33 +6,29 @@ import io.ordersaga.common.spring.StreamsServiceConfiguration;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
-import org.springframework.core.env.Environment;
 import org.springframework.kafka.config.StreamsBuilderFactoryBean;
 import org.springframework.kafka.core.KafkaAdmin;
 
 /**
  * order-saga-streams: the order saga's orchestrator ({@link OrderSagaTopology}) on the shared Streams wiring
  * ({@link StreamsServiceConfiguration}). Reads {@code order-saga-streams.properties} (HTTP port 8084, health
- * endpoint only), including the optional saga timing {@code ordersaga.saga.reservation-timeout-ms},
- * {@code payment-timeout-ms}, {@code retention-ms} and {@code punctuate-interval-ms} (ms; defaults
- * {@link OrderSagaTopology.Config#defaults()}).
+ * endpoint only), including the optional saga timing ({@link SagaProperties}).
  *
  * <p>At start, after KafkaAdmin has created the topics and before the Streams client starts, it checks that
  * {@link OrderSagaTopology#CO_PARTITIONED} are co-partitioned, and fails to start (IllegalStateException) if not.
  */
 @SpringBootApplication
 @Import(StreamsServiceConfiguration.class)
+@EnableConfigurationProperties(SagaProperties.class)
 public class OrderSagaApplication {
 
     /** Base name of this service's configuration file, {@code order-saga-streams.properties}. */
     public static final String CONFIG_NAME = "order-saga-streams";
 
-    /** Prefix of the saga timing properties. */
-    public static final String SAGA_PROPERTIES = "ordersaga.saga";
 
     /** Starts the service; {@code args} are Spring Boot command-line properties. */
     public static void main(String[] args) {
@@ -45,23 +41,15 @@ public class OrderSagaApplication {
     }
 
     /**
-     * Defines {@link OrderSagaTopology} on the shared StreamsBuilder, with the saga timing from
-     * {@code ordersaga.saga.*} (relaxed names, ms; each unset one from {@link OrderSagaTopology.Config#defaults()}).
+     * Defines {@link OrderSagaTopology} on the shared StreamsBuilder, with the saga timing from {@link SagaProperties}.
      *
-     * @return the configuration the topology was defined with
-     * @throws IllegalArgumentException when a duration is not positive
+     * @return the timing the topology was defined with
      */
     @Bean
-    public OrderSagaTopology.Config orderSagaTopology(StreamsBuilder builder, EventSerdes serdes, Environment environment) {
-        Binder binder = Binder.get(environment);
-        OrderSagaTopology.Config defaults = OrderSagaTopology.Config.defaults();
-        OrderSagaTopology.Config config = new OrderSagaTopology.Config(
-                binder.bind(SAGA_PROPERTIES + ".reservation-timeout-ms", Long.class).orElse(defaults.reservationTimeoutMs()),
-                binder.bind(SAGA_PROPERTIES + ".payment-timeout-ms", Long.class).orElse(defaults.paymentTimeoutMs()),
-                binder.bind(SAGA_PROPERTIES + ".retention-ms", Long.class).orElse(defaults.retentionMs()),
-                binder.bind(SAGA_PROPERTIES + ".punctuate-interval-ms", Long.class).orElse(defaults.punctuateIntervalMs()));
-        OrderSagaTopology.define(builder, config, serdes);
-        return config;
+    public OrderSaga.Timings orderSagaTopology(StreamsBuilder builder, EventSerdes serdes, SagaProperties properties) {
+        OrderSaga.Timings timings = properties.timings();
+        OrderSagaTopology.define(builder, timings, serdes);
+        return timings;
     }
 
     /** Checks, before the Streams client starts, that {@link OrderSagaTopology#CO_PARTITIONED} are co-partitioned. */

@@ -40,7 +40,7 @@ final class OrderSagaProcessor implements Processor<String, SagaInput, String, S
     /** Due index entries acted on per punctuation, to bound its duration and transaction size. */
     static final int MAX_EXPIRED_PER_PUNCTUATION = 10_000;
 
-    private final OrderSagaTopology.Config config;
+    private final OrderSaga.Timings config;
     private final OrderSaga saga;
     private ProcessorContext<String, SagaOutput> context;
     private KeyValueStore<String, OrderSagaState> sagas;
@@ -49,7 +49,7 @@ final class OrderSagaProcessor implements Processor<String, SagaInput, String, S
     private Function<String, Product> catalog;
 
     /** @param config the saga's timeouts, retention and punctuation interval, in ms */
-    OrderSagaProcessor(OrderSagaTopology.Config config) {
+    OrderSagaProcessor(OrderSaga.Timings config) {
         this.config = config;
         this.saga = new OrderSaga(config);
     }

@@ -53,39 +53,12 @@ public final class OrderSagaTopology {
     }
 
     /**
-     * The saga's timing.
-     *
-     * @param reservationTimeoutMs how long RESERVING may last before the saga cancels with TIMEOUT, ms (default 30000)
-     * @param paymentTimeoutMs     how long PAYING may last before the saga cancels with TIMEOUT, ms (default 30000)
-     * @param retentionMs          how long a terminal saga stays in the store (answering late and duplicate
-     *                             inputs) before it is deleted, ms (default 86400000, one day)
-     * @param punctuateIntervalMs  how often the wall-clock punctuator looks for passed deadlines, ms (default 1000);
-     *                             a deadline is acted on up to this late
-     */
-    public record Config(long reservationTimeoutMs, long paymentTimeoutMs, long retentionMs, long punctuateIntervalMs) {
-
-        /** @throws IllegalArgumentException when a duration is not positive */
-        public Config {
-            if (reservationTimeoutMs <= 0 || paymentTimeoutMs <= 0 || retentionMs <= 0 || punctuateIntervalMs <= 0) {
-                throw new IllegalArgumentException("Saga durations must be > 0 ms: reservationTimeoutMs=" + reservationTimeoutMs
-                        + ", paymentTimeoutMs=" + paymentTimeoutMs + ", retentionMs=" + retentionMs
-                        + ", punctuateIntervalMs=" + punctuateIntervalMs);
-            }
-        }
-
-        /** 30 s to reserve, 30 s to pay, one day of retention, a punctuation every second. */
-        public static Config defaults() {
-            return new Config(30_000, 30_000, 86_400_000, 1_000);
-        }
-    }
-
-    /**
      * Defines the topology on {@code builder}: the catalog global store, the saga and deadline stores, the
      * three sources mapped to {@link SagaInput} and merged into one processor, and the three sinks.
      *
      * @param serdes value serdes; {@link EventSerdes#unregistered()} in TopologyTestDriver tests
      */
-    public static void define(StreamsBuilder builder, Config config, EventSerdes serdes) {
+    public static void define(StreamsBuilder builder, OrderSaga.Timings config, EventSerdes serdes) {
         builder.globalTable(Topics.PRODUCTS.name(), Topics.PRODUCTS.consumed(serdes), CATALOG.materialized(serdes));
         builder.addStateStore(SAGAS.builder(serdes));
         builder.addStateStore(ENDED_SAGAS.builder(serdes));
@@ -107,7 +80,7 @@ public final class OrderSagaTopology {
     }
 
     /** The topology on its own, for TopologyTestDriver and topology descriptions. */
-    public static Topology build(Config config, EventSerdes serdes) {
+    public static Topology build(OrderSaga.Timings config, EventSerdes serdes) {
         StreamsBuilder builder = new StreamsBuilder();
         define(builder, config, serdes);
         return builder.build();

@@ -5,6 +5,7 @@ import org.apache.kafka.streams.StreamsBuilder;
 import org.junit.jupiter.api.Test;
 import org.springframework.kafka.config.StreamsBuilderFactoryBean;
 import org.springframework.kafka.core.KafkaAdmin;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.mock.env.MockEnvironment;
 
 import java.util.Map;
@@ -19,8 +20,8 @@ class OrderSagaApplicationTest {
 
     @Test
     void sagaTimingDefaultsWhenUnset() {
-        assertThat(application.orderSagaTopology(new StreamsBuilder(), EventSerdes.unregistered(), new MockEnvironment()))
-                .isEqualTo(OrderSagaTopology.Config.defaults());
+        assertThat(application.orderSagaTopology(new StreamsBuilder(), EventSerdes.unregistered(), bind(new MockEnvironment())))
+                .isEqualTo(OrderSaga.Timings.defaults());
     }
 
     @Test
@@ -29,15 +30,19 @@ class OrderSagaApplicationTest {
                 .withProperty("ordersaga.saga.reservation-timeout-ms", "5000")
                 .withProperty("ordersaga.saga.paymentTimeoutMs", "6000")
                 .withProperty("ordersaga.saga.retention-ms", "70000");
-        assertThat(application.orderSagaTopology(new StreamsBuilder(), EventSerdes.unregistered(), environment))
-                .isEqualTo(new OrderSagaTopology.Config(5000, 6000, 70000, 1000));
+        assertThat(application.orderSagaTopology(new StreamsBuilder(), EventSerdes.unregistered(), bind(environment)))
+                .isEqualTo(new OrderSaga.Timings(5000, 6000, 70000, 1000));
     }
 
     @Test
     void nonPositiveDurationsAreRefused() {
         MockEnvironment environment = new MockEnvironment().withProperty("ordersaga.saga.punctuate-interval-ms", "0");
-        assertThatThrownBy(() -> application.orderSagaTopology(new StreamsBuilder(), EventSerdes.unregistered(), environment))
-                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> bind(environment)).hasRootCauseInstanceOf(IllegalArgumentException.class);
+    }
+
+    /** {@link SagaProperties} bound from {@code environment} as Spring Boot binds it (relaxed names). */
+    private static SagaProperties bind(MockEnvironment environment) {
+        return Binder.get(environment).bindOrCreate("ordersaga.saga", SagaProperties.class);
     }
 
     @Test

@@ -57,7 +57,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class OrderSagaConservationTest {
 
-    private static final OrderSagaTopology.Config CONFIG = OrderSagaTopology.Config.defaults();
+    private static final OrderSaga.Timings CONFIG = OrderSaga.Timings.defaults();
     private static final List<String> CUSTOMERS = List.of("c0", "c1", "c2");
     /** P4 is not in the catalog. */
     private static final List<String> PRODUCTS = List.of("P0", "P1", "P2", "P3", "P4");

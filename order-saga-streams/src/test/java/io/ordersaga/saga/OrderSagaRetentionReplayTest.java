@@ -198,7 +198,7 @@ class OrderSagaRetentionReplayTest {
     }
 
     private void start() {
-        OrderSagaTopology.Config config = new OrderSagaTopology.Config(TIMEOUT_MS, TIMEOUT_MS, RETENTION_MS, PUNCTUATE_INTERVAL_MS);
+        OrderSaga.Timings config = new OrderSaga.Timings(TIMEOUT_MS, TIMEOUT_MS, RETENTION_MS, PUNCTUATE_INTERVAL_MS);
         TopologyHarness harness = new TopologyHarness(APPLICATION_ID, OrderSagaTopology.build(config, serdes), stateDir, START);
         driver = harness.driver();
         requests = harness.input(Topics.ORDER_REQUESTS);

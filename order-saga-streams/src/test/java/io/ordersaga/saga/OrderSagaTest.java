@@ -19,7 +19,7 @@ class OrderSagaTest {
     private static final long T0 = 1_750_000_000_000L;
     private static final Map<String, Product> CATALOG = Map.of("P1", new Product("P1", "Mug", 450L, Instant.EPOCH));
 
-    private final OrderSagaTopology.Config config = OrderSagaTopology.Config.defaults();
+    private final OrderSaga.Timings config = OrderSaga.Timings.defaults();
     private final OrderSaga saga = new OrderSaga(config);
 
     private OrderSagaState placed() {

@@ -52,7 +52,7 @@ class OrderSagaTopologyTest {
 
     @Test
     void oneSubTopologyMergesTheThreeInputsWithoutRepartitioning() {
-        TopologyDescription description = OrderSagaTopology.build(OrderSagaTopology.Config.defaults(), EventSerdes.unregistered())
+        TopologyDescription description = OrderSagaTopology.build(OrderSaga.Timings.defaults(), EventSerdes.unregistered())
                 .describe();
         assertThat(description.globalStores()).singleElement()
                 .satisfies(store -> assertThat(store.source().topicSet()).containsExactly("products"));
@@ -387,7 +387,7 @@ class OrderSagaTopologyTest {
 
     @Test
     void retentionRemovesTerminalSagasWhileInFlightOnesStay() {
-        try (SagaScenario retained = new SagaScenario(new OrderSagaTopology.Config(30_000, 30_000, 60_000, 1_000))
+        try (SagaScenario retained = new SagaScenario(new OrderSaga.Timings(30_000, 30_000, 60_000, 1_000))
                 .givenProduct("P1", "Mug", 450)) {
             retained.whenPlaced("confirmed", "c1", line("P1", 1))
                     .whenReserved("confirmed", "P1", 1)
@@ -453,7 +453,7 @@ class OrderSagaTopologyTest {
                 .whenReserved("o1", "P1", 1)
                 .whenCharged("o1", "c1", 450)
                 .ignoringOutputSoFar()
-                .whenTimePasses(Duration.ofMillis(OrderSagaTopology.Config.defaults().retentionMs() + 2_000));
+                .whenTimePasses(Duration.ofMillis(OrderSaga.Timings.defaults().retentionMs() + 2_000));
         assertThat(saga.saga("o1")).as("the saga left the store").isNull();
 
         saga.whenPlaced("o1", "c1", line("P1", 1))
@@ -464,12 +464,12 @@ class OrderSagaTopologyTest {
     @Test
     void aLateChargeOfAPurgedCancelledOrderIsRefundedAndOfAPurgedConfirmedOneIsNot() {
         saga.whenPlaced("o1", "c1", line("P1", 1))
-                .whenTimePasses(Duration.ofMillis(OrderSagaTopology.Config.defaults().reservationTimeoutMs() + 2_000))
+                .whenTimePasses(Duration.ofMillis(OrderSaga.Timings.defaults().reservationTimeoutMs() + 2_000))
                 .whenPlaced("o2", "c1", line("P1", 1))
                 .whenReserved("o2", "P1", 1)
                 .whenCharged("o2", "c1", 450)
                 .ignoringOutputSoFar()
-                .whenTimePasses(Duration.ofMillis(OrderSagaTopology.Config.defaults().retentionMs() + 2_000))
+                .whenTimePasses(Duration.ofMillis(OrderSaga.Timings.defaults().retentionMs() + 2_000))
                 .whenCharged("o1", "c1", 450)
                 .thenPayment(refund("c1", "o1"))
                 .whenCharged("o2", "c1", 450)

@@ -66,10 +66,10 @@ final class SagaScenario implements AutoCloseable {
     private OrderEvent lastEvent;
 
     SagaScenario() {
-        this(OrderSagaTopology.Config.defaults());
+        this(OrderSaga.Timings.defaults());
     }
 
-    SagaScenario(OrderSagaTopology.Config config) {
+    SagaScenario(OrderSaga.Timings config) {
         Path stateDir = Path.of("target", "kafka-streams", UUID.randomUUID().toString()).toAbsolutePath();
         driver = new TopologyHarness("order-saga-streams", OrderSagaTopology.build(config, EventSerdes.unregistered()), stateDir, START);
         products = driver.input(Topics.PRODUCTS);

@@ -3,7 +3,7 @@ package io.ordersaga.view;
 import io.ordersaga.common.EventSerdes;
 import io.ordersaga.common.spring.StreamsServiceConfiguration;
 import org.apache.kafka.streams.StreamsBuilder;
-import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.annotation.Bean;
@@ -12,11 +12,11 @@ import org.springframework.context.annotation.Import;
 /**
  * order-view-streams: the read model of orders ({@link OrderViewTopology}) served over HTTP
  * ({@link OrderViewController}). Reads {@code order-view-streams.properties}; port 8085 on the local stack.
- * Optional setting: {@code ordersaga.view.max-orders-per-customer} (default
- * {@value OrderViewTopology#DEFAULT_MAX_ORDERS_PER_CUSTOMER}).
+ * Its own settings: {@link ViewProperties}.
  */
 @SpringBootApplication
 @Import(StreamsServiceConfiguration.class)
+@EnableConfigurationProperties(ViewProperties.class)
 public class OrderViewApplication {
 
     /** The application, configured from {@code order-view-streams.properties}. */
@@ -38,9 +38,8 @@ public class OrderViewApplication {
     /** Defines the read model on the shared StreamsBuilder; returns the configuration it was built with. */
     @Bean
     public OrderViewTopology.Config orderViewTopology(StreamsBuilder builder, EventSerdes serdes, OrderWaiters waiters,
-            @Value("${ordersaga.view.max-orders-per-customer:" + OrderViewTopology.DEFAULT_MAX_ORDERS_PER_CUSTOMER + "}")
-            int maxOrdersPerCustomer) {
-        OrderViewTopology.Config config = new OrderViewTopology.Config(waiters, maxOrdersPerCustomer);
+                                                      ViewProperties properties) {
+        OrderViewTopology.Config config = new OrderViewTopology.Config(waiters, properties.maxOrdersPerCustomerOrDefault());
         OrderViewTopology.define(builder, config, serdes);
         return config;
     }

@@ -2,11 +2,10 @@ package io.ordersaga.payment;
 
 import io.ordersaga.common.CoPartitioning;
 import io.ordersaga.common.EventSerdes;
-import io.ordersaga.common.Retention;
 import io.ordersaga.common.spring.StreamsServiceConfiguration;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.SmartLifecycle;
@@ -18,12 +17,11 @@ import org.springframework.kafka.core.KafkaAdmin;
 /**
  * The payment-streams service: {@link PaymentTopology} on the shared Streams wiring
  * ({@link StreamsServiceConfiguration}) and the wallet query endpoint ({@link WalletController}).
- * Configured by {@code payment-streams.properties} (HTTP port 8083), including
- * {@code ordersaga.payment.retention-ms}, {@code ordersaga.payment.retention-scan-interval-ms} and
- * {@code ordersaga.payment.credit-dedup-ms}.
+ * Configured by {@code payment-streams.properties} (HTTP port 8083) and {@link PaymentProperties}.
  */
 @SpringBootApplication
 @Import(StreamsServiceConfiguration.class)
+@EnableConfigurationProperties(PaymentProperties.class)
 public class PaymentApplication {
 
     /** Base name of this service's configuration file, {@code payment-streams.properties}. */
@@ -39,21 +37,10 @@ public class PaymentApplication {
         return new SpringApplicationBuilder(PaymentApplication.class).properties("spring.config.name=" + CONFIG_NAME);
     }
 
-    /**
-     * Defines {@link PaymentTopology} on the {@code StreamsBuilder} bean, before the Streams client starts.
-     *
-     * @param retentionMs    how long closed payments are kept after they closed, in ms
-     * @param scanIntervalMs how often expired payments and creditIds are deleted, in ms (wall clock)
-     * @param creditDedupMs  how long an applied creditId is remembered, so that a retry is applied once, in ms
-     * @throws IllegalArgumentException when a duration is not positive
-     */
+    /** Defines {@link PaymentTopology} on the {@code StreamsBuilder} bean, before the Streams client starts. */
     @Autowired
-    void defineTopology(StreamsBuilder builder, EventSerdes serdes,
-                        @Value("${ordersaga.payment.retention-ms}") long retentionMs,
-                        @Value("${ordersaga.payment.retention-scan-interval-ms}") long scanIntervalMs,
-                        @Value("${ordersaga.payment.credit-dedup-ms}") long creditDedupMs) {
-        PaymentTopology.define(builder, new PaymentTopology.Config(new Retention(retentionMs, scanIntervalMs),
-                new Retention(creditDedupMs, scanIntervalMs)), serdes);
+    void defineTopology(StreamsBuilder builder, EventSerdes serdes, PaymentProperties properties) {
+        PaymentTopology.define(builder, properties.config(), serdes);
     }
 
     /** Checks, before the Streams client starts, that {@link PaymentTopology#CO_PARTITIONED} are co-partitioned. */

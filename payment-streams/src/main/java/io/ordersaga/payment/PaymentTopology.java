@@ -73,9 +73,13 @@ public final class PaymentTopology {
      */
     public record Config(Retention payments, Retention credits) {
 
+        /** The default deduplication window of creditIds: seven days, in ms. */
+        public static final long DEFAULT_CREDIT_DEDUP_MS = 7 * 86_400_000L;
+
         /** One day for closed payments, seven days for creditIds, scans every second. */
         public static Config defaults() {
-            return new Config(new Retention(86_400_000L, 1_000), new Retention(7 * 86_400_000L, 1_000));
+            return new Config(new Retention(Retention.DEFAULT_RETENTION_MS, Retention.DEFAULT_SCAN_INTERVAL_MS),
+                    new Retention(DEFAULT_CREDIT_DEDUP_MS, Retention.DEFAULT_SCAN_INTERVAL_MS));
         }
     }
 

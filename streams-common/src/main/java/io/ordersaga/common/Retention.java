@@ -20,6 +20,15 @@ import java.time.Duration;
  */
 public record Retention(long retentionMs, long scanIntervalMs) {
 
+    /**
+     * The default retention of every store that keeps closed entries to stay idempotent (terminal sagas, closed
+     * reservations and payments): one day, in ms. Defined once here; each service's setting overrides it.
+     */
+    public static final long DEFAULT_RETENTION_MS = 86_400_000L;
+
+    /** The default interval of the retention scans, in ms (wall clock). */
+    public static final long DEFAULT_SCAN_INTERVAL_MS = 1_000L;
+
     /** Most entries one scan deletes per task, so that a scan never stalls processing for long; the rest wait for the next. */
     public static final int SCAN_BATCH_SIZE = 10_000;
 
@@ -29,6 +38,19 @@ public record Retention(long retentionMs, long scanIntervalMs) {
             throw new IllegalArgumentException("retentionMs and scanIntervalMs must be > 0 ms, were "
                     + retentionMs + " and " + scanIntervalMs);
         }
+    }
+
+    /**
+     * This retention with each setting that is given replaced: for configuration records whose unset settings keep
+     * the defaults.
+     *
+     * @param retentionMs    the new retention in ms, or null to keep this one's
+     * @param scanIntervalMs the new scan interval in ms, or null to keep this one's
+     * @throws IllegalArgumentException when a given duration is not positive
+     */
+    public Retention with(Long retentionMs, Long scanIntervalMs) {
+        return new Retention(retentionMs != null ? retentionMs : this.retentionMs,
+                scanIntervalMs != null ? scanIntervalMs : this.scanIntervalMs);
     }
 
     /**

@@ -5,6 +5,7 @@ import io.ordersaga.common.Topic;
 import io.ordersaga.common.Topics;
 import io.ordersaga.inventory.InventoryTopology;
 import io.ordersaga.payment.PaymentTopology;
+import io.ordersaga.saga.OrderSaga;
 import io.ordersaga.saga.OrderSagaTopology;
 import io.ordersaga.view.OrderViewTopology;
 import org.apache.kafka.streams.Topology;
@@ -36,7 +37,7 @@ public final class TopologyDocs {
         Map<String, Topology> topologies = new LinkedHashMap<>();
         topologies.put("inventory-streams", InventoryTopology.build(InventoryTopology.Config.defaults(), serdes));
         topologies.put("payment-streams", PaymentTopology.build(PaymentTopology.Config.defaults(), serdes));
-        topologies.put("order-saga-streams", OrderSagaTopology.build(OrderSagaTopology.Config.defaults(), serdes));
+        topologies.put("order-saga-streams", OrderSagaTopology.build(OrderSaga.Timings.defaults(), serdes));
         topologies.put("order-view-streams", OrderViewTopology.build(OrderViewTopology.Config.defaults(), serdes));
         return topologies;
     }
