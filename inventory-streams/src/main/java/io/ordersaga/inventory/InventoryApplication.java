@@ -11,7 +11,7 @@ import org.springframework.context.annotation.Import;
 
 /**
  * The inventory-streams service: {@link InventoryTopology} on the shared Streams wiring
- * ({@link StreamsServiceConfiguration}) and the stock query endpoint ({@link StockController}).
+ * ({@link StreamsServiceConfiguration}) and the stock query endpoint ({@link StockQueryController}).
  * Configured by {@code inventory-streams.properties} (HTTP port 8082) and {@link InventoryProperties}.
  */
 @SpringBootApplication

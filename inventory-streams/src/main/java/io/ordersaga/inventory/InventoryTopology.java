@@ -38,7 +38,7 @@ import java.util.List;
  */
 public final class InventoryTopology {
 
-    /** Stock per product: key productId, value {@link StockLevel}. Queried by {@link StockController}. */
+    /** Stock per product: key productId, value {@link StockLevel}. Queried by {@link StockQueryController}. */
     public static final Store<StockLevel> STOCK = Store.avro("stock", StockLevel.class);
 
     /** Reservations: key {@code orderId|productId}, value {@link StockReservation}. */

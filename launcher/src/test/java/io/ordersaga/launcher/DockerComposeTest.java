@@ -91,7 +91,7 @@ class DockerComposeTest {
         assertThat(env.get("KAFKA_PROCESS_ROLES").split(",")).containsExactlyInAnyOrder("broker", "controller");
         assertThat(env).containsKeys("KAFKA_NODE_ID", "KAFKA_CONTROLLER_QUORUM_VOTERS", "KAFKA_CONTROLLER_LISTENER_NAMES",
                 "KAFKA_LISTENERS", "KAFKA_ADVERTISED_LISTENERS");
-        // One broker: exactly-once needs the internal topics at replication factor 1 (recipe kafka-broker, pitfall 2).
+        // One broker: exactly-once needs the internal topics at replication factor 1 (their default is 3).
         assertThat(env).containsEntry("KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR", "1")
                 .containsEntry("KAFKA_TRANSACTION_STATE_LOG_REPLICATION_FACTOR", "1")
                 .containsEntry("KAFKA_TRANSACTION_STATE_LOG_MIN_ISR", "1");

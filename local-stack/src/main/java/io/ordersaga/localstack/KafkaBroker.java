@@ -73,8 +73,9 @@ final class KafkaBroker implements AutoCloseable {
                 Map.entry("controller.listener.names", "CONTROLLER"),
                 Map.entry("listener.security.protocol.map", "CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT"),
                 Map.entry("log.dirs", logDir.toString()),
-                // One node: every internal topic has one replica, or transactions and groups never start
-                // (recipes/kafka-broker.md, pitfall 2).
+                // One node: every internal topic has one replica, or transactions and groups never start (their
+                // defaults are 3 replicas: the broker logs INVALID_REPLICATION_FACTOR for __transaction_state and
+                // initTransactions() times out).
                 Map.entry("offsets.topic.replication.factor", "1"),
                 Map.entry("transaction.state.log.replication.factor", "1"),
                 Map.entry("transaction.state.log.min.isr", "1"),

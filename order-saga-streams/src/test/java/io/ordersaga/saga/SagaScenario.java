@@ -237,11 +237,6 @@ final class SagaScenario implements AutoCloseable {
         return keys;
     }
 
-    /** The current wall-clock time of the scenario. */
-    Instant now() {
-        return now;
-    }
-
     @Override
     public void close() {
         driver.close();

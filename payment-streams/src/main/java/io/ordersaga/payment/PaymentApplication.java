@@ -16,7 +16,7 @@ import org.springframework.kafka.core.KafkaAdmin;
 
 /**
  * The payment-streams service: {@link PaymentTopology} on the shared Streams wiring
- * ({@link StreamsServiceConfiguration}) and the wallet query endpoint ({@link WalletController}).
+ * ({@link StreamsServiceConfiguration}) and the wallet query endpoint ({@link WalletQueryController}).
  * Configured by {@code payment-streams.properties} (HTTP port 8083) and {@link PaymentProperties}.
  */
 @SpringBootApplication

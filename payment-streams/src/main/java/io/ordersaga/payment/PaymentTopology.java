@@ -39,7 +39,7 @@ import java.util.List;
  */
 public final class PaymentTopology {
 
-    /** Wallets: key customerId, value {@link Wallet}. Queried by {@link WalletController}. */
+    /** Wallets: key customerId, value {@link Wallet}. Queried by {@link WalletQueryController}. */
     public static final Store<Wallet> WALLETS = Store.avro("wallets", Wallet.class);
 
     /** Payments: key orderId, value {@link Payment}. */

@@ -36,7 +36,8 @@ public record Topic<V extends SpecificRecord>(String name, String keyedBy, Class
 
     /**
      * A new value serde for this topic. A new instance on each call, because one Apicurio serializer
-     * instance registers a schema under the first topic it writes to only (recipe pitfall 5).
+     * instance registers a schema under the first topic it writes to only (Apicurio's serializer caches the
+     * artifact it resolved, by the TopicIdStrategy of its first topic).
      */
     public Serde<V> valueSerde(EventSerdes serdes) {
         return serdes.forValue(valueType);

@@ -15,12 +15,12 @@ import org.springframework.web.bind.annotation.RestController;
  * instance that owns the product's partition ({@link StoreQueries#route}), whichever instance receives it.
  */
 @RestController
-public class StockController {
+public class StockQueryController {
 
     private final StoreQueries queries;
 
     /** @param queries routing and lookup of store keys */
-    public StockController(StoreQueries queries) {
+    public StockQueryController(StoreQueries queries) {
         this.queries = queries;
     }
 

@@ -13,12 +13,12 @@ import org.springframework.web.bind.annotation.RestController;
  * instance that owns the customer's partition ({@link StoreQueries#route}), whichever instance receives it.
  */
 @RestController
-public class WalletController {
+public class WalletQueryController {
 
     private final StoreQueries queries;
 
     /** @param queries routing and lookup of store keys */
-    public WalletController(StoreQueries queries) {
+    public WalletQueryController(StoreQueries queries) {
         this.queries = queries;
     }
 

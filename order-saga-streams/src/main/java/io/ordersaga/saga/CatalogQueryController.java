@@ -15,12 +15,12 @@ import org.springframework.web.bind.annotation.RestController;
  * any instance answers without forwarding.
  */
 @RestController
-public class CatalogController {
+public class CatalogQueryController {
 
     private final StoreQueries queries;
 
     /** @param queries store lookup */
-    public CatalogController(StoreQueries queries) {
+    public CatalogQueryController(StoreQueries queries) {
         this.queries = queries;
     }
 
