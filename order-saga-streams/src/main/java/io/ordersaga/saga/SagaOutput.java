@@ -33,30 +33,23 @@ public sealed interface SagaOutput {
     }
 
     /** The record value on the output's topic. */
-    default SpecificRecord value() {
-        return switch (this) {
-            case ToInventory command -> command.command();
-            case ToPayment command -> command.command();
-            case Settle settle -> settle.settlement();
-            case Published published -> published.event();
-        };
-    }
+    SpecificRecord value();
 
     /** A command to inventory-streams, for {@link Topics#INVENTORY_COMMANDS}, key productId. */
-    record ToInventory(InventoryCommand command) implements SagaOutput {
+    record ToInventory(InventoryCommand value) implements SagaOutput {
         /** The productId, so that one inventory task sees every command for a product, in order. */
         @Override
         public String key() {
-            return command.getProductId();
+            return value.getProductId();
         }
     }
 
     /** A command to payment-streams, for {@link Topics#PAYMENT_COMMANDS}, key customerId. */
-    record ToPayment(PaymentCommand command) implements SagaOutput {
+    record ToPayment(PaymentCommand value) implements SagaOutput {
         /** The customerId, so that one payment task sees every command for a wallet, in order. */
         @Override
         public String key() {
-            return command.getCustomerId();
+            return value.getCustomerId();
         }
     }
 
@@ -64,20 +57,20 @@ public sealed interface SagaOutput {
      * The confirmed order's charge is final, for {@link Topics#PAYMENT_SETTLEMENTS}, key customerId (the task owning
      * the wallet, co-partitioned with {@link Topics#PAYMENT_COMMANDS}).
      */
-    record Settle(PaymentSettlement settlement) implements SagaOutput {
+    record Settle(PaymentSettlement value) implements SagaOutput {
         /** The customerId. */
         @Override
         public String key() {
-            return settlement.getCustomerId();
+            return value.getCustomerId();
         }
     }
 
     /** The order's snapshot after a status change, for {@link Topics#ORDER_EVENTS}, key orderId. */
-    record Published(OrderEvent event) implements SagaOutput {
+    record Published(OrderEvent value) implements SagaOutput {
         /** The orderId. */
         @Override
         public String key() {
-            return event.getOrderId();
+            return value.getOrderId();
         }
     }
 }

@@ -203,12 +203,12 @@ class OrderSagaConservationTest {
             }
             for (SagaOutput output : step.outputs()) {
                 switch (output) {
-                    case SagaOutput.ToInventory command -> send(Channel.INVENTORY_COMMANDS, command.key(), command.command());
-                    case SagaOutput.ToPayment command -> send(Channel.PAYMENT_COMMANDS, command.key(), command.command());
+                    case SagaOutput.ToInventory command -> send(Channel.INVENTORY_COMMANDS, command.key(), command.value());
+                    case SagaOutput.ToPayment command -> send(Channel.PAYMENT_COMMANDS, command.key(), command.value());
                     // This model keeps every payment for ever, so a settlement (which lets one expire) changes nothing.
                     case SagaOutput.Settle ignored -> { }
                     case SagaOutput.Published published ->
-                            events.computeIfAbsent(published.key(), k -> new ArrayList<>()).add(published.event());
+                            events.computeIfAbsent(published.key(), k -> new ArrayList<>()).add(published.value());
                 }
             }
         }
