@@ -1,5 +1,16 @@
 package io.ordersaga.demo;
 
+import io.ordersaga.demo.audit.Audit;
+import io.ordersaga.demo.client.OrderApi;
+import io.ordersaga.demo.report.Report;
+import io.ordersaga.demo.run.LoadPlan;
+import io.ordersaga.demo.run.Loader;
+import io.ordersaga.demo.run.Replay;
+import io.ordersaga.demo.workload.FlashSaleWorkload;
+import io.ordersaga.demo.workload.OnlineRetailCsv;
+import io.ordersaga.demo.workload.SyntheticWorkload;
+import io.ordersaga.demo.workload.Workload;
+
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;

@@ -1,5 +1,8 @@
 package io.ordersaga.demo;
 
+import io.ordersaga.demo.report.Report;
+import io.ordersaga.demo.workload.FlashSaleWorkload;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 

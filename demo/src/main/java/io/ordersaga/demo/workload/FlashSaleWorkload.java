@@ -1,4 +1,6 @@
-package io.ordersaga.demo;
+package io.ordersaga.demo.workload;
+
+import io.ordersaga.demo.report.Report;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -13,10 +15,10 @@ import java.util.List;
  * synthetic workload ({@code syn<seed>-...}): product {@code flash<seed>-p}, customers {@code flash<seed>-c000001},
  * orders (Idempotency-Keys) {@code flash<seed>-o000001}.
  */
-final class FlashSaleWorkload {
+public final class FlashSaleWorkload {
 
     /** Price of the hot product in pence: £49.99, a typical flash-sale price point. */
-    static final long UNIT_PRICE = 4_999;
+    public static final long UNIT_PRICE = 4_999;
     /** Display name of the hot product. */
     static final String PRODUCT_NAME = "Flash sale: limited edition gift set";
 
@@ -29,7 +31,7 @@ final class FlashSaleWorkload {
      * @param seed the demo's seed
      * @return {@code flash<seed>-p}
      */
-    static String productId(long seed) {
+    public static String productId(long seed) {
         return "flash" + seed + "-p";
     }
 
@@ -40,7 +42,7 @@ final class FlashSaleWorkload {
      * @param seed   the demo's seed, carried by every id
      * @return one product, {@code buyers} orders of distinct customers, in buyer order
      */
-    static Workload generate(int buyers, long seed) {
+    public static Workload generate(int buyers, long seed) {
         String prefix = "flash" + seed + "-";
         Workload.Product product = new Workload.Product(productId(seed), PRODUCT_NAME, UNIT_PRICE);
         List<Workload.Line> oneUnit = List.of(new Workload.Line(product.productId(), 1));

@@ -1,4 +1,6 @@
-package io.ordersaga.demo;
+package io.ordersaga.demo.workload;
+
+import io.ordersaga.demo.SampleData;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -112,7 +114,7 @@ public final class WorkloadFit {
      * @param sigma       standard deviation of ln(weight)
      * @param catalogSize number of products P, including those a sample of this size would not show
      */
-    record Popularity(double sigma, int catalogSize) {
+    public record Popularity(double sigma, int catalogSize) {
     }
 
     /**

@@ -1,10 +1,10 @@
-package io.ordersaga.demo;
+package io.ordersaga.demo.workload;
 
 /**
  * Why a line of the Online Retail CSV is not replayed. A line gets the first reason that applies, in this order
  * (so a cancellation line with a negative quantity counts once, as {@link #CANCELLATION}).
  */
-enum SkipReason {
+public enum SkipReason {
     /**
      * Wrong number of fields, unterminated quote, blank InvoiceNo, unparsable number or date, a CustomerID that is
      * not a whole number, or what order-api would refuse: a StockCode or customer id over 64 characters or holding

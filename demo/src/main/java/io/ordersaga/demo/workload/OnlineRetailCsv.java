@@ -1,4 +1,4 @@
-package io.ordersaga.demo;
+package io.ordersaga.demo.workload;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -41,7 +41,7 @@ import java.util.Set;
  * InvoiceDate is ISO local date-time ({@code 2010-12-01T08:26:00}, this project's sample) or the original UCI
  * export's {@code M/d/yyyy H:mm}.
  */
-final class OnlineRetailCsv {
+public final class OnlineRetailCsv {
 
     private static final List<String> COLUMNS =
             List.of("InvoiceNo", "StockCode", "Description", "Quantity", "InvoiceDate", "UnitPrice", "CustomerID");
@@ -68,7 +68,7 @@ final class OnlineRetailCsv {
      * @return the workload; skip counts always cover the whole file
      * @throws IOException when the file cannot be read or its header lacks a required column
      */
-    static Workload read(Path file, int maxOrders) throws IOException {
+    public static Workload read(Path file, int maxOrders) throws IOException {
         try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             return parse(reader, file.getFileName().toString(), maxOrders);
         }

@@ -1,4 +1,14 @@
-package io.ordersaga.demo;
+package io.ordersaga.demo.report;
+
+import io.ordersaga.demo.DemoOptions;
+import io.ordersaga.demo.audit.Audit;
+import io.ordersaga.demo.client.OrderApi;
+import io.ordersaga.demo.run.LoadPlan;
+import io.ordersaga.demo.run.Outcome;
+import io.ordersaga.demo.run.Replay;
+import io.ordersaga.demo.workload.FlashSaleWorkload;
+import io.ordersaga.demo.workload.SkipReason;
+import io.ordersaga.demo.workload.Workload;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -29,11 +39,11 @@ import java.util.stream.Collectors;
  * @param flashSale  a flash sale's figures; null for other workloads
  * @param audit      the audit's verdict
  */
-record Report(Run run, Load load, Orders orders, Throughput throughput, Latency latency, FlashSaleResult flashSale,
+public record Report(Run run, Load load, Orders orders, Throughput throughput, Latency latency, FlashSaleResult flashSale,
               AuditResult audit) {
 
     /** Latency histogram bins below the overflow bin. */
-    static final int HISTOGRAM_BINS = 40;
+    public static final int HISTOGRAM_BINS = 40;
 
     /**
      * How the demo ran.
@@ -47,7 +57,7 @@ record Report(Run run, Load load, Orders orders, Throughput throughput, Latency 
      * @param seed           seed of the workload and of the wallet policy
      * @param totalWallTimeMs load, replay and audit, in ms
      */
-    record Run(String workload, String startedAt, String apiUrl, String mode, String stockPolicy, String walletPolicy,
+    public record Run(String workload, String startedAt, String apiUrl, String mode, String stockPolicy, String walletPolicy,
                long seed, long totalWallTimeMs) {
     }
 
@@ -63,7 +73,7 @@ record Report(Run run, Load load, Orders orders, Throughput throughput, Latency 
      * @param invoicesWithoutValidLine other invoices without a replayable line
      * @param loadMs                   loading until visible, in ms
      */
-    record Load(int products, long stockUnits, int customers, long creditedPence, Map<SkipReason, Long> skippedLines,
+    public record Load(int products, long stockUnits, int customers, long creditedPence, Map<SkipReason, Long> skippedLines,
                 long cancellationInvoices, long invoicesWithoutValidLine, long loadMs) {
     }
 
@@ -80,7 +90,7 @@ record Report(Run run, Load load, Orders orders, Throughput throughput, Latency 
      * @param rejectedByReason  ended REJECTED, by reason
      * @param unfinished        accepted but not terminal by the per-order deadline
      */
-    record Orders(int submitted, int accepted, Map<Integer, Long> refusedByStatus, Map<Integer, String> refusedExamples,
+    public record Orders(int submitted, int accepted, Map<Integer, Long> refusedByStatus, Map<Integer, String> refusedExamples,
                   long unanswered, long confirmed, Map<String, Long> cancelledByReason,
                   Map<String, Long> rejectedByReason, long unfinished) {
 
@@ -107,7 +117,7 @@ record Report(Run run, Load load, Orders orders, Throughput throughput, Latency 
      * @param replayWallTimeMs   first POST to last terminal state, in ms
      * @param terminalPerSecond  orders reaching a terminal state in each second of the replay
      */
-    record Throughput(double ordersPerSecond, long replayWallTimeMs, List<Long> terminalPerSecond) {
+    public record Throughput(double ordersPerSecond, long replayWallTimeMs, List<Long> terminalPerSecond) {
     }
 
     /**
@@ -121,7 +131,7 @@ record Report(Run run, Load load, Orders orders, Throughput throughput, Latency 
      * @param meanMs    mean, in ms
      * @param histogram {@value #HISTOGRAM_BINS} equal bins from 0 to just above p99, then one bin up to the maximum
      */
-    record Latency(int orders, double p50Ms, double p95Ms, double p99Ms, double maxMs, double meanMs,
+    public record Latency(int orders, double p50Ms, double p95Ms, double p99Ms, double maxMs, double meanMs,
                    List<Bin> histogram) {
     }
 
@@ -132,7 +142,7 @@ record Report(Run run, Load load, Orders orders, Throughput throughput, Latency 
      * @param toMs   upper bound, in ms (inclusive for the last bin)
      * @param orders orders in the bin
      */
-    record Bin(double fromMs, double toMs, long orders) {
+    public record Bin(double fromMs, double toMs, long orders) {
     }
 
     /**
@@ -153,7 +163,7 @@ record Report(Run run, Load load, Orders orders, Throughput throughput, Latency 
      * @param confirmedLatency          POST to terminal state of the CONFIRMED orders
      * @param outOfStockLatency         POST to terminal state of the orders cancelled OUT_OF_STOCK
      */
-    record FlashSaleResult(String productId, long units, long buyers, long mustSell, long unitsSold, long oversold,
+    public record FlashSaleResult(String productId, long units, long buyers, long mustSell, long unitsSold, long oversold,
                            long confirmed, long cancelledOutOfStock, double firstPostToLastTerminalMs,
                            Latency confirmedLatency, Latency outOfStockLatency) {
     }
@@ -168,7 +178,7 @@ record Report(Run run, Load load, Orders orders, Throughput throughput, Latency 
      * @param byKind    breaches per kind (kinds without breach left out)
      * @param breaches  every breach
      */
-    record AuditResult(boolean passed, int products, int customers, long orders, Map<Audit.Kind, Long> byKind,
+    public record AuditResult(boolean passed, int products, int customers, long orders, Map<Audit.Kind, Long> byKind,
                        List<Audit.Breach> breaches) {
     }
 
@@ -185,7 +195,7 @@ record Report(Run run, Load load, Orders orders, Throughput throughput, Latency 
      * @param totalWallTimeMs load, replay and audit, in ms
      * @return the report
      */
-    static Report of(DemoOptions options, String startedAt, Workload workload, LoadPlan plan, long loadMs,
+    public static Report of(DemoOptions options, String startedAt, Workload workload, LoadPlan plan, long loadMs,
                      Replay.Result replay, Audit.Verdict verdict, long totalWallTimeMs) {
         String mode = options.rate() > 0
                 ? String.format(Locale.ROOT, "paced, %.1f orders/s", options.rate())
@@ -315,7 +325,7 @@ record Report(Run run, Load load, Orders orders, Throughput throughput, Latency 
      * @return the two files written
      * @throws IOException when they cannot be written
      */
-    List<Path> write(Path dir) throws IOException {
+    public List<Path> write(Path dir) throws IOException {
         Files.createDirectories(dir);
         Path json = dir.resolve("report.json");
         Path html = dir.resolve("report.html");
@@ -329,7 +339,7 @@ record Report(Run run, Load load, Orders orders, Throughput throughput, Latency 
      *
      * @param out where to print
      */
-    void print(PrintStream out) {
+    public void print(PrintStream out) {
         out.println("== " + run.workload() + ", " + run.mode() + " ==");
         out.printf(Locale.ROOT, "orders      submitted %,d  accepted %,d  refused %,d%s%s%n", orders.submitted(),
                 orders.accepted(), orders.refused(), orders.refused() == 0 ? "" : " " + refusals(),
@@ -383,7 +393,7 @@ record Report(Run run, Load load, Orders orders, Throughput throughput, Latency 
      * @param nanos duration in ns
      * @return for example {@code 1.2 s}
      */
-    static String seconds(long nanos) {
+    public static String seconds(long nanos) {
         return String.format(Locale.ROOT, "%.1f s", nanos / 1e9);
     }
 
@@ -393,7 +403,7 @@ record Report(Run run, Load load, Orders orders, Throughput throughput, Latency 
      * @param pence amount in pence
      * @return for example {@code £1,234.56}
      */
-    static String pounds(long pence) {
+    public static String pounds(long pence) {
         return String.format(Locale.ROOT, "£%,d.%02d", pence / 100, Math.abs(pence % 100));
     }
 }
