@@ -3,10 +3,6 @@ package io.ordersaga.demo.client;
 import io.ordersaga.demo.DemoException;
 import io.ordersaga.demo.workload.Workload;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -20,6 +16,11 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.locks.LockSupport;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * A blocking client of order-api's REST API (JDK {@link HttpClient}, HTTP/1.1, JSON with Jackson); money in pence.
@@ -42,8 +43,10 @@ public final class OrderApi implements AutoCloseable {
 
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
     private static final Set<Integer> TRANSIENT = Set.of(429, 502, 503, 504);
-    private static final ObjectMapper JSON = new ObjectMapper()
-            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+    /** Jackson 2's defaults (a JSON null read as 0 into a primitive, among others), fields it does not know ignored. */
+    private static final ObjectMapper JSON = JsonMapper.builderWithJackson2Defaults()
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .build();
 
     private final URI base;
     private final HttpClient http;
@@ -271,8 +274,8 @@ public final class OrderApi implements AutoCloseable {
             return new Refused(response.statusCode(), detail(response));
         }
         JsonNode orderId = read(response, JsonNode.class).path("orderId");
-        return orderId.isTextual()
-                ? new Accepted(orderId.asText())
+        return orderId.isString()
+                ? new Accepted(orderId.asString())
                 : new Refused(response.statusCode(), "answer without an orderId: " + abbreviate(response.body()));
     }
 
@@ -324,12 +327,8 @@ public final class OrderApi implements AutoCloseable {
                 .header("Accept", "application/json");
     }
 
-    private static HttpRequest.BodyPublisher json(Object body) {
-        try {
-            return HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body));
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot write JSON", e);
-        }
+    private static HttpRequest.BodyPublisher json(Map<String, ?> body) {
+        return HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body));
     }
 
     private HttpResponse<String> send(HttpRequest.Builder builder) {
@@ -363,7 +362,7 @@ public final class OrderApi implements AutoCloseable {
     private static <T> T read(HttpResponse<String> response, Class<T> type) {
         try {
             return JSON.readValue(response.body(), type);
-        } catch (JsonProcessingException e) {
+        } catch (JacksonException e) {
             throw new DemoException(response.request().method() + " " + response.request().uri()
                     + " answered unreadable JSON: " + abbreviate(response.body()), e);
         }
@@ -374,11 +373,11 @@ public final class OrderApi implements AutoCloseable {
         try {
             JsonNode problem = JSON.readTree(response.body());
             for (String field : List.of("detail", "title")) {
-                if (problem.path(field).isTextual()) {
-                    return problem.path(field).asText();
+                if (problem.path(field).isString()) {
+                    return problem.path(field).asString();
                 }
             }
-        } catch (JsonProcessingException e) {
+        } catch (JacksonException e) {
             // not JSON: fall through to the raw body
         }
         return abbreviate(response.body());
