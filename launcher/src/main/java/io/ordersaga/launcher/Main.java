@@ -41,10 +41,13 @@ import java.util.function.ToIntFunction;
  * its own Spring application with its own Kafka Streams client, exactly as it runs alone in a container
  * (docker-compose.yml).
  */
-@Command(name = "ordersaga", mixinStandardHelpOptions = true, usageHelpAutoWidth = true,
+@Command(name = "ordersaga", usageHelpAutoWidth = true,
         description = "Runs OrderSaga: the local stack and the five services, or the demo on a stack of its own.",
         subcommands = {Main.Up.class, Main.DemoRun.class})
 public final class Main implements Callable<Integer> {
+
+    @Mixin
+    private HelpOption helpOption;
 
     @Spec
     private CommandSpec spec;
@@ -69,7 +72,8 @@ public final class Main implements Callable<Integer> {
     static CommandLine commandLine() {
         CommandLine commandLine = new CommandLine(new Main()).setOverwrittenOptionsAllowed(true).setExpandAtFiles(false);
         commandLine.setParameterExceptionHandler((e, args) -> {
-            e.getCommandLine().getErr().println(e.getCommandLine().getCommandName() + ": " + DemoCommand.oneLine(e));
+            e.getCommandLine().getErr().println(e.getCommandLine().getCommandSpec().qualifiedName() + ": "
+                    + DemoCommand.oneLine(e));
             return CommandLine.ExitCode.USAGE;
         });
         commandLine.setExecutionStrategy(parsed -> {
@@ -91,13 +95,16 @@ public final class Main implements Callable<Integer> {
     }
 
     /** {@code ordersaga up [--fresh]}: the local stack and the five services on their fixed ports, until Ctrl-C. */
-    @Command(name = "up", mixinStandardHelpOptions = true,
+    @Command(name = "up", usageHelpAutoWidth = true,
             description = "Starts Kafka (127.0.0.1:9092), Apicurio Registry (127.0.0.1:8081) and the five services "
                     + "(REST API on 127.0.0.1:8080) and serves until Ctrl-C or SIGTERM, which stop everything.")
     static final class Up implements Callable<Integer> {
 
         @Option(names = "--fresh", description = "delete the data of earlier runs (.ordersaga/) first")
         private boolean fresh;
+
+        @Mixin
+        private HelpOption helpOption;
 
         /**
          * Starts everything, prints where each part listens, and waits until the JVM is asked to stop.
@@ -174,6 +181,12 @@ public final class Main implements Callable<Integer> {
                 return Demo.run(options.withApiUrl(URI.create(cluster.first(Service.API).url())), System.out);
             }
         }
+    }
+
+    /** {@code -h, --help}: the command's generated help. */
+    static final class HelpOption {
+        @Option(names = {"-h", "--help"}, usageHelp = true, description = "this text")
+        private boolean help;
     }
 
     /** A port for every service, as {@code port} picks it. */
