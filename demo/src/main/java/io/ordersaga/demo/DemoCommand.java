@@ -84,6 +84,11 @@ public final class DemoCommand {
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "this text")
     private boolean help;
 
+    /** Options not parsed yet: every one null, so {@link #options()} would give {@link DemoOptions#defaults()}. */
+    public DemoCommand() {
+        // picocli writes the fields
+    }
+
     /**
      * A command line of these options alone, named {@code ordersaga demo}: a repeated option keeps its last value,
      * and an argument starting with {@code @} is an argument like any other (no argument files).

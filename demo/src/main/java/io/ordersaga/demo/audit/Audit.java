@@ -108,7 +108,7 @@ public final class Audit {
      *                  sold ({@link Kind#OVERSOLD}, {@link Kind#UNDERSOLD}); empty for other workloads
      */
     public record Expected(Map<String, Long> stock, Map<String, Long> credits, Map<String, Workload.Product> catalog,
-                    List<Outcome> outcomes, Optional<String> flashSale) {
+                           List<Outcome> outcomes, Optional<String> flashSale) {
     }
 
     /**
@@ -129,7 +129,7 @@ public final class Audit {
      * @param customerOrders order list per customer
      */
     public record Observed(Map<String, OrderApi.Stock> stock, Map<String, OrderApi.Wallet> wallets,
-                    Map<String, OrderApi.OrderView> orders, Map<String, List<OrderApi.OrderSummary>> customerOrders) {
+                           Map<String, OrderApi.OrderView> orders, Map<String, List<OrderApi.OrderSummary>> customerOrders) {
     }
 
     /**
@@ -141,7 +141,7 @@ public final class Audit {
      * @param concurrency parallel requests
      * @param out         one line when a re-check is needed
      * @return the breaches of the last round (empty when the books balance) and what it read
-     * @throws DemoException when order-api cannot be read
+     * @throws io.ordersaga.demo.DemoException when order-api cannot be read
      */
     public static Verdict run(OrderApi api, Expected expected, int concurrency, PrintStream out) {
         long deadline = System.nanoTime() + Duration.ofMillis(SETTLE_MS).toNanos();

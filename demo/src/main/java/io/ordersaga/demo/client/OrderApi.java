@@ -122,7 +122,7 @@ public final class OrderApi implements AutoCloseable {
      * @param total        sum of line totals in pence; 0 when not priced
      */
     public record OrderView(String orderId, String customerId, String status, String reason, String reasonDetail,
-                     List<OrderLine> lines, long total) {
+                            List<OrderLine> lines, long total) {
 
         /** Whether the saga has ended: CONFIRMED, CANCELLED or REJECTED. */
         public boolean terminal() {

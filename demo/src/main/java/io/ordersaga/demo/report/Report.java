@@ -41,7 +41,7 @@ import tools.jackson.databind.json.JsonMapper;
  * @param audit      the audit's verdict
  */
 public record Report(Run run, Load load, Orders orders, Throughput throughput, Latency latency, FlashSaleResult flashSale,
-              AuditResult audit) {
+                     AuditResult audit) {
 
     /** report.json's writer: indented, with Jackson 2's defaults (fields in declaration order, not sorted). */
     private static final ObjectMapper JSON = JsonMapper.builderWithJackson2Defaults()
@@ -64,7 +64,7 @@ public record Report(Run run, Load load, Orders orders, Throughput throughput, L
      * @param totalWallTimeMs load, replay and audit, in ms
      */
     public record Run(String workload, String startedAt, String apiUrl, String mode, String stockPolicy, String walletPolicy,
-               long seed, long totalWallTimeMs) {
+                      long seed, long totalWallTimeMs) {
     }
 
     /**
@@ -80,7 +80,7 @@ public record Report(Run run, Load load, Orders orders, Throughput throughput, L
      * @param loadMs                   loading until visible, in ms
      */
     public record Load(int products, long stockUnits, int customers, long creditedPence, Map<SkipReason, Long> skippedLines,
-                long cancellationInvoices, long invoicesWithoutValidLine, long loadMs) {
+                       long cancellationInvoices, long invoicesWithoutValidLine, long loadMs) {
     }
 
     /**
@@ -97,8 +97,8 @@ public record Report(Run run, Load load, Orders orders, Throughput throughput, L
      * @param unfinished        accepted but not terminal by the per-order deadline
      */
     public record Orders(int submitted, int accepted, Map<Integer, Long> refusedByStatus, Map<Integer, String> refusedExamples,
-                  long unanswered, long confirmed, Map<String, Long> cancelledByReason,
-                  Map<String, Long> rejectedByReason, long unfinished) {
+                         long unanswered, long confirmed, Map<String, Long> cancelledByReason,
+                         Map<String, Long> rejectedByReason, long unfinished) {
 
         /** Orders that ended CANCELLED. */
         long cancelled() {
@@ -138,7 +138,7 @@ public record Report(Run run, Load load, Orders orders, Throughput throughput, L
      * @param histogram {@value #HISTOGRAM_BINS} equal bins from 0 to just above p99, then one bin up to the maximum
      */
     public record Latency(int orders, double p50Ms, double p95Ms, double p99Ms, double maxMs, double meanMs,
-                   List<Bin> histogram) {
+                          List<Bin> histogram) {
     }
 
     /**
@@ -170,8 +170,8 @@ public record Report(Run run, Load load, Orders orders, Throughput throughput, L
      * @param outOfStockLatency         POST to terminal state of the orders cancelled OUT_OF_STOCK
      */
     public record FlashSaleResult(String productId, long units, long buyers, long mustSell, long unitsSold, long oversold,
-                           long confirmed, long cancelledOutOfStock, double firstPostToLastTerminalMs,
-                           Latency confirmedLatency, Latency outOfStockLatency) {
+                                  long confirmed, long cancelledOutOfStock, double firstPostToLastTerminalMs,
+                                  Latency confirmedLatency, Latency outOfStockLatency) {
     }
 
     /**
@@ -185,7 +185,7 @@ public record Report(Run run, Load load, Orders orders, Throughput throughput, L
      * @param breaches  every breach
      */
     public record AuditResult(boolean passed, int products, int customers, long orders, Map<Audit.Kind, Long> byKind,
-                       List<Audit.Breach> breaches) {
+                              List<Audit.Breach> breaches) {
     }
 
     /**
@@ -202,7 +202,7 @@ public record Report(Run run, Load load, Orders orders, Throughput throughput, L
      * @return the report
      */
     public static Report of(DemoOptions options, String startedAt, Workload workload, LoadPlan plan, long loadMs,
-                     Replay.Result replay, Audit.Verdict verdict, long totalWallTimeMs) {
+                            Replay.Result replay, Audit.Verdict verdict, long totalWallTimeMs) {
         String mode = options.rate() > 0
                 ? String.format(Locale.ROOT, "paced, %.1f orders/s", options.rate())
                 : "closed loop, " + options.concurrency() + " in flight";

@@ -35,7 +35,7 @@ import java.util.TreeMap;
  * @param credits      pence per customer id, in sorted customer order
  */
 public record LoadPlan(StockPolicy stockPolicy, WalletPolicy walletPolicy, Map<String, Long> stock,
-                Map<String, Long> credits) {
+                       Map<String, Long> credits) {
 
     /** Share of customers credited half their orders' value by {@link SeededHalfCredit}. */
     static final int HALF_CREDITED_PERCENT = 10;

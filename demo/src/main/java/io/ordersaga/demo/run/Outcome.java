@@ -19,7 +19,7 @@ public sealed interface Outcome {
      * @param latencyMicros   POST sent to terminal state received, in microseconds
      */
     public record Terminal(Workload.Order order, String orderId, OrderApi.OrderView view, long submittedMicros,
-                    long latencyMicros) implements Outcome {
+                           long latencyMicros) implements Outcome {
     }
 
     /**

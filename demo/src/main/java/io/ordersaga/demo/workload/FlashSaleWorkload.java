@@ -7,9 +7,10 @@ import java.util.List;
 
 /**
  * The workload of a flash sale ({@code --flash-sale BUYERS:UNITS}): one hot product, and {@code buyers} distinct
- * customers each placing one order of 1 unit of it. The stock ({@link LoadPlan.ExactStock}: exactly UNITS) and the
- * wallets ({@link LoadPlan.FullCredit}: every buyer can pay) are the {@link LoadPlan}'s; released all at once by
- * {@link Replay} in closed loop with {@code buyers} in flight.
+ * customers each placing one order of 1 unit of it. The stock ({@link io.ordersaga.demo.run.LoadPlan.ExactStock}:
+ * exactly UNITS) and the wallets ({@link io.ordersaga.demo.run.LoadPlan.FullCredit}: every buyer can pay) are the
+ * load plan's; the orders are released all at once by {@link io.ordersaga.demo.run.Replay} in closed loop with
+ * {@code buyers} in flight.
  *
  * <p>Ids carry the seed, so flash sales of different seeds can share a stack, and never share a key with the
  * synthetic workload ({@code syn<seed>-...}): product {@code flash<seed>-p}, customers {@code flash<seed>-c000001},
