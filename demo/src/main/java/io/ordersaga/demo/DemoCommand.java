@@ -1,10 +1,11 @@
 package io.ordersaga.demo;
 
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
+import java.util.function.Predicate;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
@@ -181,19 +182,29 @@ public final class DemoCommand {
         return given != null ? given : otherwise;
     }
 
+    /**
+     * {@code value} as {@code parse} reads it, when {@code valid} takes it.
+     *
+     * @throws TypeConversionException saying what the option {@code needs} when {@code parse} throws or
+     *                                 {@code valid} refuses
+     */
+    private static <T> T convert(String value, String needs, Function<String, T> parse, Predicate<T> valid) {
+        try {
+            T converted = parse.apply(value.strip());
+            if (valid.test(converted)) {
+                return converted;
+            }
+        } catch (RuntimeException e) {
+            // a NumberFormatException or an IllegalArgumentException of URI.create: refused below
+        }
+        throw new TypeConversionException(needs);
+    }
+
     /** A whole number {@code >= 1}. */
     static final class PositiveInt implements ITypeConverter<Integer> {
         @Override
         public Integer convert(String value) {
-            try {
-                int n = Integer.parseInt(value.strip());
-                if (n >= 1) {
-                    return n;
-                }
-            } catch (NumberFormatException e) {
-                // refused below
-            }
-            throw new TypeConversionException("a whole number >= 1");
+            return DemoCommand.convert(value, "a whole number >= 1", Integer::parseInt, n -> n >= 1);
         }
     }
 
@@ -201,11 +212,7 @@ public final class DemoCommand {
     static final class WholeNumber implements ITypeConverter<Long> {
         @Override
         public Long convert(String value) {
-            try {
-                return Long.parseLong(value.strip());
-            } catch (NumberFormatException e) {
-                throw new TypeConversionException("a whole number");
-            }
+            return DemoCommand.convert(value, "a whole number", Long::parseLong, n -> true);
         }
     }
 
@@ -213,11 +220,7 @@ public final class DemoCommand {
     static final class PositiveNumber implements ITypeConverter<Double> {
         @Override
         public Double convert(String value) {
-            double d = finite(value, "a number > 0");
-            if (d > 0) {
-                return d;
-            }
-            throw new TypeConversionException("a number > 0");
+            return DemoCommand.convert(value, "a number > 0", Double::parseDouble, d -> Double.isFinite(d) && d > 0);
         }
     }
 
@@ -225,11 +228,8 @@ public final class DemoCommand {
     static final class Fraction implements ITypeConverter<Double> {
         @Override
         public Double convert(String value) {
-            double d = finite(value, "a number between 0 and 1000");
-            if (d >= 0 && d <= 1000) {
-                return d;
-            }
-            throw new TypeConversionException("a number between 0 and 1000");
+            return DemoCommand.convert(value, "a number between 0 and 1000", Double::parseDouble,
+                    d -> d >= 0 && d <= 1000);
         }
     }
 
@@ -237,19 +237,11 @@ public final class DemoCommand {
     static final class FlashSaleValue implements ITypeConverter<DemoOptions.FlashSale> {
         @Override
         public DemoOptions.FlashSale convert(String value) {
-            List<String> parts = List.of(value.strip().split(":", -1));
-            if (parts.size() == 2) {
-                try {
-                    int buyers = Integer.parseInt(parts.get(0).strip());
-                    int units = Integer.parseInt(parts.get(1).strip());
-                    if (buyers >= 1 && units >= 1) {
-                        return new DemoOptions.FlashSale(buyers, units);
-                    }
-                } catch (NumberFormatException e) {
-                    // refused below
-                }
-            }
-            throw new TypeConversionException("BUYERS:UNITS, two whole numbers >= 1 such as 1000:100");
+            return DemoCommand.convert(value, "BUYERS:UNITS, two whole numbers >= 1 such as 1000:100", text -> {
+                List<String> parts = List.of(text.split(":", -1));
+                return parts.size() != 2 ? null : new DemoOptions.FlashSale(Integer.parseInt(parts.get(0).strip()),
+                        Integer.parseInt(parts.get(1).strip()));
+            }, sale -> sale != null && sale.buyers() >= 1 && sale.units() >= 1);
         }
     }
 
@@ -257,16 +249,9 @@ public final class DemoCommand {
     static final class HttpUrl implements ITypeConverter<URI> {
         @Override
         public URI convert(String value) {
-            try {
-                URI uri = new URI(value.strip());
-                if (("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null) {
-                    String text = uri.toString();
-                    return URI.create(text.endsWith("/") ? text.substring(0, text.length() - 1) : text);
-                }
-            } catch (URISyntaxException e) {
-                // refused below
-            }
-            throw new TypeConversionException("an http(s) URL such as http://127.0.0.1:8080");
+            return DemoCommand.convert(value, "an http(s) URL such as http://127.0.0.1:8080",
+                    text -> URI.create(text.endsWith("/") ? text.substring(0, text.length() - 1) : text),
+                    uri -> ("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null);
         }
     }
 
@@ -274,22 +259,7 @@ public final class DemoCommand {
     static final class NonBlankPath implements ITypeConverter<Path> {
         @Override
         public Path convert(String value) {
-            if (value.isBlank()) {
-                throw new TypeConversionException("a non-empty value");
-            }
-            return Path.of(value);
+            return DemoCommand.convert(value, "a non-empty value", text -> Path.of(value), path -> !value.isBlank());
         }
-    }
-
-    private static double finite(String value, String needs) {
-        try {
-            double d = Double.parseDouble(value.strip());
-            if (Double.isFinite(d)) {
-                return d;
-            }
-        } catch (NumberFormatException e) {
-            // refused below
-        }
-        throw new TypeConversionException(needs);
     }
 }
