@@ -15,6 +15,7 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.HashMap;
@@ -293,7 +294,7 @@ public final class OnlineRetailCsv {
      */
     private static final class Records {
         /** The record returned for one that is not well-formed CSV. */
-        static final List<String> MALFORMED = List.of();
+        static final List<String> MALFORMED = Collections.unmodifiableList(new ArrayList<>());
 
         private static final ObjectReader ROWS = CsvMapper.builder().enable(CsvReadFeature.WRAP_AS_ARRAY).build()
                 .readerFor(String[].class);
