@@ -52,6 +52,9 @@ public final class Main implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
+    private Main() {
+    }
+
     /**
      * Entry point: runs the command and exits with its code: 0 done (or help printed), 1 the demo's audit found a
      * breach or a command failed, 2 a usage error or the demo could not run.
@@ -64,8 +67,8 @@ public final class Main implements Callable<Integer> {
 
     /**
      * The {@code ordersaga} command line: a repeated option keeps its last value, no argument files, a usage error
-     * is printed as one line ({@link DemoCommand#oneLine}) and exits 2 ({@link CommandLine.ExitCode#USAGE}), and the help shows
-     * {@code --name VALUE}.
+     * is printed as one line ({@link DemoCommand#oneLine}) and exits 2 ({@link CommandLine.ExitCode#USAGE}), and
+     * the help shows {@code --name VALUE}.
      *
      * @return the command line, ready for {@link CommandLine#execute}
      */
