@@ -36,6 +36,8 @@ import tools.jackson.dataformat.csv.CsvReadFeature;
  *
  * <p>Rules, each counted in {@link Workload.Skipped} and never a crash:
  * <ul>
+ *   <li>The file is RFC 4180 CSV, read by jackson-dataformat-csv: a quoted field may hold commas, {@code ""}
+ *       (a quote) and line breaks, so one line of the catalog may span several lines of the file.</li>
  *   <li>A line the catalog cannot take is skipped with the first {@link SkipReason} that applies.</li>
  *   <li>An invoice is one order made of its valid lines; its Idempotency-Key is the InvoiceNo. Invoices are
  *       replayed in InvoiceDate order (the earliest line's date), ties by InvoiceNo. Cancellation invoices and
@@ -339,7 +341,7 @@ public final class OnlineRetailCsv {
             return startLine + rows.currentLocation().getLineNr() - 1;
         }
 
-        /** Restarts reading at the start of line {@code line} (after its line break: CR LF, LF or CR). */
+        /** Restarts reading at the start of line {@code line} (from 1); lines end at CR LF, LF or CR, as Jackson's. */
         private void resumeAt(int line) {
             int offset = startOffset;
             for (int at = startLine; at < line && offset < text.length(); at++) {
