@@ -1,5 +1,16 @@
 package io.ordersaga.demo;
 
+import io.ordersaga.demo.audit.Audit;
+import io.ordersaga.demo.client.OrderApi;
+import io.ordersaga.demo.report.Report;
+import io.ordersaga.demo.run.LoadPlan;
+import io.ordersaga.demo.run.Loader;
+import io.ordersaga.demo.run.Replay;
+import io.ordersaga.demo.workload.FlashSaleWorkload;
+import io.ordersaga.demo.workload.OnlineRetailCsv;
+import io.ordersaga.demo.workload.SyntheticWorkload;
+import io.ordersaga.demo.workload.Workload;
+
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -42,22 +53,6 @@ public final class Demo {
     }
 
     /**
-     * Command-line entry point, for running the demo against a stack that is already up.
-     *
-     * @param args options as in {@link DemoOptions#USAGE}
-     */
-    public static void main(String[] args) {
-        int code;
-        try {
-            code = run(DemoOptions.parse(args), System.out);
-        } catch (IllegalArgumentException e) {
-            System.err.println("ordersaga demo: " + e.getMessage());
-            code = COULD_NOT_RUN;
-        }
-        System.exit(code);
-    }
-
-    /**
      * Runs the demo against {@code options.apiUrl()}.
      *
      * @param options the options ({@link DemoOptions#parse} or {@link DemoOptions#defaults})
@@ -67,7 +62,7 @@ public final class Demo {
      */
     public static int run(DemoOptions options, PrintStream out) {
         if (options.help()) {
-            out.println(DemoOptions.USAGE);
+            out.println(DemoOptions.usage());
             return BOOKS_BALANCE;
         }
         Instant started = Instant.now();

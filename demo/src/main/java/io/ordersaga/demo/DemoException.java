@@ -5,14 +5,14 @@ package io.ordersaga.demo;
  * a stack that already holds this workload's data, an unreadable CSV. {@link Demo#run} prints the message and
  * exits with code 2.
  */
-final class DemoException extends RuntimeException {
+public final class DemoException extends RuntimeException {
 
     /**
      * A failure without an underlying exception.
      *
      * @param message one line saying what failed and, where known, what to do
      */
-    DemoException(String message) {
+    public DemoException(String message) {
         super(message);
     }
 
@@ -22,7 +22,7 @@ final class DemoException extends RuntimeException {
      * @param message one line saying what failed
      * @param cause   the underlying failure
      */
-    DemoException(String message, Throwable cause) {
+    public DemoException(String message, Throwable cause) {
         super(message, cause);
     }
 }

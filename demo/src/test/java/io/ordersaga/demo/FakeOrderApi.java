@@ -1,7 +1,7 @@
 package io.ordersaga.demo;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
@@ -119,7 +119,7 @@ final class FakeOrderApi implements AutoCloseable {
                     : ok(Map.of("productId", id(m), "name", names.get(id(m)), "unitPrice", price));
         }
         if (method.equals("PUT") && (m = PRODUCT.matcher(path)).matches()) {
-            names.put(id(m), body.get("name").asText());
+            names.put(id(m), body.get("name").asString());
             prices.put(id(m), body.get("unitPrice").asLong());
             return new Object[] {202, Map.of()};
         }
@@ -163,13 +163,13 @@ final class FakeOrderApi implements AutoCloseable {
         if (refused != null && key.endsWith(refused)) {
             return problem(400, "test refusal of key " + key);
         }
-        String customer = body.get("customerId").asText();
+        String customer = body.get("customerId").asString();
         Map<String, Integer> lines = new LinkedHashMap<>();
         for (JsonNode line : body.get("lines")) {
             if (line.get("quantity").asInt() < 1) {
                 return problem(400, "quantity must be >= 1");
             }
-            lines.merge(line.get("productId").asText(), line.get("quantity").asInt(), Integer::sum);
+            lines.merge(line.get("productId").asString(), line.get("quantity").asInt(), Integer::sum);
         }
         List<Map<String, Object>> priced = new ArrayList<>();
         long total = 0;

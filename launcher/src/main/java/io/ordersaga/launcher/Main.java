@@ -1,29 +1,39 @@
 package io.ordersaga.launcher;
 
 import io.ordersaga.demo.Demo;
+import io.ordersaga.demo.DemoCommand;
 import io.ordersaga.demo.DemoOptions;
 import io.ordersaga.localstack.LocalStack;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.util.ArrayList;
-import java.util.Arrays;
+import java.net.URI;
 import java.util.EnumMap;
-import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.ToIntFunction;
 
 /**
- * The {@code ./ordersaga} commands that run the system:
+ * The {@code ./ordersaga} commands that run the system, as picocli subcommands (help generated, {@code --help} on
+ * each; a usage error prints one line and exits 2):
  * <ul>
- *   <li>{@code up [--fresh]}: the local stack (Kafka on 9092, registry on 8081, data kept in
+ *   <li>{@code up [--fresh]} ({@link Up}): the local stack (Kafka on 9092, registry on 8081, data kept in
  *       {@code .ordersaga/}) and the five services in this JVM (ports in {@link Service}, state stores in
  *       {@code .ordersaga/state}); serves until Ctrl-C, then stops everything. {@code --fresh} deletes the
  *       broker's, the registry's and the services' data first.</li>
- *   <li>{@code demo [options]}: replays a workload through the API and audits the books (see
- *       {@link DemoOptions#USAGE}). Without {@code --api} it runs on a private stack of its own (free ports,
+ *   <li>{@code demo [options]} ({@link DemoRun}, options in {@link DemoCommand}): replays a workload through the
+ *       API and audits the books. Without {@code --api} it runs on a private stack of its own (free ports,
  *       temporary data, deleted at the end), so its audit starts from empty books and it never clashes with
  *       a running {@code up}.</li>
  * </ul>
@@ -31,85 +41,164 @@ import java.util.concurrent.CountDownLatch;
  * its own Spring application with its own Kafka Streams client, exactly as it runs alone in a container
  * (docker-compose.yml).
  */
-public final class Main {
+@Command(name = "ordersaga", usageHelpAutoWidth = true,
+        description = "Runs OrderSaga: the local stack and the five services, or the demo on a stack of its own.",
+        subcommands = {Main.Up.class, Main.DemoRun.class})
+public final class Main implements Callable<Integer> {
+
+    @Mixin
+    private HelpOption helpOption;
+
+    @Spec
+    private CommandSpec spec;
 
     private Main() {
     }
 
-    /** Entry point; exits 2 on a usage error, 1 when the demo's audit fails. */
+    /**
+     * Entry point: runs the command and exits with its code: 0 done (or help printed), 1 the demo's audit found a
+     * breach or a command failed, 2 a usage error or the demo could not run.
+     *
+     * @param args the command ({@code up} or {@code demo}) and its options
+     */
     public static void main(String[] args) {
-        String command = args.length == 0 ? "" : args[0];
-        String[] rest = args.length == 0 ? args : Arrays.copyOfRange(args, 1, args.length);
-        switch (command) {
-            case "up" -> up(rest);
-            case "demo" -> System.exit(demo(rest));
-            default -> {
-                System.err.println("usage: ordersaga up [--fresh] | ordersaga demo [--help for options]");
-                System.exit(2);
-            }
-        }
+        System.exit(commandLine().execute(args));
     }
 
-    private static void up(String[] args) {
-        boolean fresh = List.of(args).contains("--fresh");
-        if (!List.of(args).stream().allMatch("--fresh"::equals)) {
-            System.err.println("usage: ordersaga up [--fresh]");
-            System.exit(2);
-        }
-        LocalStack stack = LocalStack.start(LocalStack.Config.fixed(fresh));
-        ServiceCluster cluster = new ServiceCluster(stack.bootstrapServers(), stack.registryUrl(), stack.stateDir(),
-                serviceOverrides());
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            cluster.close();
-            stack.close();
-            stopped.countDown();
-        }, "ordersaga-shutdown"));
-        Map<Service, Integer> ports = new EnumMap<>(Service.class);
-        for (Service service : Service.values()) {
-            ports.put(service, service.defaultPort());
-        }
-        cluster.startAll(ports);
-        System.out.printf("%nOrderSaga is up (Ctrl-C stops everything).%n"
-                        + "  REST API            http://127.0.0.1:%d%n"
-                        + "  Kafka               %s%n"
-                        + "  Schema Registry     %s  (Confluent API: /apis/ccompat/v7)%n",
-                Service.API.defaultPort(), stack.bootstrapServers(), stack.registryUrl());
-        for (Service service : Service.values()) {
-            if (service.isStreams()) {
-                System.out.printf("  %-19s http://127.0.0.1:%d/actuator/health%n", service.applicationName(), service.defaultPort());
-            }
-        }
-        try {
-            stopped.await();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+    /**
+     * The {@code ordersaga} command line: a repeated option keeps its last value, no argument files, a usage error
+     * is printed as one line ({@link DemoCommand#oneLine}) and exits 2 ({@link CommandLine.ExitCode#USAGE}), and
+     * the help shows {@code --name VALUE}.
+     *
+     * @return the command line, ready for {@link CommandLine#execute}
+     */
+    static CommandLine commandLine() {
+        CommandLine commandLine = new CommandLine(new Main()).setOverwrittenOptionsAllowed(true).setExpandAtFiles(false);
+        commandLine.setParameterExceptionHandler((e, args) -> {
+            e.getCommandLine().getErr().println(e.getCommandLine().getCommandSpec().qualifiedName() + ": "
+                    + DemoCommand.oneLine(e));
+            return CommandLine.ExitCode.USAGE;
+        });
+        commandLine.setExecutionStrategy(parsed -> {
+            DemoCommand.helpSeparator(commandLine);
+            return new CommandLine.RunLast().execute(parsed);
+        });
+        return commandLine;
     }
 
-    private static int demo(String[] args) {
-        List<String> options = new ArrayList<>(List.of(args));
-        if (options.contains("--help")) {
-            System.out.println(DemoOptions.USAGE);
+    /**
+     * {@code ordersaga} without a command: a usage error.
+     *
+     * @return never
+     * @throws ParameterException always, naming the commands
+     */
+    @Override
+    public Integer call() {
+        throw new ParameterException(spec.commandLine(), "a command is needed: up or demo (see --help)");
+    }
+
+    /** {@code ordersaga up [--fresh]}: the local stack and the five services on their fixed ports, until Ctrl-C. */
+    @Command(name = "up", usageHelpAutoWidth = true,
+            description = "Starts Kafka (127.0.0.1:9092), Apicurio Registry (127.0.0.1:8081) and the five services "
+                    + "(REST API on 127.0.0.1:8080) and serves until Ctrl-C or SIGTERM, which stop everything.")
+    static final class Up implements Callable<Integer> {
+
+        @Option(names = "--fresh", description = "delete the data of earlier runs (.ordersaga/) first")
+        private boolean fresh;
+
+        @Mixin
+        private HelpOption helpOption;
+
+        /**
+         * Starts everything, prints where each part listens, and waits until the JVM is asked to stop.
+         *
+         * @return 0 once stopped
+         */
+        @Override
+        public Integer call() {
+            LocalStack stack = LocalStack.start(LocalStack.Config.fixed(fresh));
+            ServiceCluster cluster = new ServiceCluster(stack.bootstrapServers(), stack.registryUrl(), stack.stateDir(),
+                    serviceOverrides());
+            CountDownLatch stopped = new CountDownLatch(1);
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                cluster.close();
+                stack.close();
+                stopped.countDown();
+            }, "ordersaga-shutdown"));
+            cluster.startAll(ports(Service::defaultPort));
+            System.out.printf("%nOrderSaga is up (Ctrl-C stops everything).%n"
+                            + "  REST API            http://127.0.0.1:%d%n"
+                            + "  Kafka               %s%n"
+                            + "  Schema Registry     %s  (Confluent API: /apis/ccompat/v7)%n",
+                    Service.API.defaultPort(), stack.bootstrapServers(), stack.registryUrl());
+            for (Service service : Service.values()) {
+                if (service.isStreams()) {
+                    System.out.printf("  %-19s http://127.0.0.1:%d/actuator/health%n", service.applicationName(),
+                            service.defaultPort());
+                }
+            }
+            try {
+                stopped.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
             return 0;
         }
-        DemoOptions.parse(args);
-        if (options.contains("--api")) {
-            return Demo.run(DemoOptions.parse(args), System.out);
-        }
-        System.out.println("Starting a private local stack and the five services for the demo ...");
-        try (LocalStack stack = LocalStack.start(LocalStack.Config.ephemeral());
-             ServiceCluster cluster = new ServiceCluster(stack.bootstrapServers(), stack.registryUrl(),
-                     stack.stateDir(), serviceOverrides())) {
-            Map<Service, Integer> ports = new EnumMap<>(Service.class);
-            for (Service service : Service.values()) {
-                ports.put(service, freePort());
+    }
+
+    /**
+     * {@code ordersaga demo [options]}: the demo ({@link Demo#run}) against {@code --api}, or, without it, on a
+     * private stack started for it and stopped after.
+     */
+    @Command(name = "demo")
+    static final class DemoRun implements Callable<Integer> {
+
+        @Mixin
+        private DemoCommand demo;
+
+        @Spec
+        private CommandSpec spec;
+
+        /**
+         * Runs the demo.
+         *
+         * @return {@link Demo#BOOKS_BALANCE}, {@link Demo#AUDIT_BREACH} or {@link Demo#COULD_NOT_RUN}
+         * @throws ParameterException for options that do not go together (exit 2)
+         */
+        @Override
+        public Integer call() {
+            DemoOptions options;
+            try {
+                options = demo.options();
+            } catch (IllegalArgumentException e) {
+                throw new ParameterException(spec.commandLine(), e.getMessage(), e);
             }
-            cluster.startAll(ports);
-            options.add("--api");
-            options.add(cluster.first(Service.API).url());
-            return Demo.run(DemoOptions.parse(options.toArray(String[]::new)), System.out);
+            if (demo.apiGiven()) {
+                return Demo.run(options, System.out);
+            }
+            System.out.println("Starting a private local stack and the five services for the demo ...");
+            try (LocalStack stack = LocalStack.start(LocalStack.Config.ephemeral());
+                 ServiceCluster cluster = new ServiceCluster(stack.bootstrapServers(), stack.registryUrl(),
+                         stack.stateDir(), serviceOverrides())) {
+                cluster.startAll(ports(service -> freePort()));
+                return Demo.run(options.withApiUrl(URI.create(cluster.first(Service.API).url())), System.out);
+            }
         }
+    }
+
+    /** {@code -h, --help}: the command's generated help. */
+    static final class HelpOption {
+        @Option(names = {"-h", "--help"}, usageHelp = true, description = "this text")
+        private boolean help;
+    }
+
+    /** A port for every service, as {@code port} picks it. */
+    private static Map<Service, Integer> ports(ToIntFunction<Service> port) {
+        Map<Service, Integer> ports = new EnumMap<>(Service.class);
+        for (Service service : Service.values()) {
+            ports.put(service, port.applyAsInt(service));
+        }
+        return ports;
     }
 
     /**
@@ -118,7 +207,7 @@ public final class Main {
      * passed on to every service instance.
      */
     static Map<String, String> serviceOverrides() {
-        Map<String, String> overrides = new java.util.TreeMap<>();
+        Map<String, String> overrides = new TreeMap<>();
         System.getProperties().forEach((key, value) -> {
             if (key.toString().startsWith("ordersaga.") && !key.equals("ordersaga.home")) {
                 overrides.put(key.toString(), value.toString());

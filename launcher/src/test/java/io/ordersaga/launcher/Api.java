@@ -2,6 +2,7 @@ package io.ordersaga.launcher;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ordersaga.demo.client.OrderStatuses;
 import org.awaitility.Awaitility;
 
 import java.io.IOException;
@@ -13,13 +14,9 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /** A small HTTP client of order-api (or of a service instance) for the end-to-end tests. */
 public final class Api {
-
-    /** Terminal order statuses. */
-    public static final Set<String> TERMINAL = Set.of("CONFIRMED", "CANCELLED", "REJECTED");
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -116,7 +113,7 @@ public final class Api {
                 .until(() -> {
                     Response r = order(orderId, 10_000);
                     last[0] = r.body();
-                    return r.status() == 200 && TERMINAL.contains(r.body().path("status").asText());
+                    return r.status() == 200 && OrderStatuses.TERMINAL.contains(r.body().path("status").asText());
                 });
         return last[0];
     }

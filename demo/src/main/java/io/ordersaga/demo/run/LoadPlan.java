@@ -1,4 +1,6 @@
-package io.ordersaga.demo;
+package io.ordersaga.demo.run;
+
+import io.ordersaga.demo.workload.Workload;
 
 import java.math.BigDecimal;
 import java.math.RoundingMode;
@@ -32,14 +34,14 @@ import java.util.TreeMap;
  * @param stock        units per product id, in catalog order
  * @param credits      pence per customer id, in sorted customer order
  */
-record LoadPlan(StockPolicy stockPolicy, WalletPolicy walletPolicy, Map<String, Long> stock,
-                Map<String, Long> credits) {
+public record LoadPlan(StockPolicy stockPolicy, WalletPolicy walletPolicy, Map<String, Long> stock,
+                       Map<String, Long> credits) {
 
     /** Share of customers credited half their orders' value by {@link SeededHalfCredit}. */
     static final int HALF_CREDITED_PERCENT = 10;
 
     /** How much initial stock each product of the workload gets. */
-    sealed interface StockPolicy {
+    public sealed interface StockPolicy {
 
         /**
          * One line for the report.
@@ -54,7 +56,7 @@ record LoadPlan(StockPolicy stockPolicy, WalletPolicy walletPolicy, Map<String, 
      *
      * @param fraction {@code >= 0}
      */
-    record StockFraction(double fraction) implements StockPolicy {
+    public record StockFraction(double fraction) implements StockPolicy {
 
         @Override
         public String describe() {
@@ -68,7 +70,7 @@ record LoadPlan(StockPolicy stockPolicy, WalletPolicy walletPolicy, Map<String, 
      *
      * @param units units of stock, {@code >= 0}
      */
-    record ExactStock(long units) implements StockPolicy {
+    public record ExactStock(long units) implements StockPolicy {
 
         @Override
         public String describe() {
@@ -77,7 +79,7 @@ record LoadPlan(StockPolicy stockPolicy, WalletPolicy walletPolicy, Map<String, 
     }
 
     /** How much each customer of the workload is credited. */
-    sealed interface WalletPolicy {
+    public sealed interface WalletPolicy {
 
         /**
          * One line for the report.
@@ -93,7 +95,7 @@ record LoadPlan(StockPolicy stockPolicy, WalletPolicy walletPolicy, Map<String, 
      *
      * @param seed draws the half-credited customers
      */
-    record SeededHalfCredit(long seed) implements WalletPolicy {
+    public record SeededHalfCredit(long seed) implements WalletPolicy {
 
         @Override
         public String describe() {
@@ -102,7 +104,7 @@ record LoadPlan(StockPolicy stockPolicy, WalletPolicy walletPolicy, Map<String, 
     }
 
     /** The value of the customer's orders, for every customer: every order can be paid. */
-    record FullCredit() implements WalletPolicy {
+    public record FullCredit() implements WalletPolicy {
 
         @Override
         public String describe() {
@@ -118,7 +120,7 @@ record LoadPlan(StockPolicy stockPolicy, WalletPolicy walletPolicy, Map<String, 
      * @param walletPolicy how much each customer is credited
      * @return the plan
      */
-    static LoadPlan of(Workload workload, StockPolicy stockPolicy, WalletPolicy walletPolicy) {
+    public static LoadPlan of(Workload workload, StockPolicy stockPolicy, WalletPolicy walletPolicy) {
         Map<String, Workload.Product> catalog = workload.catalog();
         Map<String, Long> demand = new LinkedHashMap<>();
         catalog.keySet().forEach(id -> demand.put(id, 0L));
@@ -165,12 +167,12 @@ record LoadPlan(StockPolicy stockPolicy, WalletPolicy walletPolicy, Map<String, 
     }
 
     /** Total units of stock over all products. */
-    long totalStock() {
+    public long totalStock() {
         return stock.values().stream().mapToLong(Long::longValue).sum();
     }
 
     /** Total pence credited over all customers. */
-    long totalCredits() {
+    public long totalCredits() {
         return credits.values().stream().mapToLong(Long::longValue).sum();
     }
 }

@@ -1,9 +1,8 @@
-package io.ordersaga.demo;
+package io.ordersaga.demo.client;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ordersaga.demo.DemoException;
+import io.ordersaga.demo.workload.Workload;
+
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -17,6 +16,11 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.locks.LockSupport;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * A blocking client of order-api's REST API (JDK {@link HttpClient}, HTTP/1.1, JSON with Jackson); money in pence.
@@ -28,20 +32,21 @@ import java.util.concurrent.locks.LockSupport;
  * something, each with an Idempotency-Key ({@code POST /orders}: the same key names the same order;
  * stock adjustments and wallet credits: the same key names the same adjustmentId or creditId, applied once).
  */
-final class OrderApi implements AutoCloseable {
+public final class OrderApi implements AutoCloseable {
 
     /** Retries after the first attempt. */
     static final int RETRIES = 4;
     /** Pause before the first retry, in ms; doubles for each further one. */
     static final long FIRST_BACKOFF_MS = 100;
     /** The longest long poll order-view-streams honours, in ms. */
-    static final long MAX_WAIT_MS = 30_000;
+    public static final long MAX_WAIT_MS = 30_000;
 
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
     private static final Set<Integer> TRANSIENT = Set.of(429, 502, 503, 504);
-    private static final Set<String> TERMINAL = Set.of("CONFIRMED", "CANCELLED", "REJECTED");
-    private static final ObjectMapper JSON = new ObjectMapper()
-            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+    /** Jackson 2's defaults (a JSON null read as 0 into a primitive, among others), fields it does not know ignored. */
+    private static final ObjectMapper JSON = JsonMapper.builderWithJackson2Defaults()
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .build();
 
     private final URI base;
     private final HttpClient http;
@@ -51,7 +56,7 @@ final class OrderApi implements AutoCloseable {
      *
      * @param base order-api's base URL, without a trailing slash
      */
-    OrderApi(URI base) {
+    public OrderApi(URI base) {
         this.base = base;
         this.http = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
@@ -68,7 +73,7 @@ final class OrderApi implements AutoCloseable {
      * @param sold      units of confirmed orders
      * @param adjusted  net sum of accepted stock adjustments
      */
-    record Stock(String productId, long available, long reserved, long sold, long adjusted) {
+    public record Stock(String productId, long available, long reserved, long sold, long adjusted) {
     }
 
     /**
@@ -78,7 +83,7 @@ final class OrderApi implements AutoCloseable {
      * @param name      display name
      * @param unitPrice pence per unit
      */
-    record CatalogEntry(String productId, String name, long unitPrice) {
+    public record CatalogEntry(String productId, String name, long unitPrice) {
     }
 
     /**
@@ -90,7 +95,7 @@ final class OrderApi implements AutoCloseable {
      * @param charged    sum of charges
      * @param refunded   sum of refunds
      */
-    record Wallet(String customerId, long balance, long credited, long charged, long refunded) {
+    public record Wallet(String customerId, long balance, long credited, long charged, long refunded) {
     }
 
     /**
@@ -102,7 +107,7 @@ final class OrderApi implements AutoCloseable {
      * @param unitPrice   pence per unit when priced
      * @param lineTotal   quantity x unitPrice in pence when priced
      */
-    record OrderLine(String productId, String productName, int quantity, Long unitPrice, Long lineTotal) {
+    public record OrderLine(String productId, String productName, int quantity, Long unitPrice, Long lineTotal) {
     }
 
     /**
@@ -116,12 +121,12 @@ final class OrderApi implements AutoCloseable {
      * @param lines        priced lines, one per product
      * @param total        sum of line totals in pence; 0 when not priced
      */
-    record OrderView(String orderId, String customerId, String status, String reason, String reasonDetail,
-                     List<OrderLine> lines, long total) {
+    public record OrderView(String orderId, String customerId, String status, String reason, String reasonDetail,
+                            List<OrderLine> lines, long total) {
 
         /** Whether the saga has ended: CONFIRMED, CANCELLED or REJECTED. */
-        boolean terminal() {
-            return TERMINAL.contains(status);
+        public boolean terminal() {
+            return OrderStatuses.TERMINAL.contains(status);
         }
     }
 
@@ -133,14 +138,14 @@ final class OrderApi implements AutoCloseable {
      * @param reason  why cancelled or rejected, or null
      * @param total   total in pence
      */
-    record OrderSummary(String orderId, String status, String reason, long total) {
+    public record OrderSummary(String orderId, String status, String reason, long total) {
     }
 
     private record CustomerOrders(String customerId, List<OrderSummary> orders) {
     }
 
     /** What {@code POST /orders} came to. */
-    sealed interface Placement {
+    public sealed interface Placement {
     }
 
     /**
@@ -148,7 +153,7 @@ final class OrderApi implements AutoCloseable {
      *
      * @param orderId the order's id
      */
-    record Accepted(String orderId) implements Placement {
+    public record Accepted(String orderId) implements Placement {
     }
 
     /**
@@ -157,7 +162,7 @@ final class OrderApi implements AutoCloseable {
      * @param status the HTTP status
      * @param detail the problem's detail, or the start of the body
      */
-    record Refused(int status, String detail) implements Placement {
+    public record Refused(int status, String detail) implements Placement {
     }
 
     /**
@@ -165,7 +170,7 @@ final class OrderApi implements AutoCloseable {
      *
      * @param error what went wrong
      */
-    record Unanswered(String error) implements Placement {
+    public record Unanswered(String error) implements Placement {
     }
 
     /**
@@ -174,7 +179,7 @@ final class OrderApi implements AutoCloseable {
      * @param product the entry; unitPrice in pence
      * @throws DemoException on any answer but 2xx
      */
-    void putProduct(Workload.Product product) {
+    public void putProduct(Workload.Product product) {
         expect2xx(send(request("/products/" + segment(product.productId()))
                 .PUT(json(Map.of("name", product.name(), "unitPrice", product.unitPrice())))
                 .header("Content-Type", "application/json")));
@@ -190,7 +195,7 @@ final class OrderApi implements AutoCloseable {
      * @param idempotencyKey the same for every attempt of this adjustment; another for another adjustment
      * @throws DemoException on any answer but 2xx, or on an I/O error after the retries
      */
-    void adjustStock(String productId, long delta, String reason, String idempotencyKey) {
+    public void adjustStock(String productId, long delta, String reason, String idempotencyKey) {
         expect2xx(send(request("/products/" + segment(productId) + "/stock-adjustments")
                 .header("Idempotency-Key", idempotencyKey)
                 .POST(json(Map.of("delta", delta, "reason", reason)))
@@ -206,7 +211,7 @@ final class OrderApi implements AutoCloseable {
      * @param idempotencyKey the same for every attempt of this credit; another for another credit
      * @throws DemoException on any answer but 2xx, or on an I/O error after the retries
      */
-    void creditWallet(String customerId, long amount, String idempotencyKey) {
+    public void creditWallet(String customerId, long amount, String idempotencyKey) {
         expect2xx(send(request("/customers/" + segment(customerId) + "/wallet/credits")
                 .header("Idempotency-Key", idempotencyKey)
                 .POST(json(Map.of("amount", amount)))
@@ -220,7 +225,7 @@ final class OrderApi implements AutoCloseable {
      * @return the stock, or empty on 404 (no stock record)
      * @throws DemoException on another non-2xx answer or an I/O error after the retries
      */
-    Optional<Stock> stock(String productId) {
+    public Optional<Stock> stock(String productId) {
         return getOptional("/products/" + segment(productId) + "/stock", REQUEST_TIMEOUT, Stock.class);
     }
 
@@ -231,7 +236,7 @@ final class OrderApi implements AutoCloseable {
      * @return the entry, or empty on 404 (the saga has not read it yet)
      * @throws DemoException on another non-2xx answer or an I/O error after the retries
      */
-    Optional<CatalogEntry> product(String productId) {
+    public Optional<CatalogEntry> product(String productId) {
         return getOptional("/products/" + segment(productId), REQUEST_TIMEOUT, CatalogEntry.class);
     }
 
@@ -242,7 +247,7 @@ final class OrderApi implements AutoCloseable {
      * @return the wallet (zeros for a customer never seen)
      * @throws DemoException on a non-2xx answer or an I/O error after the retries
      */
-    Wallet wallet(String customerId) {
+    public Wallet wallet(String customerId) {
         return getOptional("/customers/" + segment(customerId) + "/wallet", REQUEST_TIMEOUT, Wallet.class)
                 .orElseThrow(() -> new DemoException("GET wallet of " + customerId + " answered 404"));
     }
@@ -253,7 +258,7 @@ final class OrderApi implements AutoCloseable {
      * @param order the order; its idempotencyKey goes in the header
      * @return accepted (202 with an orderId), refused (another status), or unanswered
      */
-    Placement placeOrder(Workload.Order order) {
+    public Placement placeOrder(Workload.Order order) {
         List<Map<String, Object>> lines = order.lines().stream()
                 .map(l -> Map.<String, Object>of("productId", l.productId(), "quantity", l.quantity())).toList();
         HttpResponse<String> response;
@@ -269,8 +274,8 @@ final class OrderApi implements AutoCloseable {
             return new Refused(response.statusCode(), detail(response));
         }
         JsonNode orderId = read(response, JsonNode.class).path("orderId");
-        return orderId.isTextual()
-                ? new Accepted(orderId.asText())
+        return orderId.isString()
+                ? new Accepted(orderId.asString())
                 : new Refused(response.statusCode(), "answer without an orderId: " + abbreviate(response.body()));
     }
 
@@ -283,7 +288,7 @@ final class OrderApi implements AutoCloseable {
      * @return the order (terminal, or not yet when the wait ran out), or empty on 404 (not in the read model yet)
      * @throws DemoException on another non-2xx answer or an I/O error after the retries
      */
-    Optional<OrderView> order(String orderId, long waitMs) {
+    public Optional<OrderView> order(String orderId, long waitMs) {
         long wait = Math.clamp(waitMs, 0, MAX_WAIT_MS);
         String path = "/orders/" + segment(orderId) + (wait > 0 ? "?waitMs=" + wait : "");
         return getOptional(path, REQUEST_TIMEOUT.plusMillis(wait), OrderView.class);
@@ -296,7 +301,7 @@ final class OrderApi implements AutoCloseable {
      * @return the customer's orders, newest first (empty for a customer never seen)
      * @throws DemoException on a non-2xx answer or an I/O error after the retries
      */
-    List<OrderSummary> customerOrders(String customerId) {
+    public List<OrderSummary> customerOrders(String customerId) {
         return getOptional("/customers/" + segment(customerId) + "/orders", REQUEST_TIMEOUT, CustomerOrders.class)
                 .map(c -> c.orders() == null ? List.<OrderSummary>of() : c.orders())
                 .orElse(List.of());
@@ -322,12 +327,8 @@ final class OrderApi implements AutoCloseable {
                 .header("Accept", "application/json");
     }
 
-    private static HttpRequest.BodyPublisher json(Object body) {
-        try {
-            return HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body));
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot write JSON", e);
-        }
+    private static HttpRequest.BodyPublisher json(Map<String, ?> body) {
+        return HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body));
     }
 
     private HttpResponse<String> send(HttpRequest.Builder builder) {
@@ -361,7 +362,7 @@ final class OrderApi implements AutoCloseable {
     private static <T> T read(HttpResponse<String> response, Class<T> type) {
         try {
             return JSON.readValue(response.body(), type);
-        } catch (JsonProcessingException e) {
+        } catch (JacksonException e) {
             throw new DemoException(response.request().method() + " " + response.request().uri()
                     + " answered unreadable JSON: " + abbreviate(response.body()), e);
         }
@@ -372,11 +373,11 @@ final class OrderApi implements AutoCloseable {
         try {
             JsonNode problem = JSON.readTree(response.body());
             for (String field : List.of("detail", "title")) {
-                if (problem.path(field).isTextual()) {
-                    return problem.path(field).asText();
+                if (problem.path(field).isString()) {
+                    return problem.path(field).asString();
                 }
             }
-        } catch (JsonProcessingException e) {
+        } catch (JacksonException e) {
             // not JSON: fall through to the raw body
         }
         return abbreviate(response.body());

@@ -1,4 +1,6 @@
-package io.ordersaga.demo;
+package io.ordersaga.demo.workload;
+
+import io.ordersaga.demo.SampleData;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;

@@ -1,4 +1,4 @@
-package io.ordersaga.demo;
+package io.ordersaga.demo.workload;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -41,7 +41,7 @@ import java.util.Set;
  * <p>Ids carry the seed, so workloads of different seeds never share a product, customer or Idempotency-Key:
  * products {@code syn<seed>-p0001}, customers {@code syn<seed>-c0001}, orders {@code syn<seed>-o000001}.
  */
-final class SyntheticWorkload {
+public final class SyntheticWorkload {
 
     /** Most lines per order: order-api refuses more (its MAX_LINES); the sample's largest order has 88. */
     static final int MAX_LINES = 100;
@@ -100,7 +100,7 @@ final class SyntheticWorkload {
      * @param seed   the seed of every draw
      * @return the workload: its catalog holds only the products some order uses, in first-use order
      */
-    static Workload generate(int orders, long seed) {
+    public static Workload generate(int orders, long seed) {
         Random random = new Random(seed);
         String prefix = "syn" + seed + "-";
         double[] popularity = new double[CATALOG_SIZE];

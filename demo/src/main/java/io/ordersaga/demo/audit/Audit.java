@@ -1,4 +1,10 @@
-package io.ordersaga.demo;
+package io.ordersaga.demo.audit;
+
+import io.ordersaga.demo.client.OrderApi;
+import io.ordersaga.demo.run.Outcome;
+import io.ordersaga.demo.run.Parallel;
+import io.ordersaga.demo.run.Replay;
+import io.ordersaga.demo.workload.Workload;
 
 import java.io.PrintStream;
 import java.time.Duration;
@@ -19,7 +25,7 @@ import java.util.concurrent.locks.LockSupport;
  * until no breach is left, nothing read has changed for {@value #QUIET_MS} ms, or {@value #SETTLE_MS} ms have
  * passed.
  */
-final class Audit {
+public final class Audit {
 
     /** How long breaches may take to disappear after the replay, in ms. */
     static final long SETTLE_MS = 30_000;
@@ -32,7 +38,7 @@ final class Audit {
     }
 
     /** What a breach breaks. */
-    enum Kind {
+    public enum Kind {
         /** A product's {@code adjusted} is not the stock the demo sent (or it has no stock record). */
         STOCK_ADJUSTED,
         /** A product's {@code adjusted != available + reserved + sold}, or a negative figure. */
@@ -82,7 +88,7 @@ final class Audit {
      * @param subject {@code product <id>}, {@code customer <id>} or {@code order <id> (key <key>)}
      * @param detail  the figures that disagree
      */
-    record Breach(Kind kind, String subject, String detail) {
+    public record Breach(Kind kind, String subject, String detail) {
 
         @Override
         public String toString() {
@@ -101,8 +107,8 @@ final class Audit {
      *                  {@code min(stock sent, units the outcomes' orders ask)} of its units must be CONFIRMED and
      *                  sold ({@link Kind#OVERSOLD}, {@link Kind#UNDERSOLD}); empty for other workloads
      */
-    record Expected(Map<String, Long> stock, Map<String, Long> credits, Map<String, Workload.Product> catalog,
-                    List<Outcome> outcomes, Optional<String> flashSale) {
+    public record Expected(Map<String, Long> stock, Map<String, Long> credits, Map<String, Workload.Product> catalog,
+                           List<Outcome> outcomes, Optional<String> flashSale) {
     }
 
     /**
@@ -111,7 +117,7 @@ final class Audit {
      * @param breaches the breaches; empty when the books balance
      * @param observed what the services showed
      */
-    record Verdict(List<Breach> breaches, Observed observed) {
+    public record Verdict(List<Breach> breaches, Observed observed) {
     }
 
     /**
@@ -122,8 +128,8 @@ final class Audit {
      * @param orders         read-model order per accepted orderId; an order unknown to the read model is absent
      * @param customerOrders order list per customer
      */
-    record Observed(Map<String, OrderApi.Stock> stock, Map<String, OrderApi.Wallet> wallets,
-                    Map<String, OrderApi.OrderView> orders, Map<String, List<OrderApi.OrderSummary>> customerOrders) {
+    public record Observed(Map<String, OrderApi.Stock> stock, Map<String, OrderApi.Wallet> wallets,
+                           Map<String, OrderApi.OrderView> orders, Map<String, List<OrderApi.OrderSummary>> customerOrders) {
     }
 
     /**
@@ -135,9 +141,9 @@ final class Audit {
      * @param concurrency parallel requests
      * @param out         one line when a re-check is needed
      * @return the breaches of the last round (empty when the books balance) and what it read
-     * @throws DemoException when order-api cannot be read
+     * @throws io.ordersaga.demo.DemoException when order-api cannot be read
      */
-    static Verdict run(OrderApi api, Expected expected, int concurrency, PrintStream out) {
+    public static Verdict run(OrderApi api, Expected expected, int concurrency, PrintStream out) {
         long deadline = System.nanoTime() + Duration.ofMillis(SETTLE_MS).toNanos();
         Observed previous = null;
         long lastChange = System.nanoTime();

@@ -1,7 +1,10 @@
-package io.ordersaga.demo;
+package io.ordersaga.demo.run;
+
+import io.ordersaga.demo.client.OrderApi;
+import io.ordersaga.demo.workload.Workload;
 
 /** How one order of the workload ended, as the demo saw it from the outside. */
-sealed interface Outcome {
+public sealed interface Outcome {
 
     /** The order as sent. */
     Workload.Order order();
@@ -15,8 +18,8 @@ sealed interface Outcome {
      * @param submittedMicros when its POST was sent, in microseconds since the replay started
      * @param latencyMicros   POST sent to terminal state received, in microseconds
      */
-    record Terminal(Workload.Order order, String orderId, OrderApi.OrderView view, long submittedMicros,
-                    long latencyMicros) implements Outcome {
+    public record Terminal(Workload.Order order, String orderId, OrderApi.OrderView view, long submittedMicros,
+                           long latencyMicros) implements Outcome {
     }
 
     /**
@@ -26,7 +29,7 @@ sealed interface Outcome {
      * @param status the HTTP status (400 for invalid input)
      * @param detail the problem's detail
      */
-    record Refused(Workload.Order order, int status, String detail) implements Outcome {
+    public record Refused(Workload.Order order, int status, String detail) implements Outcome {
     }
 
     /**
@@ -35,7 +38,7 @@ sealed interface Outcome {
      * @param order the order
      * @param error what went wrong
      */
-    record Unanswered(Workload.Order order, String error) implements Outcome {
+    public record Unanswered(Workload.Order order, String error) implements Outcome {
     }
 
     /**
@@ -45,6 +48,6 @@ sealed interface Outcome {
      * @param orderId  the id order-api gave it
      * @param lastSeen what the last poll showed
      */
-    record Unfinished(Workload.Order order, String orderId, String lastSeen) implements Outcome {
+    public record Unfinished(Workload.Order order, String orderId, String lastSeen) implements Outcome {
     }
 }

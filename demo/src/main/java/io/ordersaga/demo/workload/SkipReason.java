@@ -1,12 +1,13 @@
-package io.ordersaga.demo;
+package io.ordersaga.demo.workload;
 
 /**
  * Why a line of the Online Retail CSV is not replayed. A line gets the first reason that applies, in this order
  * (so a cancellation line with a negative quantity counts once, as {@link #CANCELLATION}).
  */
-enum SkipReason {
+public enum SkipReason {
     /**
-     * Wrong number of fields, unterminated quote, blank InvoiceNo, unparsable number or date, a CustomerID that is
+     * A record that is not well-formed CSV (a quote never closed, or followed by anything but a comma or the end of
+     * the line; the reading goes on with the next line), a wrong number of fields, blank InvoiceNo, unparsable number or date, a CustomerID that is
      * not a whole number, or what order-api would refuse: a StockCode or customer id over 64 characters or holding
      * {@code /} or {@code |}, a Description over 200 characters.
      */

@@ -1,4 +1,4 @@
-package io.ordersaga.demo;
+package io.ordersaga.demo.report;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

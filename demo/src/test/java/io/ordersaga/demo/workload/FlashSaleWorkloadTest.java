@@ -1,4 +1,4 @@
-package io.ordersaga.demo;
+package io.ordersaga.demo.workload;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,6 @@
-package io.ordersaga.demo;
+package io.ordersaga.demo.workload;
+
+import io.ordersaga.demo.SampleData;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -86,6 +88,31 @@ class OnlineRetailCsvTest {
                 .containsExactly("FEATHER PEN,COAL BLACK", "LETTER \"S\" BLING KEY RING");
         assertThat(OnlineRetailCsv.fields("a,\"b,c\",,\"\"")).containsExactly("a", "b,c", "", "");
         assertThat(OnlineRetailCsv.fields("a,\"b\"x,c")).isNull();
+    }
+
+    @Test
+    void aQuotedFieldMayHoldALineBreak() throws IOException {
+        Workload w = parse("""
+                536365,85123A,"WHITE HANGING HEART
+                T-LIGHT HOLDER",6,2010-12-01T08:26:00,2.55,17850,United Kingdom\r
+                536366,22633,HAND WARMER UNION JACK,6,2010-12-01T08:28:00,1.85,17850,United Kingdom
+                """);
+        assertThat(w.skipped().totalLines()).isZero();
+        assertThat(w.products()).containsExactly(
+                new Workload.Product("85123A", "WHITE HANGING HEART\nT-LIGHT HOLDER", 255),
+                new Workload.Product("22633", "HAND WARMER UNION JACK", 185));
+        assertThat(OnlineRetailCsv.fields("a,\"b\r\nc\",d")).containsExactly("a", "b\r\nc", "d");
+    }
+
+    @Test
+    void anUnclosedQuoteCostsItsOwnLineOnly() throws IOException {
+        Workload w = parse("""
+                536365,85123A,"UNCLOSED,6,2010-12-01T08:26:00,2.55,17850,United Kingdom
+                536366,22633,HAND WARMER UNION JACK,6,2010-12-01T08:28:00,1.85,17850,United Kingdom
+                536367,84879,"ASSORTED COLOUR BIRD ORNAMENT",32,2010-12-01T08:34:00,1.69,13047,United Kingdom
+                """);
+        assertThat(w.skipped().lines()).containsEntry(SkipReason.MALFORMED_LINE, 1L);
+        assertThat(w.orders()).extracting(Workload.Order::idempotencyKey).containsExactly("536366", "536367");
     }
 
     @Test

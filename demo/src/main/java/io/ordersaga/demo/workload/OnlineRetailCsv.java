@@ -1,8 +1,10 @@
-package io.ordersaga.demo;
+package io.ordersaga.demo.workload;
 
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.Reader;
+import java.io.StringReader;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.nio.charset.StandardCharsets;
@@ -12,6 +14,8 @@ import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.HashMap;
@@ -20,6 +24,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.MappingIterator;
+import tools.jackson.databind.ObjectReader;
+import tools.jackson.dataformat.csv.CsvMapper;
+import tools.jackson.dataformat.csv.CsvReadFeature;
 
 /**
  * Reads the UCI "Online Retail" CSV (columns InvoiceNo, StockCode, Description, Quantity, InvoiceDate, UnitPrice,
@@ -27,6 +36,8 @@ import java.util.Set;
  *
  * <p>Rules, each counted in {@link Workload.Skipped} and never a crash:
  * <ul>
+ *   <li>The file is RFC 4180 CSV, read by jackson-dataformat-csv: a quoted field may hold commas, {@code ""}
+ *       (a quote) and line breaks, so one line of the catalog may span several lines of the file.</li>
  *   <li>A line the catalog cannot take is skipped with the first {@link SkipReason} that applies.</li>
  *   <li>An invoice is one order made of its valid lines; its Idempotency-Key is the InvoiceNo. Invoices are
  *       replayed in InvoiceDate order (the earliest line's date), ties by InvoiceNo. Cancellation invoices and
@@ -41,7 +52,7 @@ import java.util.Set;
  * InvoiceDate is ISO local date-time ({@code 2010-12-01T08:26:00}, this project's sample) or the original UCI
  * export's {@code M/d/yyyy H:mm}.
  */
-final class OnlineRetailCsv {
+public final class OnlineRetailCsv {
 
     private static final List<String> COLUMNS =
             List.of("InvoiceNo", "StockCode", "Description", "Quantity", "InvoiceDate", "UnitPrice", "CustomerID");
@@ -68,7 +79,7 @@ final class OnlineRetailCsv {
      * @return the workload; skip counts always cover the whole file
      * @throws IOException when the file cannot be read or its header lacks a required column
      */
-    static Workload read(Path file, int maxOrders) throws IOException {
+    public static Workload read(Path file, int maxOrders) throws IOException {
         try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             return parse(reader, file.getFileName().toString(), maxOrders);
         }
@@ -84,24 +95,29 @@ final class OnlineRetailCsv {
      * @throws IOException when reading fails or the header lacks a required column
      */
     static Workload parse(Reader reader, String name, int maxOrders) throws IOException {
-        BufferedReader lines = reader instanceof BufferedReader b ? b : new BufferedReader(reader);
-        String header = lines.readLine();
-        if (header == null) {
+        StringWriter text = new StringWriter();
+        reader.transferTo(text);
+        Records records = new Records(text.toString());
+        List<String> headerFields = records.next();
+        if (headerFields == null) {
             throw new IOException(name + ": empty file, expected an Online Retail CSV header");
         }
-        List<String> headerFields = fields(stripBom(header));
+        if (!headerFields.isEmpty()) {
+            headerFields.set(0, stripBom(headerFields.getFirst()));
+        }
         Map<String, Integer> column = new HashMap<>();
         for (String wanted : COLUMNS) {
-            int index = headerFields == null ? -1 : headerFields.indexOf(wanted);
+            int index = headerFields.indexOf(wanted);
             if (index < 0) {
                 throw new IOException(name + ": not an Online Retail CSV, header lacks column " + wanted);
             }
             column.put(wanted, index);
         }
         Reading reading = new Reading(column, headerFields.size());
-        for (String line = lines.readLine(); line != null; line = lines.readLine()) {
-            if (!line.isBlank()) {
-                reading.accept(line);
+        records.expectFields(headerFields.size());
+        for (List<String> record = records.next(); record != null; record = records.next()) {
+            if (!(record.size() == 1 && record.getFirst().isBlank())) {
+                reading.accept(record);
             }
         }
         return reading.workload(name, maxOrders);
@@ -131,9 +147,8 @@ final class OnlineRetailCsv {
             }
         }
 
-        void accept(String line) {
-            List<String> f = fields(line);
-            if (f == null || f.size() != fieldCount) {
+        void accept(List<String> f) {
+            if (f == Records.MALFORMED || f.size() != fieldCount) {
                 skip(SkipReason.MALFORMED_LINE);
                 return;
             }
@@ -260,47 +275,97 @@ final class OnlineRetailCsv {
     }
 
     /**
-     * Splits one CSV line (RFC 4180: fields may be quoted, {@code ""} is a quote inside a quoted field).
+     * The fields of the first record of a CSV text.
      *
-     * @param line one physical line
-     * @return the fields, or null when a quoted field is not closed or is followed by anything but a comma
+     * @param text one record (RFC 4180: fields may be quoted, {@code ""} is a quote inside a quoted field, a quoted
+     *             field may hold a line break)
+     * @return the fields, or null when a quoted field is not closed or is followed by anything but a comma or the
+     *         end of the line
      */
-    static List<String> fields(String line) {
-        List<String> out = new ArrayList<>();
-        StringBuilder field = new StringBuilder();
-        int i = 0;
-        int n = line.length();
-        while (true) {
-            if (i < n && line.charAt(i) == '"') {
-                i++;
-                while (true) {
-                    if (i >= n) {
-                        return null;
-                    }
-                    char c = line.charAt(i++);
-                    if (c != '"') {
-                        field.append(c);
-                    } else if (i < n && line.charAt(i) == '"') {
-                        field.append('"');
-                        i++;
-                    } else {
-                        break;
-                    }
-                }
-                if (i < n && line.charAt(i) != ',') {
+    static List<String> fields(String text) {
+        List<String> record = new Records(text).next();
+        return record == Records.MALFORMED ? null : record;
+    }
+
+    /**
+     * The records of a CSV text, read by jackson-dataformat-csv (RFC 4180, a quoted field may span lines). A record
+     * that is not well-formed CSV (a quote not closed or followed by anything but a comma or a line break; or, once
+     * {@link #expectFields} is set, a record over several lines with another number of fields, as an unclosed quote
+     * gives that runs on to a later quote) is returned as {@link #MALFORMED}, and reading resumes on the line after
+     * its first one, so one bad line costs that line only.
+     */
+    private static final class Records {
+        /** The record returned for one that is not well-formed CSV. */
+        static final List<String> MALFORMED = Collections.unmodifiableList(new ArrayList<>());
+
+        private static final ObjectReader ROWS = CsvMapper.builder().enable(CsvReadFeature.WRAP_AS_ARRAY).build()
+                .readerFor(String[].class);
+
+        private final String text;
+        private int fields = -1;
+        /** Offset in {@link #text} and line number (from 1) where {@link #rows} started. */
+        private int startOffset;
+        private int startLine = 1;
+        private MappingIterator<String[]> rows;
+
+        Records(String text) {
+            this.text = text;
+            this.rows = rowsFrom(0);
+        }
+
+        /** From now on, a record spanning several lines must hold {@code n} fields to be well-formed. */
+        void expectFields(int n) {
+            fields = n;
+        }
+
+        /** The next record (a mutable list), {@link #MALFORMED}, or null at the end of the text. */
+        List<String> next() {
+            int firstLine = line();
+            try {
+                if (!rows.hasNextValue()) {
                     return null;
                 }
-            } else {
-                while (i < n && line.charAt(i) != ',') {
-                    field.append(line.charAt(i++));
+                String[] record = rows.nextValue();
+                if (fields < 0 || record.length == fields || line() <= firstLine + 1) {
+                    return new ArrayList<>(Arrays.asList(record));
+                }
+            } catch (JacksonException e) {
+                // not CSV from firstLine on: resume below
+            }
+            resumeAt(firstLine + 1);
+            return MALFORMED;
+        }
+
+        /** The line (from 1) where {@link #rows} stands. */
+        private int line() {
+            return startLine + rows.currentLocation().getLineNr() - 1;
+        }
+
+        /** Restarts reading at the start of line {@code line} (from 1); lines end at CR LF, LF or CR, as Jackson's. */
+        private void resumeAt(int line) {
+            int offset = startOffset;
+            for (int at = startLine; at < line && offset < text.length(); at++) {
+                while (offset < text.length() && text.charAt(offset) != '\n' && text.charAt(offset) != '\r') {
+                    offset++;
+                }
+                if (offset < text.length() && text.charAt(offset++) == '\r'
+                        && offset < text.length() && text.charAt(offset) == '\n') {
+                    offset++;
                 }
             }
-            out.add(field.toString());
-            field.setLength(0);
-            if (i >= n) {
-                return out;
+            startOffset = offset;
+            startLine = line;
+            rows = rowsFrom(offset);
+        }
+
+        private MappingIterator<String[]> rowsFrom(int offset) {
+            StringReader reader = new StringReader(text);
+            try {
+                reader.skip(offset);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot happen: a StringReader skips in memory", e);
             }
-            i++;
+            return ROWS.readValues(reader);
         }
     }
 }

@@ -1,4 +1,9 @@
-package io.ordersaga.demo;
+package io.ordersaga.demo.run;
+
+import io.ordersaga.demo.DemoException;
+import io.ordersaga.demo.client.OrderApi;
+import io.ordersaga.demo.report.Report;
+import io.ordersaga.demo.workload.Workload;
 
 import java.io.PrintStream;
 import java.time.Duration;
@@ -23,7 +28,7 @@ import java.util.function.Function;
  * <p>The audit compares the services' totals with what this demo sent, so it needs a stack that has never seen
  * this workload: before loading, a product with stock or a customer with wallet activity stops the demo.
  */
-final class Loader {
+public final class Loader {
 
     /** How long the stock and wallets may take to show what was sent, in ms. */
     static final long VISIBLE_DEADLINE_MS = 120_000;
@@ -53,7 +58,7 @@ final class Loader {
      * @throws DemoException when the stack already holds data of the workload, a write is refused or fails,
      *                       or the data is not visible within {@value #VISIBLE_DEADLINE_MS} ms
      */
-    static void load(OrderApi api, Workload workload, LoadPlan plan, int concurrency, PrintStream out) {
+    public static void load(OrderApi api, Workload workload, LoadPlan plan, int concurrency, PrintStream out) {
         List<String> products = List.copyOf(plan.stock().keySet());
         List<String> customers = List.copyOf(plan.credits().keySet());
         long start = System.nanoTime();

@@ -1,7 +1,15 @@
-package io.ordersaga.demo;
+package io.ordersaga.demo.report;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
+import io.ordersaga.demo.DemoOptions;
+import io.ordersaga.demo.audit.Audit;
+import io.ordersaga.demo.client.OrderApi;
+import io.ordersaga.demo.run.LoadPlan;
+import io.ordersaga.demo.run.Outcome;
+import io.ordersaga.demo.run.Replay;
+import io.ordersaga.demo.workload.FlashSaleWorkload;
+import io.ordersaga.demo.workload.SkipReason;
+import io.ordersaga.demo.workload.Workload;
+
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -15,6 +23,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
+import tools.jackson.databind.ObjectMapper;
+import tools.jackson.databind.SerializationFeature;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The demo's findings: what was replayed, how the orders ended, throughput, latency and the audit. Written as
@@ -29,11 +40,16 @@ import java.util.stream.Collectors;
  * @param flashSale  a flash sale's figures; null for other workloads
  * @param audit      the audit's verdict
  */
-record Report(Run run, Load load, Orders orders, Throughput throughput, Latency latency, FlashSaleResult flashSale,
-              AuditResult audit) {
+public record Report(Run run, Load load, Orders orders, Throughput throughput, Latency latency, FlashSaleResult flashSale,
+                     AuditResult audit) {
+
+    /** report.json's writer: indented, with Jackson 2's defaults (fields in declaration order, not sorted). */
+    private static final ObjectMapper JSON = JsonMapper.builderWithJackson2Defaults()
+            .enable(SerializationFeature.INDENT_OUTPUT)
+            .build();
 
     /** Latency histogram bins below the overflow bin. */
-    static final int HISTOGRAM_BINS = 40;
+    public static final int HISTOGRAM_BINS = 40;
 
     /**
      * How the demo ran.
@@ -47,8 +63,8 @@ record Report(Run run, Load load, Orders orders, Throughput throughput, Latency 
      * @param seed           seed of the workload and of the wallet policy
      * @param totalWallTimeMs load, replay and audit, in ms
      */
-    record Run(String workload, String startedAt, String apiUrl, String mode, String stockPolicy, String walletPolicy,
-               long seed, long totalWallTimeMs) {
+    public record Run(String workload, String startedAt, String apiUrl, String mode, String stockPolicy, String walletPolicy,
+                      long seed, long totalWallTimeMs) {
     }
 
     /**
@@ -63,8 +79,8 @@ record Report(Run run, Load load, Orders orders, Throughput throughput, Latency 
      * @param invoicesWithoutValidLine other invoices without a replayable line
      * @param loadMs                   loading until visible, in ms
      */
-    record Load(int products, long stockUnits, int customers, long creditedPence, Map<SkipReason, Long> skippedLines,
-                long cancellationInvoices, long invoicesWithoutValidLine, long loadMs) {
+    public record Load(int products, long stockUnits, int customers, long creditedPence, Map<SkipReason, Long> skippedLines,
+                       long cancellationInvoices, long invoicesWithoutValidLine, long loadMs) {
     }
 
     /**
@@ -80,9 +96,9 @@ record Report(Run run, Load load, Orders orders, Throughput throughput, Latency 
      * @param rejectedByReason  ended REJECTED, by reason
      * @param unfinished        accepted but not terminal by the per-order deadline
      */
-    record Orders(int submitted, int accepted, Map<Integer, Long> refusedByStatus, Map<Integer, String> refusedExamples,
-                  long unanswered, long confirmed, Map<String, Long> cancelledByReason,
-                  Map<String, Long> rejectedByReason, long unfinished) {
+    public record Orders(int submitted, int accepted, Map<Integer, Long> refusedByStatus, Map<Integer, String> refusedExamples,
+                         long unanswered, long confirmed, Map<String, Long> cancelledByReason,
+                         Map<String, Long> rejectedByReason, long unfinished) {
 
         /** Orders that ended CANCELLED. */
         long cancelled() {
@@ -107,7 +123,7 @@ record Report(Run run, Load load, Orders orders, Throughput throughput, Latency 
      * @param replayWallTimeMs   first POST to last terminal state, in ms
      * @param terminalPerSecond  orders reaching a terminal state in each second of the replay
      */
-    record Throughput(double ordersPerSecond, long replayWallTimeMs, List<Long> terminalPerSecond) {
+    public record Throughput(double ordersPerSecond, long replayWallTimeMs, List<Long> terminalPerSecond) {
     }
 
     /**
@@ -121,8 +137,8 @@ record Report(Run run, Load load, Orders orders, Throughput throughput, Latency 
      * @param meanMs    mean, in ms
      * @param histogram {@value #HISTOGRAM_BINS} equal bins from 0 to just above p99, then one bin up to the maximum
      */
-    record Latency(int orders, double p50Ms, double p95Ms, double p99Ms, double maxMs, double meanMs,
-                   List<Bin> histogram) {
+    public record Latency(int orders, double p50Ms, double p95Ms, double p99Ms, double maxMs, double meanMs,
+                          List<Bin> histogram) {
     }
 
     /**
@@ -132,7 +148,7 @@ record Report(Run run, Load load, Orders orders, Throughput throughput, Latency 
      * @param toMs   upper bound, in ms (inclusive for the last bin)
      * @param orders orders in the bin
      */
-    record Bin(double fromMs, double toMs, long orders) {
+    public record Bin(double fromMs, double toMs, long orders) {
     }
 
     /**
@@ -153,9 +169,9 @@ record Report(Run run, Load load, Orders orders, Throughput throughput, Latency 
      * @param confirmedLatency          POST to terminal state of the CONFIRMED orders
      * @param outOfStockLatency         POST to terminal state of the orders cancelled OUT_OF_STOCK
      */
-    record FlashSaleResult(String productId, long units, long buyers, long mustSell, long unitsSold, long oversold,
-                           long confirmed, long cancelledOutOfStock, double firstPostToLastTerminalMs,
-                           Latency confirmedLatency, Latency outOfStockLatency) {
+    public record FlashSaleResult(String productId, long units, long buyers, long mustSell, long unitsSold, long oversold,
+                                  long confirmed, long cancelledOutOfStock, double firstPostToLastTerminalMs,
+                                  Latency confirmedLatency, Latency outOfStockLatency) {
     }
 
     /**
@@ -168,8 +184,8 @@ record Report(Run run, Load load, Orders orders, Throughput throughput, Latency 
      * @param byKind    breaches per kind (kinds without breach left out)
      * @param breaches  every breach
      */
-    record AuditResult(boolean passed, int products, int customers, long orders, Map<Audit.Kind, Long> byKind,
-                       List<Audit.Breach> breaches) {
+    public record AuditResult(boolean passed, int products, int customers, long orders, Map<Audit.Kind, Long> byKind,
+                              List<Audit.Breach> breaches) {
     }
 
     /**
@@ -185,8 +201,8 @@ record Report(Run run, Load load, Orders orders, Throughput throughput, Latency 
      * @param totalWallTimeMs load, replay and audit, in ms
      * @return the report
      */
-    static Report of(DemoOptions options, String startedAt, Workload workload, LoadPlan plan, long loadMs,
-                     Replay.Result replay, Audit.Verdict verdict, long totalWallTimeMs) {
+    public static Report of(DemoOptions options, String startedAt, Workload workload, LoadPlan plan, long loadMs,
+                            Replay.Result replay, Audit.Verdict verdict, long totalWallTimeMs) {
         String mode = options.rate() > 0
                 ? String.format(Locale.ROOT, "paced, %.1f orders/s", options.rate())
                 : "closed loop, " + options.concurrency() + " in flight";
@@ -315,11 +331,11 @@ record Report(Run run, Load load, Orders orders, Throughput throughput, Latency 
      * @return the two files written
      * @throws IOException when they cannot be written
      */
-    List<Path> write(Path dir) throws IOException {
+    public List<Path> write(Path dir) throws IOException {
         Files.createDirectories(dir);
         Path json = dir.resolve("report.json");
         Path html = dir.resolve("report.html");
-        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(json.toFile(), this);
+        Files.writeString(json, JSON.writeValueAsString(this), StandardCharsets.UTF_8);
         Files.writeString(html, HtmlReport.render(this), StandardCharsets.UTF_8);
         return List.of(json, html);
     }
@@ -329,7 +345,7 @@ record Report(Run run, Load load, Orders orders, Throughput throughput, Latency 
      *
      * @param out where to print
      */
-    void print(PrintStream out) {
+    public void print(PrintStream out) {
         out.println("== " + run.workload() + ", " + run.mode() + " ==");
         out.printf(Locale.ROOT, "orders      submitted %,d  accepted %,d  refused %,d%s%s%n", orders.submitted(),
                 orders.accepted(), orders.refused(), orders.refused() == 0 ? "" : " " + refusals(),
@@ -383,7 +399,7 @@ record Report(Run run, Load load, Orders orders, Throughput throughput, Latency 
      * @param nanos duration in ns
      * @return for example {@code 1.2 s}
      */
-    static String seconds(long nanos) {
+    public static String seconds(long nanos) {
         return String.format(Locale.ROOT, "%.1f s", nanos / 1e9);
     }
 
@@ -393,7 +409,7 @@ record Report(Run run, Load load, Orders orders, Throughput throughput, Latency 
      * @param pence amount in pence
      * @return for example {@code £1,234.56}
      */
-    static String pounds(long pence) {
+    public static String pounds(long pence) {
         return String.format(Locale.ROOT, "£%,d.%02d", pence / 100, Math.abs(pence % 100));
     }
 }

@@ -1,4 +1,6 @@
-package io.ordersaga.demo;
+package io.ordersaga.demo.workload;
+
+import io.ordersaga.demo.SampleData;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -14,10 +16,11 @@ import java.util.TreeMap;
 
 /**
  * Fits the synthetic workload's distributions on a real workload, and measures any workload the same way so that
- * a generated one can be compared with the real one ({@code WorkloadFitTest}).
+ * a generated one can be compared with the real one ({@code SyntheticWorkloadTest} does).
  *
  * <p>Run it on the Online Retail sample to obtain the constants of {@link SyntheticWorkload}:
- * <pre>java -cp demo/target/classes io.ordersaga.demo.WorkloadFit [path/to/online-retail.csv]</pre>
+ * <pre>./mvnw -q -pl demo compile exec:java -Dexec.mainClass=io.ordersaga.demo.workload.WorkloadFit \
+ *     [-Dexec.args=path/to/online-retail.csv]</pre>
  * (without an argument it looks for the sample as {@link SampleData} does).
  *
  * <p>Product popularity is modelled as log-normal, not Zipf: a least-squares Zipf fit of log(line count) on
@@ -112,7 +115,7 @@ public final class WorkloadFit {
      * @param sigma       standard deviation of ln(weight)
      * @param catalogSize number of products P, including those a sample of this size would not show
      */
-    record Popularity(double sigma, int catalogSize) {
+    public record Popularity(double sigma, int catalogSize) {
     }
 
     /**

@@ -1,4 +1,4 @@
-package io.ordersaga.demo;
+package io.ordersaga.demo.report;
 
 import java.util.List;
 import java.util.Locale;
@@ -8,7 +8,7 @@ import java.util.Map;
  * Renders a {@link Report} as one self-contained HTML page: inline CSS and two inline SVG charts (latency
  * histogram, orders reaching a terminal state per second), no script and nothing fetched from elsewhere.
  */
-final class HtmlReport {
+public final class HtmlReport {
 
     /** Breaches listed in the page; report.json holds all of them. */
     static final int MAX_BREACHES_SHOWN = 500;

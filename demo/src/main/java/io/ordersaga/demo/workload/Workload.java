@@ -1,4 +1,4 @@
-package io.ordersaga.demo;
+package io.ordersaga.demo.workload;
 
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
@@ -16,7 +16,7 @@ import java.util.stream.Collectors;
  * @param orders      the orders, in replay order
  * @param skipped     what was left out of the source, by reason
  */
-record Workload(String description, List<Product> products, List<Order> orders, Skipped skipped) {
+public record Workload(String description, List<Product> products, List<Order> orders, Skipped skipped) {
 
     /**
      * A catalog entry, registered with {@code PUT /products/{productId}}.
@@ -25,7 +25,7 @@ record Workload(String description, List<Product> products, List<Order> orders, 
      * @param name      display name, never blank
      * @param unitPrice price of one unit in pence, {@code > 0}
      */
-    record Product(String productId, String name, long unitPrice) {
+    public record Product(String productId, String name, long unitPrice) {
     }
 
     /**
@@ -34,7 +34,7 @@ record Workload(String description, List<Product> products, List<Order> orders, 
      * @param productId a product of the workload's catalog
      * @param quantity  units, {@code >= 1}
      */
-    record Line(String productId, int quantity) {
+    public record Line(String productId, int quantity) {
     }
 
     /**
@@ -44,7 +44,7 @@ record Workload(String description, List<Product> products, List<Order> orders, 
      * @param customerId     who orders and pays; the key of the customer's wallet
      * @param lines          at least one line
      */
-    record Order(String idempotencyKey, String customerId, List<Line> lines) {
+    public record Order(String idempotencyKey, String customerId, List<Line> lines) {
     }
 
     /**
@@ -54,10 +54,10 @@ record Workload(String description, List<Product> products, List<Order> orders, 
      * @param cancellationInvoices     cancellation invoices (InvoiceNo starting with C), skipped whole
      * @param invoicesWithoutValidLine other invoices none of whose lines the catalog could take, so not replayed
      */
-    record Skipped(Map<SkipReason, Long> lines, long cancellationInvoices, long invoicesWithoutValidLine) {
+    public record Skipped(Map<SkipReason, Long> lines, long cancellationInvoices, long invoicesWithoutValidLine) {
 
         /** Nothing skipped: the synthetic workload. */
-        static Skipped none() {
+        public static Skipped none() {
             Map<SkipReason, Long> zero = new EnumMap<>(SkipReason.class);
             for (SkipReason reason : SkipReason.values()) {
                 zero.put(reason, 0L);
@@ -66,19 +66,19 @@ record Workload(String description, List<Product> products, List<Order> orders, 
         }
 
         /** Total skipped lines over all reasons. */
-        long totalLines() {
+        public long totalLines() {
             return lines.values().stream().mapToLong(Long::longValue).sum();
         }
     }
 
     /** The catalog by product id, in catalog order. */
-    Map<String, Product> catalog() {
+    public Map<String, Product> catalog() {
         return products.stream().collect(Collectors.toMap(Product::productId, Function.identity(),
                 (a, b) -> a, LinkedHashMap::new));
     }
 
     /** Number of distinct customers over all orders. */
-    long customerCount() {
+    public long customerCount() {
         return orders.stream().map(Order::customerId).distinct().count();
     }
 }

@@ -1,13 +1,16 @@
-package io.ordersaga.demo;
+package io.ordersaga.demo.audit;
+
+import io.ordersaga.demo.run.Outcome;
+import io.ordersaga.demo.workload.Workload;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.ordersaga.demo.Audit.Kind;
-import io.ordersaga.demo.OrderApi.OrderLine;
-import io.ordersaga.demo.OrderApi.OrderSummary;
-import io.ordersaga.demo.OrderApi.OrderView;
-import io.ordersaga.demo.OrderApi.Stock;
-import io.ordersaga.demo.OrderApi.Wallet;
+import io.ordersaga.demo.audit.Audit.Kind;
+import io.ordersaga.demo.client.OrderApi.OrderLine;
+import io.ordersaga.demo.client.OrderApi.OrderSummary;
+import io.ordersaga.demo.client.OrderApi.OrderView;
+import io.ordersaga.demo.client.OrderApi.Stock;
+import io.ordersaga.demo.client.OrderApi.Wallet;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;

@@ -1,4 +1,8 @@
-package io.ordersaga.demo;
+package io.ordersaga.demo.run;
+
+import io.ordersaga.demo.DemoException;
+import io.ordersaga.demo.client.OrderApi;
+import io.ordersaga.demo.workload.Workload;
 
 import java.io.PrintStream;
 import java.time.Duration;
@@ -22,19 +26,19 @@ import java.util.concurrent.locks.LockSupport;
  * <p>Two modes: closed loop, at most {@code concurrency} orders in flight (POST to terminal state), the next one
  * sent when one ends; or paced (open loop), one order every {@code 1 / rate} seconds whatever the number in flight.
  * Orders are sent in workload order. Latency is measured from sending the POST to receiving the terminal state.
- * On a terminal a one-line progress bar is redrawn with {@code \r} every {@value #PROGRESS_PERIOD_MS} ms;
+ * When standard output is a TTY, a one-line progress bar is redrawn with {@code \r} every {@value #PROGRESS_PERIOD_MS} ms;
  * otherwise (a log, CI) a progress line is printed every {@value #LOG_PROGRESS_PERIOD_MS} ms.
  */
-final class Replay {
+public final class Replay {
 
     /** An accepted order not terminal this long after its POST is given up as unfinished, in ms. */
-    static final long ORDER_DEADLINE_MS = 120_000;
+    public static final long ORDER_DEADLINE_MS = 120_000;
     /** Progress bar refresh period, in ms. */
     static final long PROGRESS_PERIOD_MS = 250;
-    /** Progress line period when the output is not a terminal, in ms. */
+    /** Progress line period when standard output is not a TTY (a log, CI), in ms. */
     static final long LOG_PROGRESS_PERIOD_MS = 5_000;
 
-    private static final boolean TERMINAL = isTerminal();
+    private static final boolean STDOUT_IS_TTY = stdoutIsTty();
 
     private static final long FIRST_PAUSE_MS = 5;
     private static final long MAX_PAUSE_MS = 100;
@@ -54,7 +58,7 @@ final class Replay {
      * @param outcomes   one per order, in workload order
      * @param wallTimeMs first POST sent to last outcome, in ms
      */
-    record Result(List<Outcome> outcomes, long wallTimeMs) {
+    public record Result(List<Outcome> outcomes, long wallTimeMs) {
     }
 
     private Replay(OrderApi api, List<Workload.Order> orders) {
@@ -72,7 +76,7 @@ final class Replay {
      * @param out         where the progress bar goes
      * @return every order's outcome; nothing is thrown for a single order's failure
      */
-    static Result run(OrderApi api, List<Workload.Order> orders, int concurrency, double rate, PrintStream out) {
+    public static Result run(OrderApi api, List<Workload.Order> orders, int concurrency, double rate, PrintStream out) {
         return new Replay(api, orders).run(concurrency, rate, out);
     }
 
@@ -86,7 +90,7 @@ final class Replay {
         });
         startNanos = System.nanoTime();
         progress.scheduleAtFixedRate(() -> out.print(progressLine()), 0,
-                TERMINAL ? PROGRESS_PERIOD_MS : LOG_PROGRESS_PERIOD_MS, TimeUnit.MILLISECONDS);
+                STDOUT_IS_TTY ? PROGRESS_PERIOD_MS : LOG_PROGRESS_PERIOD_MS, TimeUnit.MILLISECONDS);
         try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
             for (int i = 0; i < outcomes.length; i++) {
                 if (rate > 0) {
@@ -116,7 +120,7 @@ final class Replay {
             Thread.currentThread().interrupt();
         }
         out.print(progressLine());
-        if (TERMINAL) {
+        if (STDOUT_IS_TTY) {
             out.println();
         }
         return new Result(Arrays.asList(outcomes), wallTimeMs);
@@ -178,7 +182,7 @@ final class Replay {
     }
 
     /**
-     * On a terminal, {@code \r} plus the progress bar, padded to overwrite a longer previous line; otherwise
+     * On a TTY, {@code \r} plus the progress bar, padded to overwrite a longer previous line; otherwise
      * the bar as a line of its own.
      */
     private String progressLine() {
@@ -191,11 +195,11 @@ final class Replay {
                 "replay [%s%s] %3d%% %d/%d  in flight %d  confirmed %d  cancelled %d  rejected %d  failed %d  %.0f orders/s",
                 "#".repeat(filled), "-".repeat(width - filled), total == 0 ? 100 : 100 * done / total, done, total,
                 inFlight.get(), confirmed.get(), cancelled.get(), rejected.get(), failed.get(), done / seconds);
-        return TERMINAL ? "\r" + line + "   " : line + System.lineSeparator();
+        return STDOUT_IS_TTY ? "\r" + line + "   " : line + System.lineSeparator();
     }
 
     /** True when standard output is an interactive terminal ({@code Console.isTerminal()} from JDK 22 on). */
-    private static boolean isTerminal() {
+    private static boolean stdoutIsTty() {
         java.io.Console console = System.console();
         if (console == null) {
             return false;

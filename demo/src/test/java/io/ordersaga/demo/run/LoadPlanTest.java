@@ -1,4 +1,7 @@
-package io.ordersaga.demo;
+package io.ordersaga.demo.run;
+
+import io.ordersaga.demo.workload.FlashSaleWorkload;
+import io.ordersaga.demo.workload.Workload;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

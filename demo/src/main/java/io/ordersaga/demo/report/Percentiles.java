@@ -1,7 +1,7 @@
-package io.ordersaga.demo;
+package io.ordersaga.demo.report;
 
 /** Percentiles by the nearest-rank method: the smallest value with at least p % of the values at or below it. */
-final class Percentiles {
+public final class Percentiles {
 
     private Percentiles() {
     }

@@ -1,4 +1,6 @@
-package io.ordersaga.demo;
+package io.ordersaga.demo.run;
+
+import io.ordersaga.demo.DemoException;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -11,7 +13,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 
 /** Runs blocking calls (HTTP requests) on virtual threads with a bound on how many run at once. */
-final class Parallel {
+public final class Parallel {
 
     private Parallel() {
     }
@@ -26,7 +28,7 @@ final class Parallel {
      * @throws RuntimeException the first failure of a call (no further call starts after it), as thrown;
      *                          a checked exception or an interruption is wrapped in a {@link DemoException}
      */
-    static <T, R> List<R> map(List<T> items, int concurrency, Function<T, R> call) {
+    public static <T, R> List<R> map(List<T> items, int concurrency, Function<T, R> call) {
         Semaphore permits = new Semaphore(concurrency);
         AtomicBoolean failed = new AtomicBoolean();
         List<Future<R>> futures = new ArrayList<>(items.size());
