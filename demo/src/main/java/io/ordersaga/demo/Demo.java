@@ -2,6 +2,8 @@ package io.ordersaga.demo;
 
 import io.ordersaga.demo.audit.Audit;
 import io.ordersaga.demo.client.OrderApi;
+import io.ordersaga.demo.report.Cost;
+import io.ordersaga.demo.report.CostMeter;
 import io.ordersaga.demo.report.Report;
 import io.ordersaga.demo.run.LoadPlan;
 import io.ordersaga.demo.run.Loader;
@@ -87,7 +89,9 @@ public final class Demo {
             Loader.load(api, workload, plan, options.concurrency(), out);
             long loadMs = Duration.ofNanos(System.nanoTime() - loadStart).toMillis();
 
+            CostMeter.Reading before = CostMeter.start(options.bootstrapServers());
             Replay.Result replay = Replay.run(api, workload.orders(), options.concurrency(), options.rate(), out);
+            Cost cost = before.cost(workload.orders().size());
 
             out.println("audit: reading stock, wallets, orders and order lists back...");
             Map<String, Workload.Product> catalog = workload.catalog();
@@ -97,7 +101,7 @@ public final class Demo {
             List<Audit.Breach> breaches = verdict.breaches();
             breaches.forEach(breach -> out.println("BREACH " + breach));
 
-            Report report = Report.of(options, started.toString(), workload, plan, loadMs, replay, verdict,
+            Report report = Report.of(options, started.toString(), workload, plan, loadMs, replay, cost, verdict,
                     Duration.ofNanos(System.nanoTime() - start).toMillis());
             report.print(out);
             List<Path> files = report.write(options.outDir());

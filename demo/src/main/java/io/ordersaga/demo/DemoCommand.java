@@ -78,6 +78,11 @@ public final class DemoCommand {
                     + "http://127.0.0.1:8080 (without it, ./ordersaga demo starts a private stack)")
     private URI api;
 
+    @Option(names = "--bootstrap", paramLabel = "HOST:PORT",
+            description = "the Kafka cluster behind --api, whose records per order the report counts (default "
+                    + DemoOptions.DEFAULT_BOOTSTRAP_SERVERS + "; none: count none)")
+    private String bootstrap;
+
     @Option(names = "--out", paramLabel = "DIR", converter = NonBlankPath.class,
             description = "where report.json and report.html go (default demo-report)")
     private Path out;
@@ -153,7 +158,8 @@ public final class DemoCommand {
                 : flashSale != null && rate == null ? flashSale.buyers() : d.concurrency();
         return new DemoOptions(Optional.ofNullable(csv), or(orders, d.orders()), or(seed, d.seed()), inFlight,
                 or(rate, d.rate()), or(api, d.apiUrl()), or(out, d.outDir()), or(stockFraction, d.stockFraction()),
-                or(maxOrders, d.maxOrders()), Optional.ofNullable(flashSale), help);
+                or(maxOrders, d.maxOrders()), Optional.ofNullable(flashSale), help, bootstrap == null ? d.bootstrapServers()
+                : bootstrap.equals("none") ? Optional.empty() : Optional.of(bootstrap));
     }
 
     /**

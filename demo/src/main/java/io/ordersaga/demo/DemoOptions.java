@@ -21,13 +21,19 @@ import picocli.CommandLine.ParameterException;
  * @param flashSale     replay a flash sale on one hot product instead of the CSV or the synthetic workload;
  *                      empty otherwise
  * @param help          print {@link #usage()} and do nothing else
+ * @param bootstrapServers the Kafka cluster behind order-api, {@code host:port[,host:port]}, whose records the report
+ *                      counts (records per order); {@link #DEFAULT_BOOTSTRAP_SERVERS} unless given; empty to count
+ *                      none ({@code --bootstrap none})
  */
 public record DemoOptions(Optional<Path> csv, int orders, long seed, int concurrency, double rate, URI apiUrl,
                           Path outDir, double stockFraction, int maxOrders, Optional<FlashSale> flashSale,
-                          boolean help) {
+                          boolean help, Optional<String> bootstrapServers) {
 
     /** Default base URL of order-api on the local stack. */
     public static final URI DEFAULT_API_URL = URI.create("http://127.0.0.1:8080");
+
+    /** Default Kafka bootstrap servers: the broker of {@code ./ordersaga up}. */
+    public static final String DEFAULT_BOOTSTRAP_SERVERS = "127.0.0.1:9092";
 
     /**
      * A flash sale: {@code buyers} distinct customers, each able to pay, each place one order of 1 unit of one hot
@@ -57,18 +63,19 @@ public record DemoOptions(Optional<Path> csv, int orders, long seed, int concurr
      */
     public static DemoOptions defaults() {
         return new DemoOptions(Optional.empty(), 5000, 42, 32, 0, DEFAULT_API_URL, Path.of("demo-report"), 0.8,
-                Integer.MAX_VALUE, Optional.empty(), false);
+                Integer.MAX_VALUE, Optional.empty(), false, Optional.of(DEFAULT_BOOTSTRAP_SERVERS));
     }
 
     /**
-     * These options against another order-api.
+     * These options against another stack.
      *
-     * @param url order-api's base URL, without a trailing slash
-     * @return a copy with {@link #apiUrl()} = {@code url}
+     * @param url              order-api's base URL, without a trailing slash
+     * @param bootstrapServers its Kafka cluster, {@code host:port[,host:port]}
+     * @return a copy with {@link #apiUrl()} = {@code url} and {@link #bootstrapServers()} = {@code bootstrapServers}
      */
-    public DemoOptions withApiUrl(URI url) {
+    public DemoOptions withStack(URI url, String bootstrapServers) {
         return new DemoOptions(csv, orders, seed, concurrency, rate, url, outDir, stockFraction, maxOrders, flashSale,
-                help);
+                help, Optional.of(bootstrapServers));
     }
 
     /**

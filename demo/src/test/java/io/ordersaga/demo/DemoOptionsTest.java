@@ -29,9 +29,11 @@ class DemoOptionsTest {
     @Test
     void everyOptionIsRead() {
         DemoOptions o = DemoOptions.parse("--csv", "data.csv", "--seed", "-3", "--concurrency", "8", "--rate=250.5",
-                "--api", "http://localhost:9999/", "--out", "out/x", "--stock-fraction", "1.25", "--max-orders", "100");
+                "--api", "http://localhost:9999/", "--out", "out/x", "--stock-fraction", "1.25", "--max-orders", "100",
+                "--bootstrap", "kafka:9092");
         assertThat(o).isEqualTo(new DemoOptions(Optional.of(Path.of("data.csv")), 5000, -3, 8, 250.5,
-                URI.create("http://localhost:9999"), Path.of("out/x"), 1.25, 100, Optional.empty(), false));
+                URI.create("http://localhost:9999"), Path.of("out/x"), 1.25, 100, Optional.empty(), false, Optional.of("kafka:9092")));
+        assertThat(DemoOptions.parse("--bootstrap", "none").bootstrapServers()).isEmpty();
         assertThat(DemoOptions.parse("--orders", "200").orders()).isEqualTo(200);
         assertThat(DemoOptions.parse("--help").help()).isTrue();
         assertThat(DemoOptions.parse("--orders", "10", "-h").help()).isTrue();

@@ -27,8 +27,11 @@ class DemoTest {
 
     private final ByteArrayOutputStream printed = new ByteArrayOutputStream();
 
+    /** Runs the demo with {@code args}; the fake has no Kafka behind it, so no records are counted. */
     private int run(String... args) {
-        return Demo.run(DemoOptions.parse(args), new PrintStream(printed, true, StandardCharsets.UTF_8));
+        String[] all = java.util.stream.Stream.concat(java.util.Arrays.stream(args), java.util.stream.Stream.of("--bootstrap", "none"))
+                .toArray(String[]::new);
+        return Demo.run(DemoOptions.parse(all), new PrintStream(printed, true, StandardCharsets.UTF_8));
     }
 
     private String printed() {

@@ -181,7 +181,7 @@ public final class Main implements Callable<Integer> {
                  ServiceCluster cluster = new ServiceCluster(stack.bootstrapServers(), stack.registryUrl(),
                          stack.stateDir(), serviceOverrides())) {
                 cluster.startAll(ports(service -> freePort()));
-                return Demo.run(options.withApiUrl(URI.create(cluster.first(Service.API).url())), System.out);
+                return Demo.run(options.withStack(URI.create(cluster.first(Service.API).url()), stack.bootstrapServers()), System.out);
             }
         }
     }

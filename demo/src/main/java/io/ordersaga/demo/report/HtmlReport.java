@@ -76,6 +76,15 @@ public final class HtmlReport {
         text(h, "total wall time (load, replay, audit)", Report.seconds(run.totalWallTimeMs() * 1_000_000));
         text(h, "latency POST &rarr; terminal, p50 / p95 / p99 / max", String.format(Locale.ROOT,
                 "%.1f / %.1f / %.1f / %.1f ms", latency.p50Ms(), latency.p95Ms(), latency.p99Ms(), latency.maxMs()));
+        Cost cost = report.cost();
+        text(h, "CPU per order, machine-wide (all processes)", cost.cpuMsPerOrder() < 0 ? "unknown"
+                : String.format(Locale.ROOT, "%.2f ms (%.1f CPU-s over %s)", cost.cpuMsPerOrder(), cost.cpuSeconds(),
+                Report.seconds(cost.wallMs() * 1_000_000)));
+        text(h, "GC time of the demo's JVM", String.format(Locale.ROOT, "%,d ms", cost.gcMs()));
+        text(h, "records per order (application and Kafka Streams topics, transaction markers included)",
+                cost.recordsPerOrder() < 0 ? "unknown" : String.format(Locale.ROOT, "%.1f", cost.recordsPerOrder()));
+        text(h, "records per order in Kafka's own topics (offsets, transaction state)",
+                cost.kafkaInternalPerOrder() < 0 ? "unknown" : String.format(Locale.ROOT, "%.1f", cost.kafkaInternalPerOrder()));
         h.append("</table>\n<h3>Latency histogram (").append(latency.orders()).append(" orders)</h3>\n");
         histogram(h, latency);
         h.append("<h3>Orders reaching a terminal state, per second of replay</h3>\n");

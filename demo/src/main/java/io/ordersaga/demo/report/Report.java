@@ -38,10 +38,11 @@ import tools.jackson.databind.json.JsonMapper;
  * @param throughput orders per second
  * @param latency    POST to terminal state
  * @param flashSale  a flash sale's figures; null for other workloads
+ * @param cost       what the replay cost the machine and Kafka ({@link CostMeter})
  * @param audit      the audit's verdict
  */
 public record Report(Run run, Load load, Orders orders, Throughput throughput, Latency latency, FlashSaleResult flashSale,
-                     AuditResult audit) {
+                     Cost cost, AuditResult audit) {
 
     /** report.json's writer: indented, with Jackson 2's defaults (fields in declaration order, not sorted). */
     private static final ObjectMapper JSON = JsonMapper.builderWithJackson2Defaults()
@@ -197,12 +198,13 @@ public record Report(Run run, Load load, Orders orders, Throughput throughput, L
      * @param plan            what was loaded
      * @param loadMs          loading until visible, in ms
      * @param replay          the replay's outcomes
+     * @param cost            what the replay cost
      * @param verdict         the audit's breaches and last read (the flash sale's units sold)
      * @param totalWallTimeMs load, replay and audit, in ms
      * @return the report
      */
     public static Report of(DemoOptions options, String startedAt, Workload workload, LoadPlan plan, long loadMs,
-                            Replay.Result replay, Audit.Verdict verdict, long totalWallTimeMs) {
+                            Replay.Result replay, Cost cost, Audit.Verdict verdict, long totalWallTimeMs) {
         String mode = options.rate() > 0
                 ? String.format(Locale.ROOT, "paced, %.1f orders/s", options.rate())
                 : "closed loop, " + options.concurrency() + " in flight";
@@ -262,7 +264,7 @@ public record Report(Run run, Load load, Orders orders, Throughput throughput, L
         FlashSaleResult flashSale = options.flashSale()
                 .map(sale -> flashSale(sale, FlashSaleWorkload.productId(options.seed()), replay, verdict))
                 .orElse(null);
-        return new Report(run, load, orders, throughput, latency(latencies), flashSale, audit);
+        return new Report(run, load, orders, throughput, latency(latencies), flashSale, cost, audit);
     }
 
     private static FlashSaleResult flashSale(DemoOptions.FlashSale sale, String productId, Replay.Result replay,
@@ -359,6 +361,12 @@ public record Report(Run run, Load load, Orders orders, Throughput throughput, L
                 seconds(run.totalWallTimeMs() * 1_000_000));
         out.printf(Locale.ROOT, "latency     POST -> terminal: p50 %.1f ms  p95 %.1f ms  p99 %.1f ms  max %.1f ms%n",
                 latency.p50Ms(), latency.p95Ms(), latency.p99Ms(), latency.maxMs());
+        out.printf(Locale.ROOT, "cost        CPU %s per order (machine-wide, %s over the replay), GC %,d ms; records per order %s"
+                        + " (+ %s in Kafka's own topics), transaction markers included%n",
+                cost.cpuMsPerOrder() < 0 ? "unknown" : String.format(Locale.ROOT, "%.2f ms", cost.cpuMsPerOrder()),
+                cost.cpuSeconds() < 0 ? "unknown" : String.format(Locale.ROOT, "%.1f CPU-s", cost.cpuSeconds()),
+                cost.gcMs(), cost.recordsPerOrder() < 0 ? "unknown" : String.format(Locale.ROOT, "%.1f", cost.recordsPerOrder()),
+                cost.kafkaInternalPerOrder() < 0 ? "unknown" : String.format(Locale.ROOT, "%.1f", cost.kafkaInternalPerOrder()));
         if (flashSale != null) {
             FlashSaleResult f = flashSale;
             out.printf(Locale.ROOT, "flash sale  %s: %,d units for %,d buyers: sold %,d (must be min(units, buyers) = %,d)"
