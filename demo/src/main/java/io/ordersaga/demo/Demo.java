@@ -22,6 +22,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
@@ -63,9 +64,29 @@ public final class Demo {
      *         one line starting {@code demo failed:}); nothing is thrown for those
      */
     public static int run(DemoOptions options, PrintStream out) {
+        return execute(options, out).exitCode();
+    }
+
+    /**
+     * What one run of the demo gave.
+     *
+     * @param exitCode {@link #BOOKS_BALANCE}, {@link #AUDIT_BREACH} or {@link #COULD_NOT_RUN}
+     * @param report   the report, when the demo got as far (empty for help and for {@link #COULD_NOT_RUN})
+     */
+    public record Result(int exitCode, Optional<Report> report) {
+    }
+
+    /**
+     * Runs the demo as {@link #run} does, and gives the report too (for {@code ./ordersaga bench}).
+     *
+     * @param options the options
+     * @param out     where progress, the summary and each breach are printed
+     * @return the exit code and the report; nothing is thrown for a run that could not be done
+     */
+    public static Result execute(DemoOptions options, PrintStream out) {
         if (options.help()) {
             out.println(DemoOptions.usage());
-            return BOOKS_BALANCE;
+            return new Result(BOOKS_BALANCE, Optional.empty());
         }
         Instant started = Instant.now();
         long start = System.nanoTime();
@@ -106,11 +127,11 @@ public final class Demo {
             report.print(out);
             List<Path> files = report.write(options.outDir());
             out.println("report      " + files.get(0) + ", " + files.get(1));
-            return breaches.isEmpty() ? BOOKS_BALANCE : AUDIT_BREACH;
+            return new Result(breaches.isEmpty() ? BOOKS_BALANCE : AUDIT_BREACH, Optional.of(report));
         } catch (DemoException | IOException e) {
             out.println();
             out.println("demo failed: " + e.getMessage());
-            return COULD_NOT_RUN;
+            return new Result(COULD_NOT_RUN, Optional.empty());
         }
     }
 

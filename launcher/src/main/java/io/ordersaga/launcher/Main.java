@@ -36,6 +36,8 @@ import java.util.function.ToIntFunction;
  *       API and audits the books. Without {@code --api} it runs on a private stack of its own (free ports,
  *       temporary data, deleted at the end), so its audit starts from empty books and it never clashes with
  *       a running {@code up}.</li>
+ *   <li>{@code bench [--csv FILE] [--out DIR]} ({@link Bench}): the benchmark matrix, each run on a fresh private
+ *       stack, and one table of its figures.</li>
  * </ul>
  * All five services share one JVM here because that starts in seconds and fits a laptop; each is still
  * its own Spring application with its own Kafka Streams client, exactly as it runs alone in a container
@@ -43,7 +45,7 @@ import java.util.function.ToIntFunction;
  */
 @Command(name = "ordersaga", usageHelpAutoWidth = true,
         description = "Runs OrderSaga: the local stack and the five services, or the demo on a stack of its own.",
-        subcommands = {Main.Up.class, Main.DemoRun.class})
+        subcommands = {Main.Up.class, Main.DemoRun.class, Bench.class})
 public final class Main implements Callable<Integer> {
 
     @Mixin
@@ -94,7 +96,7 @@ public final class Main implements Callable<Integer> {
      */
     @Override
     public Integer call() {
-        throw new ParameterException(spec.commandLine(), "a command is needed: up or demo (see --help)");
+        throw new ParameterException(spec.commandLine(), "a command is needed: up, demo or bench (see --help)");
     }
 
     /** {@code ordersaga up [--fresh]}: the local stack and the five services on their fixed ports, until Ctrl-C. */
@@ -193,7 +195,7 @@ public final class Main implements Callable<Integer> {
     }
 
     /** A port for every service, as {@code port} picks it. */
-    private static Map<Service, Integer> ports(ToIntFunction<Service> port) {
+    static Map<Service, Integer> ports(ToIntFunction<Service> port) {
         Map<Service, Integer> ports = new EnumMap<>(Service.class);
         for (Service service : Service.values()) {
             ports.put(service, port.applyAsInt(service));
