@@ -1,5 +1,7 @@
 package io.ordersaga.demo.report;
 
+import java.util.Map;
+
 /**
  * What a replay cost, as {@link CostMeter} measured it between the replay's first POST and its last terminal state.
  *
@@ -15,7 +17,9 @@ package io.ordersaga.demo.report;
  * @param kafkaInternalRecords records appended to Kafka's own topics ({@code __consumer_offsets},
  *                             {@code __transaction_state}): offset commits and transaction state; -1 likewise
  * @param kafkaInternalPerOrder {@code kafkaInternalRecords} per order; -1 likewise
+ * @param recordsByTopic       records appended per topic, every topic that got any, most first; empty when Kafka was
+ *                             not asked
  */
 public record Cost(double cpuSeconds, double cpuMsPerOrder, long wallMs, long gcMs, long records, double recordsPerOrder,
-                   long kafkaInternalRecords, double kafkaInternalPerOrder) {
+                   long kafkaInternalRecords, double kafkaInternalPerOrder, Map<String, Long> recordsByTopic) {
 }

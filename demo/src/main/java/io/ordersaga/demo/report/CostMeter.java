@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -72,11 +73,16 @@ public final class CostMeter {
             double cpuSeconds = ticks < 0 || busyTicks < 0 ? -1 : (ticks - busyTicks) * SECONDS_PER_TICK;
             long records = -1;
             long kafkaInternal = -1;
+            Map<String, Long> byTopic = new LinkedHashMap<>();
             if (after.isPresent() && endOffsets.isPresent()) {
                 records = 0;
                 kafkaInternal = 0;
-                for (Map.Entry<String, Long> topic : after.get().entrySet()) {
-                    long written = topic.getValue() - endOffsets.get().getOrDefault(topic.getKey(), 0L);
+                after.get().entrySet().stream()
+                        .map(t -> Map.entry(t.getKey(), t.getValue() - endOffsets.get().getOrDefault(t.getKey(), 0L)))
+                        .filter(t -> t.getValue() > 0).sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+                        .forEach(t -> byTopic.put(t.getKey(), t.getValue()));
+                for (Map.Entry<String, Long> topic : byTopic.entrySet()) {
+                    long written = topic.getValue();
                     if (topic.getKey().startsWith("__")) {
                         kafkaInternal += written;
                     } else {
@@ -87,7 +93,8 @@ public final class CostMeter {
             int n = Math.max(1, orders);
             return new Cost(cpuSeconds, cpuSeconds < 0 ? -1 : cpuSeconds * 1000 / n,
                     (System.nanoTime() - nanoTime) / 1_000_000, CostMeter.gcMs() - gcMs, records,
-                    records < 0 ? -1 : (double) records / n, kafkaInternal, kafkaInternal < 0 ? -1 : (double) kafkaInternal / n);
+                    records < 0 ? -1 : (double) records / n, kafkaInternal, kafkaInternal < 0 ? -1 : (double) kafkaInternal / n,
+                    byTopic);
         }
     }
 
