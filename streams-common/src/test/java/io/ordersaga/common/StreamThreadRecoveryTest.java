@@ -3,6 +3,9 @@ package io.ordersaga.common;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 import org.junit.jupiter.api.Test;
 
+import org.awaitility.Awaitility;
+
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
@@ -64,9 +67,16 @@ class StreamThreadRecoveryTest {
     }
 
     @Test
-    void afterCloseAFailedThreadIsReplacedWithoutWaiting() {
-        recovery.close();
-        assertThat(recovery.handle(new IllegalStateException("x"))).isEqualTo(StreamThreadExceptionResponse.REPLACE_THREAD);
-        assertThat(waits).isEmpty();
+    void aWakeUpEndsABackOffInProgress() throws InterruptedException {
+        StreamThreadRecovery waiting = new StreamThreadRecovery();
+        Thread failed = new Thread(() -> waiting.handle(new IllegalStateException("registry down")), "stream-thread-1");
+        long startNanos = System.nanoTime();
+        failed.start();
+        Awaitility.await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(10)).until(() -> failed.getState() == Thread.State.TIMED_WAITING);
+        waiting.wakeUp();
+        failed.join(5_000);
+        assertThat(failed.isAlive()).isFalse();
+        assertThat(Duration.ofNanos(System.nanoTime() - startNanos)).as("less than the first back-off, 1 s")
+                .isLessThan(Duration.ofMillis(900));
     }
 }
