@@ -14,7 +14,8 @@ import org.springframework.context.annotation.Import;
  * The inventory-streams service: {@link InventoryTopology} on the shared Streams wiring
  * ({@link StreamsServiceConfiguration}) and the stock query endpoint ({@link StockController}).
  * Configured by {@code inventory-streams.properties} (HTTP port 8082), including
- * {@code ordersaga.inventory.retention-ms} and {@code ordersaga.inventory.retention-scan-interval-ms}.
+ * {@code ordersaga.inventory.retention-ms}, {@code ordersaga.inventory.retention-scan-interval-ms} and
+ * {@code ordersaga.inventory.adjustment-dedup-ms}.
  */
 @SpringBootApplication
 @Import(StreamsServiceConfiguration.class)
@@ -36,14 +37,17 @@ public class InventoryApplication {
     /**
      * Defines {@link InventoryTopology} on the {@code StreamsBuilder} bean, before the Streams client starts.
      *
-     * @param retentionMs    how long closed reservations are kept, in ms
-     * @param scanIntervalMs how often expired reservations are deleted, in ms (wall clock)
+     * @param retentionMs     how long closed reservations are kept, in ms
+     * @param scanIntervalMs  how often expired reservations and adjustmentIds are deleted, in ms (wall clock)
+     * @param adjustmentDedupMs how long a done adjustmentId is remembered, so that a retry is applied once, in ms
      * @throws IllegalArgumentException when a duration is not positive
      */
     @Autowired
     void defineTopology(StreamsBuilder builder, EventSerdes serdes,
                         @Value("${ordersaga.inventory.retention-ms}") long retentionMs,
-                        @Value("${ordersaga.inventory.retention-scan-interval-ms}") long scanIntervalMs) {
-        InventoryTopology.define(builder, new Retention(retentionMs, scanIntervalMs), serdes);
+                        @Value("${ordersaga.inventory.retention-scan-interval-ms}") long scanIntervalMs,
+                        @Value("${ordersaga.inventory.adjustment-dedup-ms}") long adjustmentDedupMs) {
+        InventoryTopology.define(builder, new InventoryTopology.Config(new Retention(retentionMs, scanIntervalMs),
+                new Retention(adjustmentDedupMs, scanIntervalMs)), serdes);
     }
 }

@@ -25,8 +25,11 @@ import org.apache.kafka.streams.state.Stores;
  * <ul>
  *   <li>{@link #STOCK_STORE}: key productId, value {@link StockLevel}; never deleted.</li>
  *   <li>{@link #RESERVATIONS_STORE}: key {@code orderId|productId} ({@link #reservationKey}), value
- *       {@link StockReservation}; closed reservations are deleted {@link Retention#retentionMs()} after they close.</li>
+ *       {@link StockReservation}; closed reservations are deleted after {@link Config#reservations()} retention.</li>
  *   <li>{@link #RETENTION_STORE}: a {@link TimeIndex} of closed reservations, by when they are deleted.</li>
+ *   <li>{@link #ADJUSTMENTS_STORE}: key adjustmentId, value when it was done (epoch ms), kept for
+ *       {@link Config#adjustments()}, so that a retried adjustment is applied once; and its index
+ *       {@link #ADJUSTMENT_RETENTION_STORE}.</li>
  * </ul>
  *
  * <p>Outputs: {@link InventoryReply} to {@link Topics#INVENTORY_REPLIES} (key orderId) for every ReserveStock,
@@ -44,6 +47,12 @@ public final class InventoryTopology {
     /** Time index of closed reservations, by deletion time (epoch ms). */
     public static final String RETENTION_STORE = "reservation-retention";
 
+    /** AdjustStock ids done (applied or refused): key adjustmentId, value when, epoch ms. Deduplicates adjustments. */
+    public static final String ADJUSTMENTS_STORE = "stock-adjustments";
+
+    /** Time index of {@link #ADJUSTMENTS_STORE}'s ids, by deletion time (epoch ms). */
+    public static final String ADJUSTMENT_RETENTION_STORE = "stock-adjustment-retention";
+
     /** Name of the processor node that applies the commands. */
     public static final String PROCESSOR = "inventory-processor";
 
@@ -51,24 +60,42 @@ public final class InventoryTopology {
     }
 
     /**
+     * How long inventory remembers what it did.
+     *
+     * @param reservations how long a closed (COMMITTED, RELEASED, REJECTED or VOIDED) reservation is kept after it
+     *                     closed, so that a repeated command for it stays idempotent, and how often expired ones are
+     *                     deleted (default 24 h, scan every 1 s)
+     * @param adjustments  the deduplication window of adjustmentIds: a repeat within it is ignored, after it the id
+     *                     is new again (default 7 days, scan every 1 s)
+     */
+    public record Config(Retention reservations, Retention adjustments) {
+
+        /** One day for reservations, seven days for adjustmentIds, scans every second. */
+        public static Config defaults() {
+            return new Config(new Retention(86_400_000L, 1_000), new Retention(7 * 86_400_000L, 1_000));
+        }
+    }
+
+    /**
      * Adds the topology to {@code builder}: the three stores, the source, the processor and both sinks.
      *
-     * @param retention how long a closed (COMMITTED, RELEASED, REJECTED or VOIDED) reservation is kept after it
-     *                  closed, so that duplicate commands within that time stay idempotent (a command for the
-     *                  reservation arriving later is treated as new), and how often expired ones are deleted
-     * @param serdes    the value serdes of topics and stores (registry in production, unregistered in tests)
+     * @param config how long closed reservations and done adjustmentIds are kept
+     * @param serdes the value serdes of topics and stores (registry in production, unregistered in tests)
      */
-    public static void define(StreamsBuilder builder, Retention retention, EventSerdes serdes) {
+    public static void define(StreamsBuilder builder, Config config, EventSerdes serdes) {
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STOCK_STORE),
                 Serdes.String(), serdes.forValue(StockLevel.class)).withCachingEnabled());
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(RESERVATIONS_STORE),
                 Serdes.String(), serdes.forValue(StockReservation.class)).withCachingEnabled());
         builder.addStateStore(TimeIndex.storeBuilder(RETENTION_STORE));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ADJUSTMENTS_STORE),
+                Serdes.String(), Serdes.Long()).withCachingEnabled());
+        builder.addStateStore(TimeIndex.storeBuilder(ADJUSTMENT_RETENTION_STORE));
 
         KStream<String, SpecificRecord> outputs = builder
                 .stream(Topics.INVENTORY_COMMANDS.name(), Topics.INVENTORY_COMMANDS.consumed(serdes))
-                .process(() -> new InventoryProcessor(retention), Named.as(PROCESSOR),
-                        STOCK_STORE, RESERVATIONS_STORE, RETENTION_STORE);
+                .process(() -> new InventoryProcessor(config), Named.as(PROCESSOR),
+                        STOCK_STORE, RESERVATIONS_STORE, RETENTION_STORE, ADJUSTMENTS_STORE, ADJUSTMENT_RETENTION_STORE);
         outputs.split(Named.as("inventory-output-"))
                 .branch((key, value) -> value instanceof InventoryReply, Branched.withConsumer(replies -> replies
                         .mapValues(value -> (InventoryReply) value, Named.as("as-inventory-reply"))
@@ -81,9 +108,9 @@ public final class InventoryTopology {
     }
 
     /** The topology on its own, as {@link #define} adds it to a fresh builder. */
-    public static Topology build(Retention retention, EventSerdes serdes) {
+    public static Topology build(Config config, EventSerdes serdes) {
         StreamsBuilder builder = new StreamsBuilder();
-        define(builder, retention, serdes);
+        define(builder, config, serdes);
         return builder.build();
     }
 

@@ -39,9 +39,10 @@ final class InventoryDriver implements AutoCloseable {
     private final TestInputTopic<String, InventoryCommand> commands;
     private final TestOutputTopic<String, InventoryReply> replies;
     private final TestOutputTopic<String, StockAdjustmentRejected> rejections;
+    private int adjustments;
 
     InventoryDriver(Retention retention, Path stateDir) {
-        driver = new TopologyTestDriver(InventoryTopology.build(retention, serdes),
+        driver = new TopologyTestDriver(InventoryTopology.build(new InventoryTopology.Config(retention, InventoryTopology.Config.defaults().adjustments()), serdes),
                 StreamsTestSupport.properties("inventory-streams", stateDir), START);
         commands = StreamsTestSupport.input(driver, Topics.INVENTORY_COMMANDS, serdes);
         replies = StreamsTestSupport.output(driver, Topics.INVENTORY_REPLIES, serdes);
@@ -60,8 +61,14 @@ final class InventoryDriver implements AutoCloseable {
         send(productId, new CommitStock(orderId));
     }
 
+    /** An adjustment with a new adjustmentId each call. */
     void adjust(String productId, long delta) {
-        send(productId, new AdjustStock("adj-" + productId + "-" + delta, delta, delta >= 0 ? "RESTOCK" : "DAMAGED"));
+        adjust(productId, delta, "adj-" + ++adjustments);
+    }
+
+    /** An adjustment with the given adjustmentId, as order-api sends a retried request's. */
+    void adjust(String productId, long delta, String adjustmentId) {
+        send(productId, new AdjustStock(adjustmentId, delta, delta >= 0 ? "RESTOCK" : "DAMAGED"));
     }
 
     private void send(String productId, Object command) {

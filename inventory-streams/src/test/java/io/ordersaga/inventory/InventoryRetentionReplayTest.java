@@ -189,7 +189,7 @@ class InventoryRetentionReplayTest {
     }
 
     private void start() {
-        driver = new TopologyTestDriver(InventoryTopology.build(new Retention(RETENTION_MS, SCAN_INTERVAL_MS), serdes),
+        driver = new TopologyTestDriver(InventoryTopology.build(new InventoryTopology.Config(new Retention(RETENTION_MS, SCAN_INTERVAL_MS), InventoryTopology.Config.defaults().adjustments()), serdes),
                 StreamsTestSupport.properties(APPLICATION_ID, stateDir), START);
         commands = StreamsTestSupport.input(driver, Topics.INVENTORY_COMMANDS, serdes);
         replies = StreamsTestSupport.output(driver, Topics.INVENTORY_REPLIES, serdes);

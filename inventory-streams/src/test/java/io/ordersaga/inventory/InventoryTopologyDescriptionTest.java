@@ -14,7 +14,7 @@ class InventoryTopologyDescriptionTest {
 
     @Test
     void namesItsStoresAndTopics() {
-        TopologyDescription description = InventoryTopology.build(new Retention(1, 1),
+        TopologyDescription description = InventoryTopology.build(InventoryTopology.Config.defaults(),
                 EventSerdes.unregistered()).describe();
         TopologyNodes nodes = TopologyNodes.of(description);
 
@@ -22,6 +22,6 @@ class InventoryTopologyDescriptionTest {
         assertThat(nodes.sources()).containsExactly(Topics.INVENTORY_COMMANDS.name());
         assertThat(nodes.sinks()).containsExactlyInAnyOrder(Topics.INVENTORY_REPLIES.name(), Topics.STOCK_ADJUSTMENT_REJECTIONS.name());
         assertThat(nodes.stores()).containsExactlyInAnyOrder(InventoryTopology.STOCK_STORE, InventoryTopology.RESERVATIONS_STORE,
-                InventoryTopology.RETENTION_STORE);
+                InventoryTopology.RETENTION_STORE, InventoryTopology.ADJUSTMENTS_STORE, InventoryTopology.ADJUSTMENT_RETENTION_STORE);
     }
 }

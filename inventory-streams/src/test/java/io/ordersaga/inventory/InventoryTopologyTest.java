@@ -118,7 +118,7 @@ class InventoryTopologyTest {
     }
 
     @Test
-    void reserveRepeatedAfterItsReleaseReemitsReservedAndHoldsNothing() {
+    void reserveRepeatedAfterItsReleaseIsRefusedAsClosedAndHoldsNothing() {
         inventory.adjust("p1", 10);
         inventory.reserve("o1", "p1", 4);
         inventory.release("o1", "p1");
@@ -126,8 +126,37 @@ class InventoryTopologyTest {
 
         inventory.reserve("o1", "p1", 4);
 
-        assertThat(onlyReply().value).isEqualTo(reply("o1", "p1", new StockReserved(4)));
+        assertThat(onlyReply().value).isEqualTo(reply("o1", "p1", new StockRejected(4, 10L, StockRejectReason.RESERVATION_CLOSED)));
         assertStock("p1", 10, 0, 0, 10);
+    }
+
+    @Test
+    void reserveRepeatedAfterItsCommitIsRefusedAsClosedAndSellsNothingMore() {
+        inventory.adjust("p1", 10);
+        inventory.reserve("o1", "p1", 4);
+        inventory.commit("o1", "p1");
+        inventory.replies().readValuesToList();
+
+        inventory.reserve("o1", "p1", 4);
+        inventory.commit("o1", "p1");
+
+        assertThat(onlyReply().value).isEqualTo(reply("o1", "p1", new StockRejected(4, 6L, StockRejectReason.RESERVATION_CLOSED)));
+        assertStock("p1", 6, 0, 4, 10);
+    }
+
+    @Test
+    void anAdjustmentIdIsAppliedOnceWithinTheWindowAndIsNewAfterIt() {
+        inventory.adjust("p1", 10, "a1");
+        inventory.adjust("p1", 10, "a1");
+        assertStock("p1", 10, 0, 0, 10);
+
+        inventory.adjust("p1", -50, "a2");
+        inventory.adjust("p1", -50, "a2");
+        assertThat(inventory.rejections().readValuesToList()).as("refused once").hasSize(1);
+
+        inventory.advanceWallClock(Duration.ofDays(7).plusSeconds(2));
+        inventory.adjust("p1", 10, "a1");
+        assertStock("p1", 20, 0, 0, 20);
     }
 
     @Test
@@ -210,10 +239,10 @@ class InventoryTopologyTest {
         inventory.adjust("p1", 10);
         inventory.reserve("o1", "p1", 7);
 
-        inventory.adjust("p1", -5);
+        inventory.adjust("p1", -5, "w1");
 
         assertThat(inventory.rejections().readKeyValuesToList()).containsExactly(KeyValue.pair("p1",
-                new StockAdjustmentRejected("p1", "adj-p1--5", -5L, 3L, "write-off of 5 (DAMAGED) exceeds available 3")));
+                new StockAdjustmentRejected("p1", "w1", -5L, 3L, "write-off of 5 (DAMAGED) exceeds available 3")));
         assertStock("p1", 3, 7, 0, 10);
     }
 

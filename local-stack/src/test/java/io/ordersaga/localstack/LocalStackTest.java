@@ -83,7 +83,7 @@ class LocalStackTest {
             admin.createTopics(List.of(Topics.ORDER_REQUESTS.newTopic(3, (short) 1))).all().get(30, TimeUnit.SECONDS);
         }
         Serde<OrderRequest> serde = Topics.ORDER_REQUESTS.valueSerde(EventSerdes.registry(stack.registryUrl()));
-        OrderRequest aborted = new OrderRequest("order-aborted", Instant.ofEpochMilli(1_700_000_000_001L), new CancelOrder());
+        OrderRequest aborted = new OrderRequest("order-aborted", Instant.ofEpochMilli(1_700_000_000_001L), CancelOrder.newBuilder().build());
 
         try (KafkaProducer<String, OrderRequest> producer = new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers(),

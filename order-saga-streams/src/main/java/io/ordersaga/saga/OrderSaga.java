@@ -11,6 +11,7 @@ import io.ordersaga.events.OrderSagaState;
 import io.ordersaga.events.OrderStatus;
 import io.ordersaga.events.PaymentCommand;
 import io.ordersaga.events.PaymentDeclined;
+import io.ordersaga.events.PaymentSettlement;
 import io.ordersaga.events.PlaceOrder;
 import io.ordersaga.events.Product;
 import io.ordersaga.events.RefundPayment;
@@ -26,6 +27,7 @@ import io.ordersaga.saga.SagaInput.ReservationRejected;
 import io.ordersaga.saga.SagaInput.Reserved;
 import io.ordersaga.saga.SagaInput.Timeout;
 import io.ordersaga.saga.SagaOutput.Published;
+import io.ordersaga.saga.SagaOutput.Settle;
 import io.ordersaga.saga.SagaOutput.ToInventory;
 import io.ordersaga.saga.SagaOutput.ToPayment;
 import org.slf4j.Logger;
@@ -54,7 +56,7 @@ import static io.ordersaga.events.OrderStatus.RESERVING;
  *  Place ──invalid / unknown product──▶ REJECTED
  *    │ priced: ReserveStock per line
  *    ▼
- *  RESERVING ──every line Reserved──▶ PAYING ──Charged──▶ CONFIRMED (CommitStock per line)
+ *  RESERVING ──every line Reserved──▶ PAYING ──Charged──▶ CONFIRMED (CommitStock per line, PaymentSettlement)
  *    │  ReservationRejected, Cancel,      │  Declined (no refund), Cancel,
  *    │  Timeout                           │  Timeout
  *    ▼                                    ▼
@@ -65,10 +67,19 @@ import static io.ordersaga.events.OrderStatus.RESERVING;
  * The saga's {@code deadline} is when it times out while RESERVING or PAYING, and once terminal when it leaves
  * the store (retention); a {@link Timeout} at or after it cancels (in flight) or deletes (terminal) the saga.
  *
- * <p>Late and duplicate replies are expected (inventory and payment re-emit the first outcome of a repeated
- * command): a duplicate changes nothing; a Reserved or Charged reply for a CANCELLED or unknown saga (already
- * removed by retention) is compensated again (ReleaseStock, RefundPayment; both idempotent downstream); anything
- * else on a terminal or unknown saga is ignored.
+ * <p>One orderId has one saga, ever. When a terminal saga leaves the store its terminal status is kept for ever
+ * (the processor's ended-sagas store, passed in as {@code endedAs}), so a Place for an order that already ended (a
+ * client re-POSTing its Idempotency-Key, however late) is ignored, and no command is ever sent twice for the same
+ * (order, product) or order: a reply can only answer the one command that asked for it.
+ *
+ * <p>Late and duplicate replies are expected: a duplicate changes nothing; a reply whose quantity (Reserved,
+ * ReservationRejected) or amount (Charged, Declined) is not what this saga asked for is ignored (logged at WARN; the
+ * step's timeout then compensates); a Reserved or Charged reply for a CANCELLED order, or for an order this saga
+ * never knew, is compensated again (ReleaseStock, RefundPayment; both idempotent downstream); anything else on a
+ * terminal order is ignored, in particular a duplicate Charged of a CONFIRMED order, whose payment is settled.
+ *
+ * <p>A Cancel is taken only from the order's customer ({@code requestedBy}) or an admin; a Cancel with no
+ * requestedBy (written before that field existed) counts as the customer's.
  */
 public final class OrderSaga {
 
@@ -88,35 +99,53 @@ public final class OrderSaga {
      * What the saga does with one input.
      *
      * @param saga    the saga stored under {@code input.orderId()}, or null when there is none
+     * @param endedAs when {@code saga} is null: the terminal status of the order's saga if it ended and was removed
+     *                after retention, or null when this orderId never had a saga
      * @param input   what happened
      * @param nowMs   wall-clock time, epoch ms
      * @param catalog productId to the current catalog entry, or to null when the product is unknown
      * @return the saga after the input and the records to send; {@link Step#state()} is {@code saga} itself when
-     *         nothing changed, and null when the saga is to be deleted
+     *         nothing changed, and null when the saga is to be deleted (the caller then keeps its terminal status)
      */
-    public Step apply(OrderSagaState saga, SagaInput input, long nowMs, Function<String, Product> catalog) {
-        OrderStatus status = saga == null ? null : saga.getOrder().getStatus();
+    public Step apply(OrderSagaState saga, OrderStatus endedAs, SagaInput input, long nowMs, Function<String, Product> catalog) {
+        OrderStatus status = saga == null ? endedAs : saga.getOrder().getStatus();
         return switch (input) {
-            case Place place when saga == null -> place(place, nowMs, catalog);
+            case Place place when status == null -> place(place, nowMs, catalog);
+            case Cancel cancel when inFlight(status) && !mayCancel(saga, cancel) -> ignored(saga, input,
+                    "cancel requested by " + cancel.requestedBy() + ", not the order's customer " + saga.getOrder().getCustomerId());
             case Cancel cancel when inFlight(status) ->
-                    cancel(saga, OrderReason.CUSTOMER_CANCELLED, "cancelled by the customer while " + status, true, nowMs);
+                    cancel(saga, OrderReason.CUSTOMER_CANCELLED, "cancelled by " + (cancel.admin() ? "an admin" : "the customer")
+                            + " while " + status, true, nowMs);
+            case Reserved reserved when status == RESERVING && reserved.quantity() != quantityOf(saga, reserved.productId()) ->
+                    ignored(saga, input, "reserved " + reserved.quantity() + " units of " + reserved.productId()
+                            + ", the order asked for " + quantityOf(saga, reserved.productId()));
             case Reserved reserved when status == RESERVING -> reserved(saga, reserved, nowMs);
-            case Reserved reserved when saga == null || status == CANCELLED -> {
-                log.debug("Late reservation of {} for {} order {}: releasing it", reserved.productId(), saga == null ? "unknown" : status, reserved.orderId());
+            case Reserved reserved when status == null || status == CANCELLED -> {
+                log.debug("Late reservation of {} for {} order {}: releasing it", reserved.productId(), status == null ? "unknown" : status, reserved.orderId());
                 yield new Step(saga, List.of(release(reserved.productId(), reserved.orderId())));
             }
+            case ReservationRejected rejected when status == RESERVING
+                    && rejected.rejection().getRequested() != quantityOf(saga, rejected.productId()) ->
+                    ignored(saga, input, "refused " + rejected.rejection().getRequested() + " units of " + rejected.productId()
+                            + ", the order asked for " + quantityOf(saga, rejected.productId()));
             case ReservationRejected rejected when status == RESERVING -> rejected(saga, rejected, nowMs);
+            case Charged charged when status == PAYING && charged.amount() != saga.getOrder().getTotal() ->
+                    ignored(saga, input, "charged " + charged.amount() + " pence, the order's total is " + saga.getOrder().getTotal());
             case Charged charged when status == PAYING -> confirm(saga, nowMs);
-            case Charged charged when saga == null || status == CANCELLED -> {
-                log.debug("Late charge to {} for {} order {}: refunding it", charged.customerId(), saga == null ? "unknown" : status, charged.orderId());
+            case Charged charged when status == null || status == CANCELLED -> {
+                log.debug("Late charge to {} for {} order {}: refunding it", charged.customerId(), status == null ? "unknown" : status, charged.orderId());
                 yield new Step(saga, List.of(refund(charged.customerId(), charged.orderId())));
             }
+            case Declined declined when status == PAYING && declined.decline().getAmount() != saga.getOrder().getTotal() ->
+                    ignored(saga, input, "declined " + declined.decline().getAmount() + " pence, the order's total is "
+                            + saga.getOrder().getTotal());
             case Declined declined when status == PAYING ->
                     cancel(saga, OrderReason.PAYMENT_DECLINED, declineDetail(declined.decline()), false, nowMs);
             case Timeout timeout when saga == null || saga.getDeadline() > nowMs -> unchanged(saga, input);
             case Timeout timeout when inFlight(status) -> cancel(saga, OrderReason.TIMEOUT, timeoutDetail(saga), true, nowMs);
-            case Timeout timeout -> new Step(null, List.of()); // terminal, retention over: delete
-            // A duplicate Place or reply, a Cancel of a terminal or unknown order, any other reply to a terminal one.
+            case Timeout timeout -> new Step(null, List.of()); // terminal, retention over: delete, keep the terminal status
+            // A Place of an order that exists or ended, a duplicate reply, a Cancel of a terminal or unknown order,
+            // any other reply to a terminal one.
             default -> unchanged(saga, input);
         };
     }
@@ -132,6 +161,18 @@ public final class OrderSaga {
 
     private static boolean inFlight(OrderStatus status) {
         return status == RESERVING || status == PAYING;
+    }
+
+    /** Who may cancel: an admin, the order's customer, or a cancel written before requestedBy existed. */
+    private static boolean mayCancel(OrderSagaState saga, Cancel cancel) {
+        return cancel.admin() || cancel.requestedBy() == null || cancel.requestedBy().equals(saga.getOrder().getCustomerId());
+    }
+
+    /** An input that does not answer what this saga asked, or comes from someone not allowed: logged, no change. */
+    private static Step ignored(OrderSagaState saga, SagaInput input, String why) {
+        log.warn("Ignored {} for {} order {}: {}", input.getClass().getSimpleName(), saga.getOrder().getStatus(),
+                input.orderId(), why);
+        return new Step(saga, List.of());
     }
 
     private static Step unchanged(OrderSagaState saga, SagaInput input) {
@@ -243,13 +284,14 @@ public final class OrderSaga {
                 OrderReason.OUT_OF_STOCK, detail, true, nowMs);
     }
 
-    /** The charge went through: CONFIRMED, and every line's reservation is committed. */
+    /** The charge went through: CONFIRMED, every line's reservation is committed and the payment settled. */
     private Step confirm(OrderSagaState saga, long nowMs) {
         OrderEvent event = next(saga.getOrder(), CONFIRMED, null, null, nowMs);
-        List<SagaOutput> outputs = new ArrayList<>(event.getLines().size() + 1);
+        List<SagaOutput> outputs = new ArrayList<>(event.getLines().size() + 2);
         for (OrderLine line : event.getLines()) {
             outputs.add(new ToInventory(new InventoryCommand(line.getProductId(), new CommitStock(event.getOrderId()))));
         }
+        outputs.add(new Settle(new PaymentSettlement(event.getCustomerId(), event.getOrderId(), event.getTotal())));
         outputs.add(new Published(event));
         return new Step(new OrderSagaState(event, saga.getReservations(), saga.getChargeRequested(), nowMs + config.retentionMs()),
                 outputs);
@@ -293,6 +335,12 @@ public final class OrderSaga {
     private static String declineDetail(PaymentDeclined decline) {
         return "charge of " + decline.getAmount() + " pence declined (" + decline.getReason() + "), balance "
                 + decline.getBalance() + " pence";
+    }
+
+    /** Units the order asked for of {@code productId}; 0 when it has no such line. */
+    private static int quantityOf(OrderSagaState saga, String productId) {
+        int line = lineOf(saga, productId);
+        return line < 0 ? 0 : saga.getOrder().getLines().get(line).getQuantity();
     }
 
     private static int lineOf(OrderSagaState saga, String productId) {

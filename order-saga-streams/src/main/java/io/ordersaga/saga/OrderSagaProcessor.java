@@ -2,6 +2,7 @@ package io.ordersaga.saga;
 
 import io.ordersaga.common.TimeIndex;
 import io.ordersaga.events.OrderSagaState;
+import io.ordersaga.events.OrderStatus;
 import io.ordersaga.events.Product;
 import io.ordersaga.saga.SagaInput.Timeout;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -25,6 +26,11 @@ import java.util.function.Function;
  * <p>A wall-clock punctuator every {@code punctuateIntervalMs} takes the due index entries, earliest first, in
  * batches of {@link #EXPIRY_BATCH} and at most {@link #MAX_EXPIRED_PER_PUNCTUATION} per punctuation (the rest
  * wait for the next one), and applies a {@link Timeout} to each: an in-flight saga is cancelled, a terminal one deleted.
+ * An index entry is removed only after its Timeout was applied ({@link TimeIndex#forEachDue}), in the same
+ * transaction; an exception fails the task, so nothing due is skipped.
+ *
+ * <p>When a terminal saga is deleted its terminal status stays in {@link OrderSagaTopology#ENDED_STORE} for ever
+ * (about 50 bytes an order), so the orderId never gets a second saga: see {@link OrderSaga}.
  */
 final class OrderSagaProcessor implements Processor<String, SagaInput, String, SagaOutput> {
 
@@ -38,6 +44,7 @@ final class OrderSagaProcessor implements Processor<String, SagaInput, String, S
     private final OrderSaga saga;
     private ProcessorContext<String, SagaOutput> context;
     private KeyValueStore<String, OrderSagaState> sagas;
+    private KeyValueStore<String, String> ended;
     private TimeIndex deadlines;
     private Function<String, Product> catalog;
 
@@ -52,6 +59,7 @@ final class OrderSagaProcessor implements Processor<String, SagaInput, String, S
     public void init(ProcessorContext<String, SagaOutput> context) {
         this.context = context;
         this.sagas = context.getStateStore(OrderSagaTopology.SAGA_STORE);
+        this.ended = context.getStateStore(OrderSagaTopology.ENDED_STORE);
         this.deadlines = new TimeIndex(context.getStateStore(OrderSagaTopology.DEADLINE_STORE));
         TimestampedKeyValueStore<String, Product> products = context.getStateStore(OrderSagaTopology.CATALOG_STORE);
         this.catalog = productId -> {
@@ -74,29 +82,30 @@ final class OrderSagaProcessor implements Processor<String, SagaInput, String, S
 
     private void expire(long nowMs) {
         int acted = 0;
-        List<TimeIndex.Due> due;
+        int batch;
         do {
-            due = deadlines.takeDue(nowMs, EXPIRY_BATCH);
-            for (TimeIndex.Due entry : due) {
+            batch = deadlines.forEachDue(nowMs, EXPIRY_BATCH, entry -> {
                 for (SagaOutput output : step(new Timeout(entry.key()), nowMs)) {
                     context.forward(new Record<>(output.key(), output, nowMs));
                 }
-            }
-            acted += due.size();
-        } while (due.size() == EXPIRY_BATCH && acted < MAX_EXPIRED_PER_PUNCTUATION);
+            });
+            acted += batch;
+        } while (batch == EXPIRY_BATCH && acted < MAX_EXPIRED_PER_PUNCTUATION);
     }
 
     /** Applies {@code input} to its saga, stores the result and keeps the deadline index in step; returns the outputs. */
     private List<SagaOutput> step(SagaInput input, long nowMs) {
         String orderId = input.orderId();
         OrderSagaState before = sagas.get(orderId);
-        OrderSaga.Step step = saga.apply(before, input, nowMs, catalog);
+        OrderStatus endedAs = before == null ? endedStatus(orderId) : null;
+        OrderSaga.Step step = saga.apply(before, endedAs, input, nowMs, catalog);
         OrderSagaState after = step.state();
         if (after != before) {
             if (before != null && (after == null || after.getDeadline() != before.getDeadline())) {
                 deadlines.remove(before.getDeadline(), orderId);
             }
             if (after == null) {
+                ended.put(orderId, before.getOrder().getStatus().name());
                 sagas.delete(orderId);
             } else {
                 if (before == null || after.getDeadline() != before.getDeadline()) {
@@ -106,5 +115,11 @@ final class OrderSagaProcessor implements Processor<String, SagaInput, String, S
             }
         }
         return step.outputs();
+    }
+
+    /** The terminal status of the order's deleted saga, or null when it never had one. */
+    private OrderStatus endedStatus(String orderId) {
+        String status = ended.get(orderId);
+        return status == null ? null : OrderStatus.valueOf(status);
     }
 }

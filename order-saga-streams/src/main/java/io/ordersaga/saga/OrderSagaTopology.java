@@ -7,6 +7,7 @@ import io.ordersaga.common.Topics;
 import io.ordersaga.events.OrderSagaState;
 import io.ordersaga.events.Product;
 import io.ordersaga.saga.SagaOutput.Published;
+import io.ordersaga.saga.SagaOutput.Settle;
 import io.ordersaga.saga.SagaOutput.ToInventory;
 import io.ordersaga.saga.SagaOutput.ToPayment;
 import org.apache.kafka.common.serialization.Serdes;
@@ -41,6 +42,12 @@ public final class OrderSagaTopology {
 
     /** Saga store: orderId to {@link OrderSagaState}; persistent, logged, cached. */
     public static final String SAGA_STORE = "sagas";
+
+    /**
+     * The terminal status (an {@code OrderStatus} name) of every order whose saga was deleted after retention: key
+     * orderId; persistent, logged, cached; never deleted, so an orderId never gets a second saga.
+     */
+    public static final String ENDED_STORE = "ended-sagas";
 
     /** {@link TimeIndex} of saga deadlines (timeouts, then retention) over {@link #SAGA_STORE}'s keys. */
     public static final String DEADLINE_STORE = "saga-deadlines";
@@ -93,6 +100,8 @@ public final class OrderSagaTopology {
                         .withKeySerde(Topics.PRODUCTS.keySerde()).withValueSerde(Topics.PRODUCTS.valueSerde(serdes)));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SAGA_STORE), Serdes.String(),
                 serdes.forValue(OrderSagaState.class)).withCachingEnabled());
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ENDED_STORE), Serdes.String(),
+                Serdes.String()).withCachingEnabled());
         builder.addStateStore(TimeIndex.storeBuilder(DEADLINE_STORE));
 
         KStream<String, SagaInput> requests = builder.stream(Topics.ORDER_REQUESTS.name(), Topics.ORDER_REQUESTS.consumed(serdes))
@@ -105,7 +114,7 @@ public final class OrderSagaTopology {
         KStream<String, SagaOutput> outputs = requests
                 .merge(inventoryReplies, Named.as("merge-inventory-replies"))
                 .merge(paymentReplies, Named.as("merge-payment-replies"))
-                .process(() -> new OrderSagaProcessor(config), Named.as("order-saga"), SAGA_STORE, DEADLINE_STORE);
+                .process(() -> new OrderSagaProcessor(config), Named.as("order-saga"), SAGA_STORE, ENDED_STORE, DEADLINE_STORE);
 
         outputs.split(Named.as("saga-output-"))
                 .branch((orderId, output) -> output instanceof ToInventory, Branched.withConsumer(commands -> commands
@@ -114,6 +123,9 @@ public final class OrderSagaTopology {
                 .branch((orderId, output) -> output instanceof ToPayment, Branched.withConsumer(commands -> commands
                         .mapValues(output -> ((ToPayment) output).command(), Named.as("payment-command"))
                         .to(Topics.PAYMENT_COMMANDS.name(), Topics.PAYMENT_COMMANDS.produced(serdes)), "payment"))
+                .branch((orderId, output) -> output instanceof Settle, Branched.withConsumer(settlements -> settlements
+                        .mapValues(output -> ((Settle) output).settlement(), Named.as("payment-settlement"))
+                        .to(Topics.PAYMENT_SETTLEMENTS.name(), Topics.PAYMENT_SETTLEMENTS.produced(serdes)), "settlements"))
                 .branch((orderId, output) -> output instanceof Published, Branched.withConsumer(events -> events
                         .mapValues(output -> ((Published) output).event(), Named.as("order-event"))
                         .to(Topics.ORDER_EVENTS.name(), Topics.ORDER_EVENTS.produced(serdes)), "order-events"))

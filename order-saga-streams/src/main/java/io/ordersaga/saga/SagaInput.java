@@ -28,8 +28,13 @@ public sealed interface SagaInput {
     record Place(String orderId, PlaceOrder order, long requestedAtMs) implements SagaInput {
     }
 
-    /** The customer cancels the order (topic order-requests). */
-    record Cancel(String orderId) implements SagaInput {
+    /**
+     * Someone asks to cancel the order (topic order-requests).
+     *
+     * @param requestedBy the customerId of who asked; null in records written before the field existed
+     * @param admin       true when an operator asked
+     */
+    record Cancel(String orderId, String requestedBy, boolean admin) implements SagaInput {
     }
 
     /**
@@ -74,7 +79,7 @@ public sealed interface SagaInput {
     static SagaInput of(String orderId, OrderRequest request) {
         return switch (request.getRequest()) {
             case PlaceOrder place -> new Place(orderId, place, request.getRequestedAt().toEpochMilli());
-            case CancelOrder ignored -> new Cancel(orderId);
+            case CancelOrder cancel -> new Cancel(orderId, cancel.getRequestedBy(), cancel.getAdmin());
             default -> throw new IllegalArgumentException("Unknown order request " + request.getRequest());
         };
     }

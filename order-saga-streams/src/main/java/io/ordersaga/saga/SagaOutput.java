@@ -3,6 +3,7 @@ package io.ordersaga.saga;
 import io.ordersaga.common.Topics;
 import io.ordersaga.events.OrderEvent;
 import io.ordersaga.events.PaymentCommand;
+import io.ordersaga.events.PaymentSettlement;
 import io.ordersaga.events.InventoryCommand;
 
 /**
@@ -29,6 +30,18 @@ public sealed interface SagaOutput {
         @Override
         public String key() {
             return command.getCustomerId();
+        }
+    }
+
+    /**
+     * The confirmed order's charge is final, for {@link Topics#PAYMENT_SETTLEMENTS}, key customerId (the task owning
+     * the wallet, co-partitioned with {@link Topics#PAYMENT_COMMANDS}).
+     */
+    record Settle(PaymentSettlement settlement) implements SagaOutput {
+        /** The customerId. */
+        @Override
+        public String key() {
+            return settlement.getCustomerId();
         }
     }
 

@@ -242,7 +242,7 @@ class OrderSagaRetentionReplayTest {
         String customerId = "c" + random.nextInt(CUSTOMERS);
         requests.pipeInput(orderId, new OrderRequest(orderId, now(), new PlaceOrder(customerId, null, lines)), now());
         if (fate == Fate.CUSTOMER_CANCELLED) {
-            later(1, () -> requests.pipeInput(orderId, new OrderRequest(orderId, now(), new CancelOrder()), now()));
+            later(1, () -> requests.pipeInput(orderId, new OrderRequest(orderId, now(), CancelOrder.newBuilder().build()), now()));
         }
     }
 

@@ -23,7 +23,7 @@ class OrderSagaTest {
     private final OrderSaga saga = new OrderSaga(config);
 
     private OrderSagaState placed() {
-        OrderSaga.Step step = saga.apply(null, new SagaInput.Place("o1", new PlaceOrder("c1", null,
+        OrderSaga.Step step = saga.apply(null, null, new SagaInput.Place("o1", new PlaceOrder("c1", null,
                 List.of(new RequestedLine("P1", 1))), T0), T0, CATALOG::get);
         return step.state();
     }
@@ -39,7 +39,7 @@ class OrderSagaTest {
     @Test
     void anInputThatChangesNothingReturnsTheSameInstanceAndNoOutput() {
         OrderSagaState state = placed();
-        OrderSaga.Step duplicate = saga.apply(state, new SagaInput.Place("o1", new PlaceOrder("c1", null, List.of()), T0), T0 + 5, CATALOG::get);
+        OrderSaga.Step duplicate = saga.apply(state, null, new SagaInput.Place("o1", new PlaceOrder("c1", null, List.of()), T0), T0 + 5, CATALOG::get);
         assertThat(duplicate.state()).isSameAs(state);
         assertThat(duplicate.outputs()).isEmpty();
     }
@@ -47,24 +47,24 @@ class OrderSagaTest {
     @Test
     void aTimeoutBeforeTheDeadlineChangesNothing() {
         OrderSagaState state = placed();
-        OrderSaga.Step early = saga.apply(state, new SagaInput.Timeout("o1"), state.getDeadline() - 1, CATALOG::get);
+        OrderSaga.Step early = saga.apply(state, null, new SagaInput.Timeout("o1"), state.getDeadline() - 1, CATALOG::get);
         assertThat(early.state()).isSameAs(state);
         assertThat(early.outputs()).isEmpty();
     }
 
     @Test
     void aTimeoutAfterRetentionDeletesATerminalSaga() {
-        OrderSagaState cancelled = saga.apply(placed(), new SagaInput.Cancel("o1"), T0 + 10, CATALOG::get).state();
+        OrderSagaState cancelled = saga.apply(placed(), null, new SagaInput.Cancel("o1", "c1", false), T0 + 10, CATALOG::get).state();
         assertThat(cancelled.getDeadline()).isEqualTo(T0 + 10 + config.retentionMs());
 
-        OrderSaga.Step expired = saga.apply(cancelled, new SagaInput.Timeout("o1"), cancelled.getDeadline(), CATALOG::get);
+        OrderSaga.Step expired = saga.apply(cancelled, null, new SagaInput.Timeout("o1"), cancelled.getDeadline(), CATALOG::get);
         assertThat(expired.state()).isNull();
         assertThat(expired.outputs()).isEmpty();
     }
 
     @Test
     void aTimeoutForAnUnknownSagaChangesNothing() {
-        OrderSaga.Step step = saga.apply(null, new SagaInput.Timeout("o1"), T0, CATALOG::get);
+        OrderSaga.Step step = saga.apply(null, null, new SagaInput.Timeout("o1"), T0, CATALOG::get);
         assertThat(step.state()).isNull();
         assertThat(step.outputs()).isEmpty();
     }

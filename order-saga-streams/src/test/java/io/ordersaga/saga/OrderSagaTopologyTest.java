@@ -29,6 +29,7 @@ import static io.ordersaga.saga.SagaScenario.charge;
 import static io.ordersaga.saga.SagaScenario.commit;
 import static io.ordersaga.saga.SagaScenario.line;
 import static io.ordersaga.saga.SagaScenario.refund;
+import static io.ordersaga.saga.SagaScenario.settle;
 import static io.ordersaga.saga.SagaScenario.release;
 import static io.ordersaga.saga.SagaScenario.reserve;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -61,10 +62,11 @@ class OrderSagaTopologyTest {
                     .containsExactlyInAnyOrder("order-requests", "inventory-replies", "payment-replies");
             assertThat(subtopology.nodes()).filteredOn(node -> node.name().equals("order-saga")).singleElement()
                     .satisfies(node -> assertThat(((TopologyDescription.Processor) node).stores())
-                            .containsExactlyInAnyOrder(OrderSagaTopology.SAGA_STORE, OrderSagaTopology.DEADLINE_STORE));
+                            .containsExactlyInAnyOrder(OrderSagaTopology.SAGA_STORE, OrderSagaTopology.ENDED_STORE,
+                                    OrderSagaTopology.DEADLINE_STORE));
             assertThat(subtopology.nodes()).filteredOn(node -> node instanceof TopologyDescription.Sink)
                     .extracting(node -> ((TopologyDescription.Sink) node).topic())
-                    .containsExactlyInAnyOrder("inventory-commands", "payment-commands", "order-events");
+                    .containsExactlyInAnyOrder("inventory-commands", "payment-commands", "payment-settlements", "order-events");
         });
     }
 
@@ -84,6 +86,7 @@ class OrderSagaTopologyTest {
                 .thenNothingElse()
                 .whenCharged("o1", "c1", 900)
                 .thenInventory(commit("P1", "o1"))
+                .thenSettlement(settle("c1", "o1", 900))
                 .thenOrder("o1", CONFIRMED)
                 .thenNothingElse();
         assertThat(saga.lastEvent().getReason()).isNull();
@@ -103,6 +106,7 @@ class OrderSagaTopologyTest {
                 .thenOrder("o1", PAYING)
                 .whenCharged("o1", "c1", 4548)
                 .thenInventory(commit("P1", "o1"), commit("P2", "o1"), commit("P3", "o1"))
+                .thenSettlement(settle("c1", "o1", 4548))
                 .thenOrder("o1", CONFIRMED)
                 .thenNothingElse();
     }
@@ -202,6 +206,7 @@ class OrderSagaTopologyTest {
                 .whenCharged("o1", "c1", 450)
                 .thenPayment(charge("c1", "o1", 450))
                 .thenInventory(commit("P1", "o1"))
+                .thenSettlement(settle("c1", "o1", 450))
                 .thenOrder("o1", PAYING, CONFIRMED)
                 .whenPlaced("o1", order)
                 .thenNothingElse();
@@ -222,6 +227,7 @@ class OrderSagaTopologyTest {
                 .thenNothingElse()
                 .whenCharged("o1", "c1", 1249)
                 .thenInventory(commit("P1", "o1"), commit("P2", "o1"))
+                .thenSettlement(settle("c1", "o1", 1249))
                 .thenOrder("o1", CONFIRMED)
                 .whenCharged("o1", "c1", 1249)
                 .whenReserved("o1", "P1", 1)
@@ -345,6 +351,7 @@ class OrderSagaTopologyTest {
                 .whenCharged("o1", "c1", 450)
                 .thenInventory(reserve("P1", "o1", 1), commit("P1", "o1"))
                 .thenPayment(charge("c1", "o1", 450))
+                .thenSettlement(settle("c1", "o1", 450))
                 .thenOrder("o1", RESERVING, PAYING, CONFIRMED)
                 .whenCancelled("o1")
                 .thenNothingElse();
@@ -409,5 +416,63 @@ class OrderSagaTopologyTest {
                     .thenInventory(release("P1", "cancelled"))
                     .thenNothingElse();
         }
+    }
+
+    @Test
+    void aCancelFromAnotherCustomerIsIgnoredAndTheCustomersOwnIsTaken() {
+        saga.whenPlaced("o1", "c1", line("P1", 1))
+                .ignoringOutputSoFar()
+                .whenCancelledBy("o1", "c2")
+                .thenNothingElse()
+                .whenCancelledBy("o1", "c1")
+                .thenInventory(release("P1", "o1"))
+                .thenOrder("o1", CANCELLED, CUSTOMER_CANCELLED)
+                .thenNothingElse();
+    }
+
+    @Test
+    void repliesForOtherQuantitiesOrAmountsThanAskedAreIgnored() {
+        saga.whenPlaced("o1", "c1", line("P1", 2))
+                .ignoringOutputSoFar()
+                .whenReserved("o1", "P1", 1)
+                .thenNothingElse()
+                .whenReserved("o1", "P1", 2)
+                .thenPayment(charge("c1", "o1", 900))
+                .thenOrder("o1", PAYING)
+                .whenCharged("o1", "c1", 899)
+                .thenNothingElse()
+                .whenCharged("o1", "c1", 900)
+                .thenInventory(commit("P1", "o1"))
+                .thenSettlement(settle("c1", "o1", 900))
+                .thenOrder("o1", CONFIRMED);
+    }
+
+    @Test
+    void anOrderThatEndedNeverGetsASecondSagaEvenAfterRetention() {
+        saga.whenPlaced("o1", "c1", line("P1", 1))
+                .whenReserved("o1", "P1", 1)
+                .whenCharged("o1", "c1", 450)
+                .ignoringOutputSoFar()
+                .whenTimePasses(Duration.ofMillis(OrderSagaTopology.Config.defaults().retentionMs() + 2_000));
+        assertThat(saga.saga("o1")).as("the saga left the store").isNull();
+
+        saga.whenPlaced("o1", "c1", line("P1", 1))
+                .whenCharged("o1", "c1", 450)
+                .thenNothingElse();
+    }
+
+    @Test
+    void aLateChargeOfAPurgedCancelledOrderIsRefundedAndOfAPurgedConfirmedOneIsNot() {
+        saga.whenPlaced("o1", "c1", line("P1", 1))
+                .whenTimePasses(Duration.ofMillis(OrderSagaTopology.Config.defaults().reservationTimeoutMs() + 2_000))
+                .whenPlaced("o2", "c1", line("P1", 1))
+                .whenReserved("o2", "P1", 1)
+                .whenCharged("o2", "c1", 450)
+                .ignoringOutputSoFar()
+                .whenTimePasses(Duration.ofMillis(OrderSagaTopology.Config.defaults().retentionMs() + 2_000))
+                .whenCharged("o1", "c1", 450)
+                .thenPayment(refund("c1", "o1"))
+                .whenCharged("o2", "c1", 450)
+                .thenNothingElse();
     }
 }

@@ -18,6 +18,7 @@ import io.ordersaga.events.PaymentCharged;
 import io.ordersaga.events.PaymentCommand;
 import io.ordersaga.events.PaymentDeclined;
 import io.ordersaga.events.PaymentReply;
+import io.ordersaga.events.PaymentSettlement;
 import io.ordersaga.events.PlaceOrder;
 import io.ordersaga.events.Product;
 import io.ordersaga.events.RefundPayment;
@@ -62,6 +63,7 @@ final class SagaScenario implements AutoCloseable {
     private final TestInputTopic<String, PaymentReply> paymentReplies;
     private final TestOutputTopic<String, InventoryCommand> inventoryCommands;
     private final TestOutputTopic<String, PaymentCommand> paymentCommands;
+    private final TestOutputTopic<String, PaymentSettlement> settlements;
     private final TestOutputTopic<String, OrderEvent> orderEvents;
     private Instant now = START;
     private OrderEvent lastEvent;
@@ -83,6 +85,7 @@ final class SagaScenario implements AutoCloseable {
         paymentReplies = StreamsTestSupport.input(driver, Topics.PAYMENT_REPLIES, serdes);
         inventoryCommands = StreamsTestSupport.output(driver, Topics.INVENTORY_COMMANDS, serdes);
         paymentCommands = StreamsTestSupport.output(driver, Topics.PAYMENT_COMMANDS, serdes);
+        settlements = StreamsTestSupport.output(driver, Topics.PAYMENT_SETTLEMENTS, serdes);
         orderEvents = StreamsTestSupport.output(driver, Topics.ORDER_EVENTS, serdes);
     }
 
@@ -104,8 +107,15 @@ final class SagaScenario implements AutoCloseable {
         return this;
     }
 
+    /** A cancel written before CancelOrder said who asked (requestedBy null): taken as the customer's. */
     SagaScenario whenCancelled(String orderId) {
-        requests.pipeInput(orderId, new OrderRequest(orderId, now, new CancelOrder()), now);
+        requests.pipeInput(orderId, new OrderRequest(orderId, now, CancelOrder.newBuilder().build()), now);
+        return this;
+    }
+
+    /** A cancel asked by {@code customerId} (not an admin). */
+    SagaScenario whenCancelledBy(String orderId, String customerId) {
+        requests.pipeInput(orderId, new OrderRequest(orderId, now, CancelOrder.newBuilder().setRequestedBy(customerId).build()), now);
         return this;
     }
 
@@ -154,6 +164,13 @@ final class SagaScenario implements AutoCloseable {
         return this;
     }
 
+    /** Exactly these payment settlements (key customerId) were sent since the last check, in this order. */
+    @SafeVarargs
+    final SagaScenario thenSettlement(KeyValue<String, PaymentSettlement>... expected) {
+        assertThat(settlements.readKeyValuesToList()).as("payment settlements").containsExactly(expected);
+        return this;
+    }
+
     /** The order's snapshots since the last check (key orderId) had exactly these statuses, in this order. */
     SagaScenario thenOrder(String orderId, OrderStatus... statuses) {
         List<KeyValue<String, OrderEvent>> events = orderEvents.readKeyValuesToList();
@@ -181,6 +198,7 @@ final class SagaScenario implements AutoCloseable {
     SagaScenario ignoringOutputSoFar() {
         inventoryCommands.readRecordsToList();
         paymentCommands.readRecordsToList();
+        settlements.readRecordsToList();
         orderEvents.readRecordsToList();
         return this;
     }
@@ -189,6 +207,7 @@ final class SagaScenario implements AutoCloseable {
     SagaScenario thenNothingElse() {
         assertThat(inventoryCommands.isEmpty()).as("no more inventory commands").isTrue();
         assertThat(paymentCommands.isEmpty()).as("no more payment commands").isTrue();
+        assertThat(settlements.isEmpty()).as("no more payment settlements").isTrue();
         assertThat(orderEvents.isEmpty()).as("no more order events").isTrue();
         return this;
     }
@@ -255,6 +274,10 @@ final class SagaScenario implements AutoCloseable {
 
     static KeyValue<String, PaymentCommand> charge(String customerId, String orderId, long amountPence) {
         return KeyValue.pair(customerId, new PaymentCommand(customerId, new ChargePayment(orderId, amountPence)));
+    }
+
+    static KeyValue<String, PaymentSettlement> settle(String customerId, String orderId, long amountPence) {
+        return KeyValue.pair(customerId, new PaymentSettlement(customerId, orderId, amountPence));
     }
 
     static KeyValue<String, PaymentCommand> refund(String customerId, String orderId) {

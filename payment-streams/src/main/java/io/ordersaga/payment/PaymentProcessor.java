@@ -111,10 +111,10 @@ final class PaymentProcessor implements Processor<String, PaymentCommand, String
             wallet.setBalance(balance - amount);
             wallet.setCharged(wallet.getCharged() + amount);
             wallets.put(customerId, wallet);
-            store(new Payment(orderId, customerId, amount, PaymentState.CHARGED, 0L, Instant.ofEpochMilli(nowMs)), nowMs);
+            store(new Payment(orderId, customerId, amount, PaymentState.CHARGED, false, 0L, Instant.ofEpochMilli(nowMs)), nowMs);
             reply(record, orderId, customerId, new PaymentCharged(amount));
         } else {
-            store(new Payment(orderId, customerId, amount, PaymentState.DECLINED, balance, Instant.ofEpochMilli(nowMs)), nowMs);
+            store(new Payment(orderId, customerId, amount, PaymentState.DECLINED, false, balance, Instant.ofEpochMilli(nowMs)), nowMs);
             reply(record, orderId, customerId, new PaymentDeclined(amount, balance, DeclineReason.INSUFFICIENT_FUNDS));
         }
     }
@@ -139,7 +139,7 @@ final class PaymentProcessor implements Processor<String, PaymentCommand, String
     private void refund(String customerId, String orderId, long nowMs) {
         Payment payment = payments.get(orderId);
         if (payment == null) {
-            store(new Payment(orderId, customerId, 0L, PaymentState.VOIDED, 0L, Instant.ofEpochMilli(nowMs)), nowMs);
+            store(new Payment(orderId, customerId, 0L, PaymentState.VOIDED, false, 0L, Instant.ofEpochMilli(nowMs)), nowMs);
             return;
         }
         if (payment.getState() != PaymentState.CHARGED) {

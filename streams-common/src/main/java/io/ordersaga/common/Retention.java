@@ -34,16 +34,16 @@ public record Retention(long retentionMs, long scanIntervalMs) {
     /**
      * Schedules on {@code context} a wall-clock punctuation every {@link #scanIntervalMs} that takes the entries of
      * {@code index} due by then, earliest first and at most {@link #SCAN_BATCH_SIZE}, and deletes their keys from
-     * {@code store} (a tombstone in its changelog each). Call it from the processor's {@code init}.
+     * {@code store} (a tombstone in its changelog each), each index entry only after its key was deleted
+     * ({@link TimeIndex#forEachDue}): a deletion that throws fails the task, and nothing due is skipped. Call it from
+     * the processor's {@code init}.
      *
      * @param index the time index of {@code store}'s expiring keys, by deletion time (epoch ms)
      * @param store the store whose expired entries are deleted; same task, so same keys and partitions as the index
      */
     public void scheduleScan(ProcessingContext context, TimeIndex index, KeyValueStore<String, ?> store) {
         context.schedule(Duration.ofMillis(scanIntervalMs), PunctuationType.WALL_CLOCK_TIME, nowMs -> {
-            for (TimeIndex.Due due : index.takeDue(nowMs, SCAN_BATCH_SIZE)) {
-                store.delete(due.key());
-            }
+            index.forEachDue(nowMs, SCAN_BATCH_SIZE, due -> store.delete(due.key()));
         });
     }
 }

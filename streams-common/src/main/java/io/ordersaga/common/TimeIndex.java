@@ -9,6 +9,7 @@ import org.apache.kafka.streams.state.Stores;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * A time index over another store's keys, in a RocksDB store of its own: entries sort by time, so
@@ -50,10 +51,17 @@ public final class TimeIndex {
     }
 
     /**
-     * Removes and returns up to {@code limit} entries due at or before {@code nowMs}, earliest first.
-     * The iterator is closed before this returns.
+     * Applies {@code action} to up to {@code limit} entries due at or before {@code nowMs}, earliest first, and
+     * removes each entry only after its action returned. An action that throws leaves its entry and every later one
+     * in the index and propagates: the caller's task fails, exactly-once processing aborts the transaction, and the
+     * entries are acted on again after recovery. Nothing due is ever skipped.
+     *
+     * <p>The due entries are read (iterator closed) before the first action runs, so an action may change this
+     * index, including removing or moving the entry it is given.
+     *
+     * @return how many entries were acted on
      */
-    public List<Due> takeDue(long nowMs, int limit) {
+    public int forEachDue(long nowMs, int limit, Consumer<Due> action) {
         List<Due> due = new ArrayList<>();
         try (KeyValueIterator<String, String> it = store.range(null, entryKey(nowMs, "\uffff"))) {
             while (it.hasNext() && due.size() < limit) {
@@ -61,8 +69,11 @@ public final class TimeIndex {
                 due.add(new Due(Long.parseLong(entry.key.substring(0, entry.key.indexOf(SEPARATOR))), entry.value));
             }
         }
-        due.forEach(d -> store.delete(entryKey(d.atMs(), d.key())));
-        return due;
+        for (Due entry : due) {
+            action.accept(entry);
+            store.delete(entryKey(entry.atMs(), entry.key()));
+        }
+        return due.size();
     }
 
     private static String entryKey(long atMs, String key) {

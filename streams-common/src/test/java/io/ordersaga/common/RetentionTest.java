@@ -70,6 +70,22 @@ class RetentionTest {
         assertThat(count(indexStore)).isZero();
     }
 
+    @Test
+    void aFailedDeletionLeavesItAndEveryLaterDueEntryInTheIndex() {
+        KeyValueStore<String, String> failing = org.mockito.Mockito.spy(store);
+        org.mockito.Mockito.doThrow(new IllegalStateException("store unavailable")).when(failing).delete("k2");
+        new Retention(60_000, 1_000).scheduleScan(context, index, failing);
+        for (int i = 1; i <= 4; i++) {
+            put("k" + i, 100 + i);
+        }
+
+        assertThatThrownBy(() -> scan(200)).isInstanceOf(IllegalStateException.class);
+
+        assertThat(store.get("k1")).isNull();
+        assertThat(store.get("k2")).isEqualTo("value");
+        assertThat(count(indexStore)).as("index entries of k2, k3 and k4, not yet acted on").isEqualTo(3);
+    }
+
     private void put(String key, long deleteAtMs) {
         store.put(key, "value");
         index.put(deleteAtMs, key);

@@ -35,7 +35,7 @@ public final class TopologyDocs {
     public static Map<String, Topology> topologies() {
         EventSerdes serdes = EventSerdes.unregistered();
         Map<String, Topology> topologies = new LinkedHashMap<>();
-        topologies.put("inventory-streams", InventoryTopology.build(new Retention(86_400_000, 1_000), serdes));
+        topologies.put("inventory-streams", InventoryTopology.build(InventoryTopology.Config.defaults(), serdes));
         topologies.put("payment-streams", PaymentTopology.build(new Retention(86_400_000, 1_000), serdes));
         topologies.put("order-saga-streams", OrderSagaTopology.build(OrderSagaTopology.Config.defaults(), serdes));
         topologies.put("order-view-streams", OrderViewTopology.build(OrderViewTopology.Config.defaults(), serdes));
