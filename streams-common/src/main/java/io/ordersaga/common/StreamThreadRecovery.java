@@ -20,7 +20,8 @@ import java.util.function.LongSupplier;
  * failed record again. {@link #wakeUp()} (called when the client starts shutting down) ends the waits in progress.
  *
  * <p>The global thread cannot be replaced (Kafka Streams 4.2.1 turns REPLACE_THREAD for it into SHUTDOWN_CLIENT);
- * for it this handler answers {@code SHUTDOWN_CLIENT} at once: the client goes to ERROR.
+ * for it this handler answers {@code SHUTDOWN_CLIENT} at once: the client goes to ERROR, and the service restarts
+ * the whole client after the same back-off ({@code StreamsClientRestart}, which reads it from {@link #degraded()}).
  *
  * <p>Thread-safe: the threads of one client may fail at the same time.
  */
@@ -78,7 +79,8 @@ public final class StreamThreadRecovery implements StreamsUncaughtExceptionHandl
      *
      * @param atMs        when the handler was called, epoch ms
      * @param consecutive failures in a row, each within {@value #HEALTHY_PERIOD_MS} ms of the previous; 1 for the first
-     * @param backoffMs   the wait before its thread was replaced, ms (0 for the global thread)
+     * @param backoffMs   the wait before its thread is replaced or, for the global thread, before the client is
+     *                    restarted, ms
      * @param error       the exception, as {@link Throwable#toString()} of its root cause
      */
     public record Failure(long atMs, int consecutive, long backoffMs, String error) {
@@ -91,10 +93,10 @@ public final class StreamThreadRecovery implements StreamsUncaughtExceptionHandl
     @Override
     public StreamThreadExceptionResponse handle(Throwable exception) {
         boolean global = Thread.currentThread().getName().endsWith(GLOBAL_THREAD_SUFFIX);
-        Failure failure = record(exception, global);
+        Failure failure = record(exception);
         if (global) {
-            log.error("The global stream thread failed ({}): Kafka Streams cannot replace it, the client shuts down",
-                    failure.error(), exception);
+            log.error("The global stream thread failed ({} in a row): Kafka Streams cannot replace it, the client shuts"
+                    + " down, to be restarted in {} ms", failure.consecutive(), failure.backoffMs(), exception);
             return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
         }
         log.error("Stream thread {} failed ({} in a row): replacing it in {} ms", Thread.currentThread().getName(),
@@ -126,10 +128,10 @@ public final class StreamThreadRecovery implements StreamsUncaughtExceptionHandl
         }
     }
 
-    private synchronized Failure record(Throwable exception, boolean noWait) {
+    private synchronized Failure record(Throwable exception) {
         long now = clockMs.getAsLong();
         int consecutive = degraded().map(previous -> previous.consecutive() + 1).orElse(1);
-        long backoffMs = noWait ? 0 : Math.min(MAX_BACKOFF_MS, INITIAL_BACKOFF_MS << Math.min(consecutive - 1, 30));
+        long backoffMs = Math.min(MAX_BACKOFF_MS, INITIAL_BACKOFF_MS << Math.min(consecutive - 1, 30));
         Throwable root = exception;
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();

@@ -37,7 +37,8 @@ import java.util.Map;
  * The Spring wiring every Streams service shares: Streams properties from {@link StreamsDefaults}, the
  * registry-backed {@link EventSerdes} (after registering every topic's schema), topic creation by KafkaAdmin (every topic of {@link Topics} plus
  * this application's dead-letter topic, idempotent, so services start in any order), the recovery of failed
- * stream threads ({@link StreamThreadRecovery}) and the client's health ({@link StreamsHealth}), and
+ * stream threads ({@link StreamThreadRecovery}) and of a failed client ({@link StreamsClientRestart}), the
+ * client's health ({@link StreamsHealth}), and
  * interactive-query routing ({@link StoreQueries}).
  * A service imports it and defines its topology on the {@code StreamsBuilder} bean.
  */
@@ -97,18 +98,27 @@ public class StreamsServiceConfiguration {
         return new StreamThreadRecovery();
     }
 
+    /** Restarts the client when it goes to ERROR; see {@link StreamsClientRestart}. */
+    @Bean
+    public StreamsClientRestart streamsClientRestart(StreamThreadRecovery recovery) {
+        return new StreamsClientRestart(recovery);
+    }
+
     /**
-     * Sets {@link StreamThreadRecovery} as the client's uncaught exception handler, and ends its back-offs in
-     * progress when the client starts shutting down (so that stopping the service never waits for one).
+     * Sets {@link StreamThreadRecovery} as the client's uncaught exception handler; ends its back-offs in progress
+     * when the client starts shutting down (so that stopping the service never waits for one); and restarts a
+     * client that went to ERROR ({@link StreamsClientRestart}).
      */
     @Bean
-    public StreamsBuilderFactoryBeanConfigurer recoverFailedStreamThreads(StreamThreadRecovery recovery) {
+    public StreamsBuilderFactoryBeanConfigurer recoverFailedStreamThreads(StreamThreadRecovery recovery,
+                                                                          StreamsClientRestart restart) {
         return factory -> {
             factory.setStreamsUncaughtExceptionHandler(recovery);
             factory.setStateListener((newState, oldState) -> {
                 if (newState == KafkaStreams.State.PENDING_SHUTDOWN || newState == KafkaStreams.State.PENDING_ERROR) {
                     recovery.wakeUp();
                 }
+                restart.onStateChange(newState, factory);
             });
         };
     }
