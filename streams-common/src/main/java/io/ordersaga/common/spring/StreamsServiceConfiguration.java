@@ -123,10 +123,10 @@ public class StreamsServiceConfiguration {
         };
     }
 
-    /** spring-kafka's interactive-query service over this application's Streams client. */
+    /** spring-kafka's interactive-query service over this application's current Streams client. */
     @Bean
     public KafkaStreamsInteractiveQueryService interactiveQueryService(StreamsBuilderFactoryBean factory) {
-        return new KafkaStreamsInteractiveQueryService(factory);
+        return new CurrentClientQueryService(factory);
     }
 
     /** Routes a key's query to the instance that owns it. */
