@@ -117,7 +117,9 @@ class RegistryOutageEndToEndTest {
         try {
             await("outage of " + OUTAGE_MS + " ms").atMost(Duration.ofMillis(OUTAGE_MS + 10_000))
                     .pollInterval(Duration.ofMillis(500)).until(() -> {
-                        if (paymentHealth.get("/actuator/health").body().path("status").asText().equals("DEGRADED")) {
+                        Api.Response health = paymentHealth.get("/actuator/health");
+                        if (health.body().path("status").asText().equals("DEGRADED")) {
+                            assertThat(health.status()).as("a DEGRADED service answers its health with 503").isEqualTo(503);
                             degradedSeen.set(true);
                         }
                         return System.nanoTime() >= outageEndNanos;
