@@ -1,12 +1,12 @@
 package io.ordersaga.localstack;
 
+import io.apicurio.registry.rest.client.models.ProblemDetails;
 import io.ordersaga.common.EventSerdes;
 import io.ordersaga.common.Topics;
 import io.ordersaga.events.CancelOrder;
 import io.ordersaga.events.OrderRequest;
 import io.ordersaga.events.PlaceOrder;
 import io.ordersaga.events.RequestedLine;
-import io.apicurio.registry.rest.client.models.ProblemDetails;
 import org.apache.avro.Schema;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
