@@ -12,11 +12,14 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.TreeMap;
@@ -31,7 +34,9 @@ import java.util.function.ToIntFunction;
  *   <li>{@code up [--fresh]} ({@link Up}): the local stack (Kafka on 9092, registry on 8081, data kept in
  *       {@code .ordersaga/}) and the five services in this JVM (ports in {@link Service}, state stores in
  *       {@code .ordersaga/state}); serves until Ctrl-C, then stops everything. {@code --fresh} deletes the
- *       broker's, the registry's and the services' data first.</li>
+ *       broker's, the registry's and the services' data first. Typing {@code registry stop} or
+ *       {@code registry start} on its standard input stops or restarts the registry (same port and data), to
+ *       try an outage.</li>
  *   <li>{@code demo [options]} ({@link DemoRun}, options in {@link DemoCommand}): replays a workload through the
  *       API and audits the books. Without {@code --api} it runs on a private stack of its own (free ports,
  *       temporary data, deleted at the end), so its audit starts from empty books and it never clashes with
@@ -139,12 +144,38 @@ public final class Main implements Callable<Integer> {
                             service.defaultPort());
                 }
             }
+            System.out.println("Type 'registry stop' or 'registry start' to stop or restart the registry (an outage).");
+            Thread console = new Thread(() -> registryCommands(stack), "ordersaga-console");
+            console.setDaemon(true);
+            console.start();
             try {
                 stopped.await();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
             return 0;
+        }
+    }
+
+    /** Reads {@code registry stop} / {@code registry start} lines from standard input until it ends. */
+    private static void registryCommands(LocalStack stack) {
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
+            for (String line = in.readLine(); line != null; line = in.readLine()) {
+                switch (line.trim()) {
+                    case "registry stop" -> {
+                        stack.stopRegistry();
+                        System.out.println("Registry stopped.");
+                    }
+                    case "registry start" -> {
+                        stack.startRegistry();
+                        System.out.println("Registry running at " + stack.registryUrl());
+                    }
+                    case "" -> { }
+                    default -> System.out.println("Unknown command (type 'registry stop' or 'registry start'): " + line);
+                }
+            }
+        } catch (IOException | IllegalStateException e) {
+            System.err.println("Console commands stopped: " + e.getMessage());
         }
     }
 

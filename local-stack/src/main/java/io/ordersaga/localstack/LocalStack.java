@@ -40,6 +40,8 @@ public final class LocalStack implements AutoCloseable {
     private final Config config;
     private final Path dataDir;
     private final boolean temporary;
+    private Path registryDistribution;
+    private Ports ports;
     private final Thread shutdownHook = new Thread(this::close, "local-stack-shutdown");
     private volatile KafkaBroker broker;
     private volatile RegistryProcess registry;
@@ -72,6 +74,8 @@ public final class LocalStack implements AutoCloseable {
         LocalStack stack = config.dataDir() == null
                 ? new LocalStack(config, createTempDirectory(), true)
                 : new LocalStack(config, config.dataDir(), false);
+        stack.registryDistribution = distribution;
+        stack.ports = ports;
         if (config.fresh()) {
             deleteRecursively(stack.dataDir.resolve("kafka"));
             deleteRecursively(stack.dataDir.resolve("registry"));
@@ -79,8 +83,8 @@ public final class LocalStack implements AutoCloseable {
         }
         Runtime.getRuntime().addShutdownHook(stack.shutdownHook);
         try {
-            Path registryDir = Files.createDirectories(stack.dataDir.resolve("registry"));
-            stack.registry = RegistryProcess.start(distribution, registryDir, ports.registry(), ports.registryManagement());
+            stack.registry = RegistryProcess.start(distribution, Files.createDirectories(stack.registryDir()),
+                    ports.registry(), ports.registryManagement());
             stack.broker = KafkaBroker.start(stack.dataDir.resolve("kafka"), ports.broker(), ports.controller());
             stack.broker.awaitReady(deadlineNanos);
             stack.brokerReadyMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
@@ -129,6 +133,39 @@ public final class LocalStack implements AutoCloseable {
      */
     public Path stateDir() {
         return dataDir.resolve("state");
+    }
+
+    /**
+     * Stops the registry process (SIGTERM, and waits until it has exited), as in an outage: its port then refuses
+     * connections. The broker keeps running; {@link #registryUrl()} stays the same. Idempotent.
+     *
+     * @throws IllegalStateException when the stack is closed
+     */
+    public synchronized void stopRegistry() {
+        requireOpen();
+        registry.close();
+    }
+
+    /**
+     * Starts the registry process again after {@link #stopRegistry()}, on the same ports and with the same data
+     * (its H2 files: every schema keeps its id), and waits until it answers as {@link #start(Config)} does. Does
+     * nothing when it is running.
+     *
+     * @throws IllegalStateException when the stack is closed, or the registry is not ready within
+     *                               {@value #STARTUP_TIMEOUT_MS} ms (with the tail of its log)
+     */
+    public synchronized void startRegistry() {
+        requireOpen();
+        if (registry.isAlive()) {
+            return;
+        }
+        registry = RegistryProcess.start(registryDistribution, registryDir(), ports.registry(), ports.registryManagement());
+        registry.awaitReady(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(STARTUP_TIMEOUT_MS));
+    }
+
+    /** True while the registry process runs (from {@link #start(Config)} or {@link #startRegistry()} until stopped). */
+    public synchronized boolean registryRunning() {
+        return !closed && registry.isAlive();
     }
 
     /** The configuration this stack was started with. */
@@ -202,6 +239,16 @@ public final class LocalStack implements AutoCloseable {
         }
         throw new IllegalStateException("Cannot find the OrderSaga project root (a directory with the ordersaga script"
                 + " and pom.xml) at or above " + cwd + ": run from inside the project or set -Dordersaga.home=<dir>");
+    }
+
+    private Path registryDir() {
+        return dataDir.resolve("registry");
+    }
+
+    private void requireOpen() {
+        if (closed) {
+            throw new IllegalStateException("The local stack is closed");
+        }
     }
 
     private static Path registryDistribution(Path home) {

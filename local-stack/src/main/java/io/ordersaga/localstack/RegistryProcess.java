@@ -93,6 +93,11 @@ final class RegistryProcess implements AutoCloseable {
         }
     }
 
+    /** True until the process has exited. */
+    boolean isAlive() {
+        return process.isAlive();
+    }
+
     /** Base URL of the API, {@code http://127.0.0.1:<port>}. */
     String url() {
         return url;

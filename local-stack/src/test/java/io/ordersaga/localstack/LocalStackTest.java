@@ -1,5 +1,6 @@
 package io.ordersaga.localstack;
 
+import io.apicurio.registry.rest.client.models.ProblemDetails;
 import io.ordersaga.common.EventSerdes;
 import io.ordersaga.common.Topics;
 import io.ordersaga.events.CancelOrder;
@@ -42,6 +43,7 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchException;
 
 /**
  * The shared local stack, through the real broker and registry: the project's Avro schema registered for
@@ -128,6 +130,35 @@ class LocalStackTest {
         // The same field with a default reads, and is read by, every version: accepted as the next version.
         assertThat(post(stack, versions, withField(latest, "channel", "web")).statusCode()).isEqualTo(200);
         assertThat(json.readTree(get(stack, versions).body())).hasSize(json.readTree(before).size() + 1);
+    }
+
+    @Test
+    void theRegistryStopsAndStartsAgainOnItsPortWithItsSchemasAndIds(LocalStack stack) throws Exception {
+        Serde<OrderRequest> serde = Topics.ORDER_REQUESTS.valueSerde(EventSerdes.registry(stack.registryUrl()));
+        byte[] written = serde.serializer().serialize(Topics.ORDER_REQUESTS.name(), PLACED);
+        int id = ByteBuffer.wrap(written, 1, 4).getInt();
+
+        stack.stopRegistry();
+        try {
+            assertThat(stack.registryRunning()).isFalse();
+            assertThat(catchException(() -> get(stack, "/apis/ccompat/v7/subjects")))
+                    .as("a stopped registry refuses connections").isInstanceOf(java.net.ConnectException.class);
+            assertThat(catchException(() -> Topics.ORDER_REQUESTS.valueSerde(EventSerdes.registry(stack.registryUrl()))
+                    .deserializer().deserialize(Topics.ORDER_REQUESTS.name(), written)))
+                    .as("a serde that never read this id cannot read it now").hasRootCauseInstanceOf(java.net.ConnectException.class);
+        } finally {
+            stack.startRegistry();
+        }
+
+        assertThat(stack.registryRunning()).isTrue();
+        assertThat(get(stack, "/apis/ccompat/v7/schemas/ids/" + id).statusCode()).as("same data, same ids").isEqualTo(200);
+        assertThat(Topics.ORDER_REQUESTS.valueSerde(EventSerdes.registry(stack.registryUrl())).deserializer()
+                .deserialize(Topics.ORDER_REQUESTS.name(), written)).isEqualTo(PLACED);
+        byte[] unknownId = ByteBuffer.allocate(9).put((byte) 0).putInt(Integer.MAX_VALUE).putInt(0).array();
+        assertThat(catchException(() -> serde.deserializer().deserialize(Topics.ORDER_REQUESTS.name(), unknownId)))
+                .as("the registry answers an unknown id with its 404 problem document")
+                .rootCause().isInstanceOfSatisfying(ProblemDetails.class, problem ->
+                        assertThat(problem.getResponseStatusCode()).isEqualTo(404));
     }
 
     /**

@@ -12,6 +12,8 @@ import org.apache.avro.specific.SpecificDatumWriter;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.avro.util.ClassSecurityValidator;
 import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 
@@ -35,6 +37,9 @@ public interface EventSerdes {
     /**
      * A new value serde for {@code type}; one per topic or store (a shared Apicurio serializer registers
      * a schema under the first subject only).
+     *
+     * <p>The deserializer throws {@link WrongTypeException} for a value whose schema id names a record of another
+     * type, and, for the registry serdes, whatever Apicurio throws (see {@link PoisonRecordDeserializationHandler}).
      */
     <V extends SpecificRecord> Serde<V> forValue(Class<V> type);
 
@@ -53,13 +58,21 @@ public interface EventSerdes {
                 // nested records (union branches, array items) split out as subjects of their own.
                 "apicurio.registry.dereference-schema", true,
                 "apicurio.registry.use-specific-avro-reader", true,
-                "apicurio.registry.avro-datum-provider", CachedDatumProvider.class.getName());
+                "apicurio.registry.avro-datum-provider", CachedDatumProvider.class.getName(),
+                // Apicurio's schema resolver keeps what it looked up in a cache whose entries expire after
+                // apicurio.registry.check-period-ms (default 30 s); an expired entry is looked up again. With
+                // this on, a failed refresh logs the error and answers the expired (stale) entry instead of
+                // throwing, so a registry outage cannot fail a lookup the resolver had already answered. It
+                // changes nothing for an id this serde never resolved: that lookup still fails, and the
+                // exception handlers fail the task rather than skip the record. (Apicurio 3.1.7's serializer
+                // and deserializer also keep a per-instance cache in front of the resolver that never expires.)
+                SerdeConfig.FAULT_TOLERANT_REFRESH, true);
         return new EventSerdes() {
             @Override
             public <V extends SpecificRecord> Serde<V> forValue(Class<V> type) {
                 AvroSerde<V> serde = new AvroSerde<>();
                 serde.configure(config, false);
-                return serde;
+                return Serdes.serdeFrom(serde.serializer(), new TypeCheckingDeserializer<>(type, serde.deserializer()));
             }
         };
     }
@@ -101,7 +114,57 @@ public interface EventSerdes {
     }
 
     /**
-     * Lets Avro 1.12.2 instantiate the generated event classes (recipe pitfall 3) without a JVM flag: adds
+     * Thrown when a value's schema id names a record type other than the topic's: valid Avro of the wrong schema.
+     * Apicurio's specific reader reads the bytes into the class their writer schema names, whatever type the serde
+     * was made for, so without this check the value would reach a processor as an object of the wrong class.
+     */
+    final class WrongTypeException extends SerializationException {
+
+        /** @param message names the topic, the expected type and the type the value was written as */
+        public WrongTypeException(String message) {
+            super(message);
+        }
+    }
+
+    /**
+     * Apicurio's deserializer, checking that what it read is of the type the serde was made for.
+     *
+     * @param type      the topic's or store's value type
+     * @param delegate  Apicurio's deserializer
+     * @param <V>       the value type
+     */
+    record TypeCheckingDeserializer<V extends SpecificRecord>(Class<V> type, Deserializer<V> delegate)
+            implements Deserializer<V> {
+
+        /** Throws {@link WrongTypeException} for a value of another type. */
+        @Override
+        public V deserialize(String topic, byte[] data) {
+            return checked(topic, delegate.deserialize(topic, data));
+        }
+
+        /** Throws {@link WrongTypeException} for a value of another type. */
+        @Override
+        public V deserialize(String topic, Headers headers, byte[] data) {
+            return checked(topic, delegate.deserialize(topic, headers, data));
+        }
+
+        /** Closes Apicurio's deserializer. */
+        @Override
+        public void close() {
+            delegate.close();
+        }
+
+        private V checked(String topic, Object value) {
+            if (value == null || type.isInstance(value)) {
+                return type.cast(value);
+            }
+            throw new WrongTypeException("a value of " + topic + " was written as " + value.getClass().getName()
+                    + ", not " + type.getName());
+        }
+    }
+
+    /**
+     * Lets Avro 1.12.2 instantiate the generated event classes without a JVM flag: adds
      * "classes of {@link #EVENTS_PACKAGE}" to whatever the JVM already trusts. Idempotent.
      */
     private static void trustEventClasses() {

@@ -1,8 +1,6 @@
 package io.ordersaga.common;
 
 import org.apache.kafka.streams.StreamsConfig;
-import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
-import org.apache.kafka.streams.errors.LogAndContinueProcessingExceptionHandler;
 
 import java.util.Properties;
 
@@ -13,12 +11,17 @@ import java.util.Properties;
  *   <li>{@code processing.guarantee=exactly_once_v2}: a record's state changes and output commit in one
  *       transaction, which is what lets one task per key replace a lock.</li>
  *   <li>{@code commit.interval.ms} ({@link #COMMIT_INTERVAL_MS}): the latency/throughput dial; a
- *       transaction commit costs about 6 ms of broker work on the reference machine (recipes/kafka-broker.md §5).</li>
+ *       transaction commit costs about 6 ms of broker work on the reference machine.</li>
  *   <li>{@code max.task.idle.ms=-1}: a task with several input partitions (the saga merges three topics)
  *       processes whatever has arrived instead of waiting to synchronise timestamps across them; the saga's
  *       transitions depend on arrival order only, never on event time.</li>
- *   <li>Poison records (undeserializable, or failing in a processor) are logged and sent to the
- *       application's dead-letter topic ({@link Topics#deadLetters}, KIP-1034) instead of stopping the task.</li>
+ *   <li>Errors: a record whose own bytes cannot be read ({@link PoisonRecordDeserializationHandler}) or that a
+ *       processor rejects with {@link InvalidRecordException} ({@link InvalidRecordProcessingHandler}) is logged and
+ *       sent to the application's dead-letter topic ({@link Topics#deadLetters}, KIP-1034), and processing goes on;
+ *       on a global store's topic it is skipped and counted instead ({@link SkippedGlobalRecords}). Every other
+ *       error (registry unreachable, store failure) fails the stream thread: exactly-once aborts its transaction,
+ *       and the thread is replaced after a back-off ({@link StreamThreadRecovery}, set on the client by
+ *       {@code StreamsServiceConfiguration}), so the record is retried, never skipped.</li>
  * </ul>
  */
 public final class StreamsDefaults {
@@ -66,8 +69,8 @@ public final class StreamsDefaults {
         p.put(StreamsConfig.POLL_MS_CONFIG, Math.min(POLL_MS, commitIntervalMs));
         p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir);
         p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, replicationFactor);
-        p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class);
-        p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueProcessingExceptionHandler.class);
+        p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, PoisonRecordDeserializationHandler.class);
+        p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, InvalidRecordProcessingHandler.class);
         p.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, Topics.deadLetters(applicationId));
         if (applicationServer != null) {
             p.put(StreamsConfig.APPLICATION_SERVER_CONFIG, applicationServer);

@@ -2,12 +2,17 @@ package io.ordersaga.common.spring;
 
 import io.ordersaga.common.EventSerdes;
 import io.ordersaga.common.SchemaRegistration;
+import io.ordersaga.common.StreamThreadRecovery;
 import io.ordersaga.common.StreamsDefaults;
 import io.ordersaga.common.Topics;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.streams.KafkaStreams;
 import org.springframework.beans.factory.annotation.Value;
-import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.actuate.endpoint.HttpCodeStatusMapper;
+import org.springframework.boot.health.actuate.endpoint.SimpleHttpCodeStatusMapper;
+import org.springframework.boot.health.actuate.endpoint.StatusAggregator;
 import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.annotation.Bean;
@@ -31,8 +36,10 @@ import java.util.Map;
 /**
  * The Spring wiring every Streams service shares: Streams properties from {@link StreamsDefaults}, the
  * registry-backed {@link EventSerdes} (after registering every topic's schema), topic creation by KafkaAdmin (every topic of {@link Topics} plus
- * this application's dead-letter topic, idempotent, so services start in any order), a health indicator
- * for the Streams client, and interactive-query routing ({@link StoreQueries}).
+ * this application's dead-letter topic, idempotent, so services start in any order), the recovery of failed
+ * stream threads ({@link StreamThreadRecovery}) and of a failed client ({@link StreamsClientRestart}), the
+ * client's health ({@link StreamsHealth}), and
+ * interactive-query routing ({@link StoreQueries}).
  * A service imports it and defines its topology on the {@code StreamsBuilder} bean.
  */
 @Configuration(proxyBeanMethods = false)
@@ -85,10 +92,41 @@ public class StreamsServiceConfiguration {
         return factory -> factory.setLeaveGroupOnClose(true);
     }
 
-    /** spring-kafka's interactive-query service over this application's Streams client. */
+    /** Replaces a failed stream thread after a back-off; see {@link StreamThreadRecovery}. */
+    @Bean
+    public StreamThreadRecovery streamThreadRecovery() {
+        return new StreamThreadRecovery();
+    }
+
+    /** Restarts the client when it goes to ERROR; see {@link StreamsClientRestart}. */
+    @Bean
+    public StreamsClientRestart streamsClientRestart(StreamThreadRecovery recovery) {
+        return new StreamsClientRestart(recovery);
+    }
+
+    /**
+     * Sets {@link StreamThreadRecovery} as the client's uncaught exception handler; ends its back-offs in progress
+     * when the client starts shutting down (so that stopping the service never waits for one); and restarts a
+     * client that went to ERROR ({@link StreamsClientRestart}).
+     */
+    @Bean
+    public StreamsBuilderFactoryBeanConfigurer recoverFailedStreamThreads(StreamThreadRecovery recovery,
+                                                                          StreamsClientRestart restart) {
+        return factory -> {
+            factory.setStreamsUncaughtExceptionHandler(recovery);
+            factory.setStateListener((newState, oldState) -> {
+                if (newState == KafkaStreams.State.PENDING_SHUTDOWN || newState == KafkaStreams.State.PENDING_ERROR) {
+                    recovery.wakeUp();
+                }
+                restart.onStateChange(newState, factory);
+            });
+        };
+    }
+
+    /** spring-kafka's interactive-query service over this application's current Streams client. */
     @Bean
     public KafkaStreamsInteractiveQueryService interactiveQueryService(StreamsBuilderFactoryBean factory) {
-        return new KafkaStreamsInteractiveQueryService(factory);
+        return new CurrentClientQueryService(factory);
     }
 
     /** Routes a key's query to the instance that owns it. */
@@ -97,17 +135,27 @@ public class StreamsServiceConfiguration {
         return new StoreQueries(queries, factory, RestClient.create());
     }
 
-    /** UP while the Streams client runs (or rebalances), DOWN when it has stopped or failed. */
+    /** The Streams client's health: UP, {@link StreamsHealth#DEGRADED} or DOWN; see {@link StreamsHealth}. */
     @Bean
-    public HealthIndicator kafkaStreamsHealth(StreamsBuilderFactoryBean factory) {
-        return () -> {
-            var streams = factory.getKafkaStreams();
-            if (streams == null) {
-                return Health.down().withDetail("state", "NOT_CREATED").build();
-            }
-            var state = streams.state();
-            Health.Builder health = state.isRunningOrRebalancing() ? Health.up() : Health.down();
-            return health.withDetail("state", state.name()).build();
-        };
+    public HealthIndicator kafkaStreamsHealth(StreamsBuilderFactoryBean factory, StreamThreadRecovery recovery,
+                                              @Value("${spring.application.name}") String applicationId) {
+        return new StreamsHealth(factory, recovery, applicationId);
+    }
+
+    /**
+     * Actuator's order of statuses, worst first, with {@link StreamsHealth#DEGRADED} between OUT_OF_SERVICE and UP,
+     * so that a degraded client makes the service's aggregate health DEGRADED (Spring Boot leaves a status it does
+     * not know out of the aggregate).
+     */
+    @Bean
+    public StatusAggregator healthStatusAggregator() {
+        return StatusAggregator.of(Status.DOWN, Status.OUT_OF_SERVICE, StreamsHealth.DEGRADED, Status.UP, Status.UNKNOWN);
+    }
+
+    /** Actuator's HTTP status per health status: Spring Boot's (503 for DOWN and OUT_OF_SERVICE), and 503 for DEGRADED. */
+    @Bean
+    public HttpCodeStatusMapper healthHttpCodeStatusMapper() {
+        return new SimpleHttpCodeStatusMapper(Map.of(Status.DOWN.getCode(), 503, Status.OUT_OF_SERVICE.getCode(), 503,
+                StreamsHealth.DEGRADED.getCode(), 503));
     }
 }

@@ -1,0 +1,55 @@
+package io.ordersaga.launcher;
+
+import io.ordersaga.common.SkippedGlobalRecords;
+import io.ordersaga.common.Topics;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KafkaStreams;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static io.ordersaga.launcher.TestData.await;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A poison record on {@code products}, the topic of the saga's global catalog store, written straight to the real
+ * broker (bytes that are not the Confluent wire format): order-saga-streams skips and counts it, keeps RUNNING, and
+ * applies the next good product. Kafka Streams 4.2.1 would dead-letter it from the global thread and fail with
+ * ClassCastException (KAFKA-19939), taking the saga service to ERROR.
+ */
+@ExtendWith(RunningSystem.class)
+class PoisonProductEndToEndTest {
+
+    @Test
+    void aPoisonProductIsSkippedAndCountedAndTheSagaKeepsApplyingTheCatalog(RunningSystem system) throws Exception {
+        Api api = system.api();
+        TestData data = new TestData(api);
+        String before = data.product(250, 0);
+        String applicationId = Service.SAGA.applicationName();
+        long skippedBefore = SkippedGlobalRecords.count(applicationId);
+
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, system.stack().bootstrapServers()),
+                new StringSerializer(), new ByteArraySerializer())) {
+            producer.send(new ProducerRecord<>(Topics.PRODUCTS.name(), TestData.id("POISON"), new byte[] {42, 1, 2, 3, 4, 5}))
+                    .get(30, TimeUnit.SECONDS);
+        }
+        String after = data.product(375, 5);
+
+        assertThat(system.cluster().first(Service.SAGA).streams().state()).isEqualTo(KafkaStreams.State.RUNNING);
+        assertThat(SkippedGlobalRecords.count(applicationId)).isEqualTo(skippedBefore + 1);
+        assertThat(api.get("/products/" + after).body().path("unitPrice").asLong()).isEqualTo(375);
+        assertThat(api.get("/products/" + before).status()).isEqualTo(200);
+        String customerId = data.customer(1_000);
+        String orderId = api.placeOrder(customerId, after, 2).body().path("orderId").asText();
+        assertThat(api.awaitTerminal(orderId).path("status").asText()).isEqualTo("CONFIRMED");
+        await("saga health UP", () -> new Api(system.cluster().first(Service.SAGA).url()).get("/actuator/health")
+                .body().path("status").asText().equals("UP"));
+    }
+}
