@@ -1,5 +1,6 @@
 package io.ordersaga.saga;
 
+import io.ordersaga.common.InvalidRecordException;
 import io.ordersaga.events.CancelOrder;
 import io.ordersaga.events.InventoryReply;
 import io.ordersaga.events.OrderRequest;
@@ -72,15 +73,14 @@ public sealed interface SagaInput {
      * The input of one order-requests record.
      *
      * @param orderId the record key
-     * @throws IllegalArgumentException when the request is neither PlaceOrder nor CancelOrder
-     * @throws NullPointerException     for a tombstone (null value); either way the processing exception handler
-     *                                  dead-letters the record
+     * @throws InvalidRecordException for a tombstone (null value) or a request neither PlaceOrder nor CancelOrder: the
+     *                                processing exception handler dead-letters the record
      */
     static SagaInput of(String orderId, OrderRequest request) {
-        return switch (request.getRequest()) {
+        return switch (valueOf(orderId, request).getRequest()) {
             case PlaceOrder place -> new Place(orderId, place, request.getRequestedAt().toEpochMilli());
             case CancelOrder cancel -> new Cancel(orderId, cancel.getRequestedBy(), cancel.getAdmin());
-            default -> throw new IllegalArgumentException("Unknown order request " + request.getRequest());
+            default -> throw new InvalidRecordException("Unknown order request for order " + orderId + ": " + request.getRequest());
         };
     }
 
@@ -88,14 +88,13 @@ public sealed interface SagaInput {
      * The input of one inventory-replies record.
      *
      * @param orderId the record key
-     * @throws IllegalArgumentException when the outcome is neither StockReserved nor StockRejected
-     * @throws NullPointerException     for a tombstone (null value)
+     * @throws InvalidRecordException for a tombstone (null value) or an outcome neither StockReserved nor StockRejected
      */
     static SagaInput of(String orderId, InventoryReply reply) {
-        return switch (reply.getOutcome()) {
+        return switch (valueOf(orderId, reply).getOutcome()) {
             case StockReserved reserved -> new Reserved(orderId, reply.getProductId(), reserved.getQuantity());
             case StockRejected rejected -> new ReservationRejected(orderId, reply.getProductId(), rejected);
-            default -> throw new IllegalArgumentException("Unknown inventory outcome " + reply.getOutcome());
+            default -> throw new InvalidRecordException("Unknown inventory outcome for order " + orderId + ": " + reply.getOutcome());
         };
     }
 
@@ -103,14 +102,25 @@ public sealed interface SagaInput {
      * The input of one payment-replies record.
      *
      * @param orderId the record key
-     * @throws IllegalArgumentException when the outcome is neither PaymentCharged nor PaymentDeclined
-     * @throws NullPointerException     for a tombstone (null value)
+     * @throws InvalidRecordException for a tombstone (null value) or an outcome neither PaymentCharged nor PaymentDeclined
      */
     static SagaInput of(String orderId, PaymentReply reply) {
-        return switch (reply.getOutcome()) {
+        return switch (valueOf(orderId, reply).getOutcome()) {
             case PaymentCharged charged -> new Charged(orderId, reply.getCustomerId(), charged.getAmount());
             case PaymentDeclined declined -> new Declined(orderId, reply.getCustomerId(), declined);
-            default -> throw new IllegalArgumentException("Unknown payment outcome " + reply.getOutcome());
+            default -> throw new InvalidRecordException("Unknown payment outcome for order " + orderId + ": " + reply.getOutcome());
         };
+    }
+
+    /**
+     * The record's value, which a saga input must have.
+     *
+     * @throws InvalidRecordException for a tombstone (null value) or a record without a key
+     */
+    private static <V> V valueOf(String orderId, V value) {
+        if (orderId == null || value == null) {
+            throw new InvalidRecordException("A saga input needs a key and a value, got key " + orderId + ", value " + value);
+        }
+        return value;
     }
 }
