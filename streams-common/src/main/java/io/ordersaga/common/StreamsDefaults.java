@@ -35,11 +35,9 @@ public final class StreamsDefaults {
 
     /**
      * OrderSaga's default commit interval, in ms (Kafka's default under exactly-once is 100). A consumer
-     * reading committed data sees a record only when its transaction commits, so each of an order's six
-     * hops waits about one interval: measured on 2 cores, one order took 600 ms from POST to CONFIRMED at
-     * 100 ms and 160 to 200 ms at 20 ms, while saturated throughput stayed about the same (131 orders/s at
-     * 50 ms, 145 at 20 ms). 25 ms keeps nearly all of that latency gain with a fifth fewer transactions
-     * than 20 ms. Set per service with {@code ordersaga.commit-interval-ms}.
+     * reading committed data sees a record only when its transaction commits, so each of an order's hops waits
+     * about one interval. Why 25 and what was measured: docs/decisions/0001-commit-interval-25-ms.md. Set per
+     * service with {@code ordersaga.commit-interval-ms}.
      */
     public static final long COMMIT_INTERVAL_MS = 25;
 
