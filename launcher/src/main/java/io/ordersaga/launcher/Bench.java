@@ -22,8 +22,8 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 
 /**
- * {@code ordersaga bench}: a fixed matrix of demo runs, each on a fresh private stack (cold JVM state: new broker,
- * registry and services, as {@code ./ordersaga demo} runs), printed as one table: orders/s, latency p50/p95/p99 (POST
+ * {@code ordersaga bench}: a fixed matrix of demo runs, each on a fresh private stack (a new broker, registry and
+ * services, empty data), all in this one JVM, printed as one table: orders/s, latency p50/p95/p99 (POST
  * to terminal state), machine-wide CPU-ms per order and records written per order. The matrix:
  * <ol>
  *   <li>the Online Retail sample replayed with 32 in flight;</li>
@@ -32,7 +32,9 @@ import java.util.concurrent.Callable;
  *   <li>paced at 100 orders/s on the synthetic workload (3,000 orders, open loop), after a 5,000-order warm-up run on
  *       the same stack, so the stack is warm as a long-running deployment is.</li>
  * </ol>
- * Each run's own output goes to {@code <out>/<run>/console.txt} and its report beside it. Benchmarks print figures;
+ * The runs share this JVM, so every run after the first runs on code the JIT compiled during the earlier ones: the
+ * first row is a cold start, the others are not ({@code ./ordersaga demo} is always cold). Each run's own output goes
+ * to {@code <out>/<run>/console.txt} and its report beside it. Benchmarks print figures;
  * nothing here asserts a speed. The lock-and-database baseline is run beside it as README's Performance section says.
  */
 @Command(name = "bench", usageHelpAutoWidth = true,
