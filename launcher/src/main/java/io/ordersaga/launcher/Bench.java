@@ -17,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -32,14 +33,19 @@ import java.util.concurrent.Callable;
  *   <li>paced at 100 orders/s on the synthetic workload (3,000 orders, open loop), after a 5,000-order warm-up run on
  *       the same stack, so the stack is warm as a long-running deployment is.</li>
  * </ol>
- * The runs share this JVM, so every run after the first runs on code the JIT compiled during the earlier ones: the
+ * With {@code --scale} the matrix is instead the replay with 64 in flight on 1, 2 and 3 instances of every Streams
+ * service (all in this JVM, on the same 2 cores: it measures what more instances cost or gain here, not on more
+ * machines).
+ *
+ * <p>The runs share this JVM, so every run after the first runs on code the JIT compiled during the earlier ones: the
  * first row is a cold start, the others are not ({@code ./ordersaga demo} is always cold). Each run's own output goes
  * to {@code <out>/<run>/console.txt} and its report beside it. Benchmarks print figures;
  * nothing here asserts a speed. The lock-and-database baseline is run beside it as README's Performance section says.
  */
 @Command(name = "bench", usageHelpAutoWidth = true,
         description = "Runs the benchmark matrix (replay at 32 and 64 in flight, flash sale 10000:100, paced 100/s "
-                + "warm), each on a fresh private stack, and prints one table.")
+                + "warm; or, with --scale, the replay on 1, 2 and 3 instances), each on a fresh private stack, and "
+                + "prints one table.")
 final class Bench implements Callable<Integer> {
 
     @Option(names = "--csv", paramLabel = "FILE",
@@ -49,11 +55,18 @@ final class Bench implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "DIR", description = "where each run's console output and report go (default bench-report)")
     private Path out = Path.of("bench-report");
 
+    @Option(names = "--scale", description = "instead of the matrix: the replay, 64 in flight, on 1, 2 and 3 instances "
+            + "of every Streams service")
+    private boolean scale;
+
     @Mixin
     private Main.HelpOption helpOption;
 
-    /** One run of the matrix: its name, its options, and the warm-up run before it on the same stack, if any. */
-    private record Run(String name, List<String> args, Optional<List<String>> warmUp) {
+    /**
+     * One run of the matrix: its name, its options, the warm-up run before it on the same stack if any, and how many
+     * instances of each Streams service serve it.
+     */
+    private record Run(String name, List<String> args, Optional<List<String>> warmUp, int instances) {
     }
 
     /** One row of the table. */
@@ -69,12 +82,17 @@ final class Bench implements Callable<Integer> {
     public Integer call() throws Exception {
         Path sample = csv != null ? csv : SampleData.onlineRetailSample()
                 .orElseThrow(() -> new IllegalArgumentException("no Online Retail sample found: give --csv FILE"));
-        List<Run> matrix = List.of(
-                new Run("replay, 32 in flight", List.of("--csv", sample.toString(), "--concurrency", "32"), Optional.empty()),
-                new Run("replay, 64 in flight", List.of("--csv", sample.toString(), "--concurrency", "64"), Optional.empty()),
-                new Run("flash 10000:100, 64 in flight", List.of("--flash-sale", "10000:100", "--concurrency", "64"), Optional.empty()),
-                new Run("paced 100/s, warm", List.of("--orders", "3000", "--rate", "100", "--seed", "7"),
-                        Optional.of(List.of("--orders", "5000", "--concurrency", "64", "--seed", "42"))));
+        List<String> replay64 = List.of("--csv", sample.toString(), "--concurrency", "64");
+        List<Run> matrix = scale
+                ? List.of(1, 2, 3).stream().map(n -> new Run("replay, 64 in flight, " + n + " instance" + (n > 1 ? "s" : ""),
+                        replay64, Optional.empty(), n)).toList()
+                : List.of(
+                        new Run("replay, 32 in flight", List.of("--csv", sample.toString(), "--concurrency", "32"), Optional.empty(), 1),
+                        new Run("replay, 64 in flight", replay64, Optional.empty(), 1),
+                        new Run("flash 10000:100, 64 in flight", List.of("--flash-sale", "10000:100", "--concurrency", "64"),
+                                Optional.empty(), 1),
+                        new Run("paced 100/s, warm", List.of("--orders", "3000", "--rate", "100", "--seed", "7"),
+                                Optional.of(List.of("--orders", "5000", "--concurrency", "64", "--seed", "42")), 1));
         List<Row> rows = new ArrayList<>();
         for (Run run : matrix) {
             System.out.println("bench: " + run.name() + " ...");
@@ -93,7 +111,12 @@ final class Bench implements Callable<Integer> {
              LocalStack stack = LocalStack.start(LocalStack.Config.ephemeral());
              ServiceCluster cluster = new ServiceCluster(stack.bootstrapServers(), stack.registryUrl(), stack.stateDir(),
                      Main.serviceOverrides())) {
-            cluster.startAll(Main.ports(service -> Main.freePort()));
+            for (Service service : Service.values()) {
+                for (int i = 0; service.isStreams() && i < run.instances(); i++) {
+                    cluster.start(service, Main.freePort(), Map.of());
+                }
+            }
+            cluster.start(Service.API, Main.freePort(), cluster.apiRoutes());
             URI api = URI.create(cluster.first(Service.API).url());
             if (run.warmUp().isPresent()) {
                 Demo.execute(options(run.warmUp().get(), dir.resolve("warm-up"), api, stack), printed);
