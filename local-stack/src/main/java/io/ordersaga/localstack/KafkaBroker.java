@@ -7,28 +7,34 @@ import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.utils.Time;
 import org.apache.kafka.metadata.storage.Formatter;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.io.Reader;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.LockSupport;
+import java.util.stream.Collectors;
 
 /**
- * A real Apache Kafka broker, single node, KRaft combined mode (broker and controller in one
- * {@link KafkaRaftServer}), running inside this JVM.
+ * A real Apache Kafka broker, KRaft combined mode (broker and controller in one {@link KafkaRaftServer}), running
+ * inside this JVM: the single node of the local stack, or one node of its cluster.
  *
  * <p>Listeners: PLAINTEXT on 127.0.0.1:brokerPort for clients, CONTROLLER on 127.0.0.1:controllerPort;
- * a static quorum ({@code controller.quorum.voters}), so the data directory can be restarted on other
- * ports. The log directory is formatted (as {@code kafka-storage.sh format} does) only when it holds no
+ * a static quorum ({@code controller.quorum.voters}, every node a voter), so the data directory can be
+ * restarted on other ports. The log directory is formatted (as {@code kafka-storage.sh format} does) only when it holds no
  * {@code meta.properties} yet, so a restart keeps the topics, the offsets and the transactions.
  */
 final class KafkaBroker implements AutoCloseable {
@@ -44,8 +50,6 @@ final class KafkaBroker implements AutoCloseable {
             "org.apache.kafka.image", "org.apache.kafka.storage", "org.apache.kafka.coordinator", "org.apache.kafka.queue",
             "org.apache.kafka.snapshot", "org.apache.kafka.security", "org.apache.kafka.network");
 
-    private static final int NODE_ID = 1;
-
     private final KafkaRaftServer server;
     private final String bootstrapServers;
 
@@ -55,34 +59,77 @@ final class KafkaBroker implements AutoCloseable {
     }
 
     /**
-     * Formats {@code logDir} if it is new, then starts the broker; returns once the server's startup
-     * returned (not yet necessarily serving: see {@link #awaitReady(long)}).
+     * One node of the quorum: its KRaft node id and its two ports on 127.0.0.1.
      *
+     * @param id             {@code node.id}, 1 to the cluster size
+     * @param brokerPort     PLAINTEXT (clients and replication)
+     * @param controllerPort CONTROLLER (the KRaft quorum)
+     */
+    record Node(int id, int brokerPort, int controllerPort) {
+    }
+
+    /**
+     * Replicas of every topic on a cluster of {@code size} nodes: all of them up to 3 (Kafka's default for its
+     * own topics), so that a cluster of 3 keeps every partition when one node is lost.
+     */
+    static short replicationFactor(int size) {
+        return (short) Math.min(size, 3);
+    }
+
+    /**
+     * {@code min.insync.replicas} on a cluster of {@code size} nodes: one less than {@link #replicationFactor},
+     * at least 1. With 3 replicas, an {@code acks=all} write (every producer here: idempotent or transactional)
+     * is on 2 nodes before it is acknowledged, and writes go on while one node is down.
+     */
+    static int minInsyncReplicas(int size) {
+        return Math.max(1, replicationFactor(size) - 1);
+    }
+
+    /**
+     * Formats {@code logDir} if it is new, then starts node {@code self} of the static quorum {@code quorum}
+     * (every node a broker and a controller); returns once the server's startup returned, which on a quorum
+     * of several nodes waits until a majority of them runs: start the nodes of a cluster concurrently.
+     *
+     * <p>Every topic gets {@link #replicationFactor} replicas and {@link #minInsyncReplicas} as its
+     * {@code min.insync.replicas}, Kafka's internal topics ({@code __consumer_offsets}, {@code __transaction_state},
+     * the share-group state) included. On a quorum of more than one node, {@code controlled.shutdown.enable} is
+     * false: {@link #close()} then stops the node as a crash does from the cluster's side (its partitions'
+     * leadership is not handed over first; the controller fences the node once its heartbeats stop for
+     * {@code broker.session.timeout.ms}, 9 s).
+     *
+     * @param logDir    the node's log directory (its metadata log too)
+     * @param clusterId the cluster id written when formatting; the same for every node of a cluster
+     * @param self      this node
+     * @param quorum    every node of the cluster, this one included
      * @throws IllegalStateException when formatting or startup fails (a port taken, a log directory
      *                               locked by another broker)
      */
-    static KafkaBroker start(Path logDir, int brokerPort, int controllerPort) {
+    static KafkaBroker start(Path logDir, String clusterId, Node self, List<Node> quorum) {
         quietBrokerLogs();
+        String replicas = String.valueOf(replicationFactor(quorum.size()));
+        String minInsync = String.valueOf(minInsyncReplicas(quorum.size()));
         KafkaConfig config = new KafkaConfig(Map.ofEntries(
                 Map.entry("process.roles", "broker,controller"),
-                Map.entry("node.id", String.valueOf(NODE_ID)),
-                Map.entry("controller.quorum.voters", NODE_ID + "@127.0.0.1:" + controllerPort),
-                Map.entry("listeners", "PLAINTEXT://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:" + controllerPort),
-                Map.entry("advertised.listeners", "PLAINTEXT://127.0.0.1:" + brokerPort),
+                Map.entry("node.id", String.valueOf(self.id())),
+                Map.entry("controller.quorum.voters", quorum.stream()
+                        .map(node -> node.id() + "@127.0.0.1:" + node.controllerPort()).collect(Collectors.joining(","))),
+                Map.entry("listeners", "PLAINTEXT://127.0.0.1:" + self.brokerPort() + ",CONTROLLER://127.0.0.1:" + self.controllerPort()),
+                Map.entry("advertised.listeners", "PLAINTEXT://127.0.0.1:" + self.brokerPort()),
                 Map.entry("inter.broker.listener.name", "PLAINTEXT"),
                 Map.entry("controller.listener.names", "CONTROLLER"),
                 Map.entry("listener.security.protocol.map", "CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT"),
                 Map.entry("log.dirs", logDir.toString()),
-                // One node: every internal topic has one replica, or transactions and groups never start (their
-                // defaults are 3 replicas: the broker logs INVALID_REPLICATION_FACTOR for __transaction_state and
-                // initTransactions() times out).
-                Map.entry("offsets.topic.replication.factor", "1"),
-                Map.entry("transaction.state.log.replication.factor", "1"),
-                Map.entry("transaction.state.log.min.isr", "1"),
-                Map.entry("share.coordinator.state.topic.replication.factor", "1"),
-                Map.entry("share.coordinator.state.topic.min.isr", "1"),
-                Map.entry("default.replication.factor", "1"),
-                Map.entry("min.insync.replicas", "1"),
+                // Kafka's internal topics default to 3 replicas: on one node, transactions and groups never start
+                // with that (the broker logs INVALID_REPLICATION_FACTOR for __transaction_state and
+                // initTransactions() times out), so they follow the cluster's size like every other topic.
+                Map.entry("offsets.topic.replication.factor", replicas),
+                Map.entry("transaction.state.log.replication.factor", replicas),
+                Map.entry("transaction.state.log.min.isr", minInsync),
+                Map.entry("share.coordinator.state.topic.replication.factor", replicas),
+                Map.entry("share.coordinator.state.topic.min.isr", minInsync),
+                Map.entry("default.replication.factor", replicas),
+                Map.entry("min.insync.replicas", minInsync),
+                Map.entry("controlled.shutdown.enable", String.valueOf(quorum.size() == 1)),
                 Map.entry("group.initial.rebalance.delay.ms", "0"),
                 // Topics are created explicitly, with their partition count (Topic.newTopic): a typo must
                 // fail, not create a one-partition topic that breaks co-partitioning.
@@ -92,8 +139,8 @@ final class KafkaBroker implements AutoCloseable {
             if (!Files.exists(logDir.resolve("meta.properties"))) {
                 new Formatter()
                         .setPrintStream(new PrintStream(OutputStream.nullOutputStream()))
-                        .setNodeId(NODE_ID)
-                        .setClusterId(Uuid.randomUuid().toString())
+                        .setNodeId(self.id())
+                        .setClusterId(clusterId)
                         .setControllerListenerName("CONTROLLER")
                         .setMetadataLogDirectory(config.metadataLogDir())
                         .addDirectory(logDir.toString())
@@ -112,10 +159,29 @@ final class KafkaBroker implements AutoCloseable {
                 server.shutdown();
                 server.awaitShutdown();
             }
-            throw new IllegalStateException("The Kafka broker did not start on 127.0.0.1:" + brokerPort
-                    + " (controller 127.0.0.1:" + controllerPort + ", data " + logDir + "): " + e.getMessage(), e);
+            throw new IllegalStateException("The Kafka broker " + self.id() + " did not start on 127.0.0.1:" + self.brokerPort()
+                    + " (controller 127.0.0.1:" + self.controllerPort() + ", data " + logDir + "): " + e.getMessage(), e);
         }
-        return new KafkaBroker(server, "127.0.0.1:" + brokerPort);
+        return new KafkaBroker(server, "127.0.0.1:" + self.brokerPort());
+    }
+
+    /**
+     * The {@code cluster.id} a formatted log directory holds, if it is formatted.
+     *
+     * @throws UncheckedIOException when its {@code meta.properties} cannot be read
+     */
+    static Optional<String> clusterId(Path logDir) {
+        Path meta = logDir.resolve("meta.properties");
+        if (!Files.isRegularFile(meta)) {
+            return Optional.empty();
+        }
+        Properties properties = new Properties();
+        try (Reader in = Files.newBufferedReader(meta)) {
+            properties.load(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read " + meta, e);
+        }
+        return Optional.ofNullable(properties.getProperty("cluster.id"));
     }
 
     /** {@code host:port} of the PLAINTEXT listener. */
@@ -124,12 +190,14 @@ final class KafkaBroker implements AutoCloseable {
     }
 
     /**
-     * Waits until an Admin client's {@code describeCluster} succeeds.
+     * Waits until an Admin client of this node's listener sees at least {@code nodes} brokers in
+     * {@code describeCluster} (the brokers registered and not fenced).
      *
      * @param deadlineNanos {@link System#nanoTime()} by which the broker must answer
+     * @param nodes         how many brokers the cluster must show
      * @throws IllegalStateException naming the broker and the last error when the deadline passes
      */
-    void awaitReady(long deadlineNanos) {
+    void awaitReady(long deadlineNanos, int nodes) {
         Map<String, Object> config = Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 2_000,
                 AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 2_000);
@@ -137,9 +205,10 @@ final class KafkaBroker implements AutoCloseable {
         try (Admin admin = Admin.create(config)) {
             while (System.nanoTime() < deadlineNanos) {
                 try {
-                    if (!admin.describeCluster().nodes().get(2, TimeUnit.SECONDS).isEmpty()) {
+                    if (admin.describeCluster().nodes().get(2, TimeUnit.SECONDS).size() >= nodes) {
                         return;
                     }
+                    LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
                 } catch (ExecutionException | TimeoutException e) {
                     last = e;
                 } catch (InterruptedException e) {
@@ -148,11 +217,14 @@ final class KafkaBroker implements AutoCloseable {
                 }
             }
         }
-        throw new IllegalStateException("The Kafka broker at " + bootstrapServers + " did not answer describeCluster in time"
-                + (last == null ? "" : ": " + last.getMessage()), last);
+        throw new IllegalStateException("The Kafka broker at " + bootstrapServers + " did not show " + nodes
+                + " broker(s) in describeCluster in time" + (last == null ? "" : ": " + last.getMessage()), last);
     }
 
-    /** Shuts the broker down and waits until it has stopped (a controlled shutdown, under a second). */
+    /**
+     * Shuts the node down and waits until it has stopped: a controlled shutdown (under a second) when it is the
+     * only node; on a cluster, a stop the others see as a crash ({@link #start}).
+     */
     @Override
     public void close() {
         server.shutdown();

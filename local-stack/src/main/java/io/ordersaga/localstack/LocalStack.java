@@ -1,5 +1,6 @@
 package io.ordersaga.localstack;
 
+import org.apache.kafka.common.Uuid;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -14,14 +15,20 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
- * The local stack: a real single-node KRaft Kafka broker (Apache Kafka 4.2.1, in this JVM) and Apicurio
- * Registry 3.3.3 (a child process, Confluent-compatible API under {@code /apis/ccompat/v7}). The same code
+ * The local stack: a real KRaft Kafka broker (Apache Kafka 4.2.1, in this JVM; one node, or a cluster of
+ * {@link Config#brokers()} nodes) and Apicurio Registry 3.3.3 (a child process, Confluent-compatible API under {@code /apis/ccompat/v7}). The same code
  * serves {@code ./ordersaga up} ({@link Config#fixed(boolean)}: fixed ports, data kept under
  * {@code <project root>/.ordersaga}) and the tests ({@link Config#ephemeral()} via {@link LocalStackExtension}:
  * free ports, a temporary directory).
@@ -43,7 +50,9 @@ public final class LocalStack implements AutoCloseable {
     private Path registryDistribution;
     private Ports ports;
     private final Thread shutdownHook = new Thread(this::close, "local-stack-shutdown");
-    private volatile KafkaBroker broker;
+    private volatile List<KafkaBroker.Node> nodes;
+    private final Map<Integer, KafkaBroker> brokers = new ConcurrentHashMap<>();
+    private String clusterId;
     private volatile RegistryProcess registry;
     private long brokerReadyMs;
     private long registryReadyMs;
@@ -57,12 +66,14 @@ public final class LocalStack implements AutoCloseable {
 
     /**
      * Starts the broker and the registry (the registry is launched first, so that both boot at once) and
-     * waits until both are ready: the broker answers an Admin {@code describeCluster}, the registry answers 200
+     * waits until both are ready: every broker answers an Admin {@code describeCluster} showing all the brokers
+     * (the nodes of a cluster start concurrently), the registry answers 200
      * on {@code /health/ready} and {@code /apis/ccompat/v7/subjects}. With {@link Config#fresh()}, the data
      * of an earlier run is deleted first.
      *
      * @throws IllegalStateException naming what did not come up (a port in use, the registry distribution
-     *                               missing, the broker or the registry not ready within
+     *                               missing, the data of a cluster of another size, the brokers or the
+     *                               registry not ready within
      *                               {@value #STARTUP_TIMEOUT_MS} ms, with the tail of the registry's log);
      *                               whatever had started is stopped first
      */
@@ -81,12 +92,13 @@ public final class LocalStack implements AutoCloseable {
             deleteRecursively(stack.dataDir.resolve("registry"));
             deleteRecursively(stack.stateDir());
         }
+        stack.nodes = ports.nodes();
+        stack.clusterId = stack.existingClusterId().orElseGet(() -> Uuid.randomUuid().toString());
         Runtime.getRuntime().addShutdownHook(stack.shutdownHook);
         try {
             stack.registry = RegistryProcess.start(distribution, Files.createDirectories(stack.registryDir()),
                     ports.registry(), ports.registryManagement());
-            stack.broker = KafkaBroker.start(stack.dataDir.resolve("kafka"), ports.broker(), ports.controller());
-            stack.broker.awaitReady(deadlineNanos);
+            stack.startBrokers(stack.nodes, deadlineNanos);
             stack.brokerReadyMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
             stack.registry.awaitReady(deadlineNanos);
             stack.registryReadyMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
@@ -105,9 +117,72 @@ public final class LocalStack implements AutoCloseable {
         return stack;
     }
 
-    /** Kafka {@code bootstrap.servers}: {@code 127.0.0.1:<port>} (PLAINTEXT). */
+    /**
+     * Kafka {@code bootstrap.servers}: {@code 127.0.0.1:<port>} (PLAINTEXT) of every node, comma-separated, whether
+     * it runs now or not (a client tries the next one).
+     */
     public String bootstrapServers() {
-        return broker.bootstrapServers();
+        return nodes.stream().map(node -> "127.0.0.1:" + node.brokerPort()).collect(Collectors.joining(","));
+    }
+
+    /**
+     * Replicas of every topic on this stack's cluster, Kafka's internal topics included: 1 on one broker, 3 on a
+     * cluster of 3 or more. The services are to create their topics, changelogs and repartition topics with it
+     * ({@code ordersaga.replication-factor}).
+     */
+    public short replicationFactor() {
+        return KafkaBroker.replicationFactor(nodes.size());
+    }
+
+    /**
+     * {@code min.insync.replicas} of every topic on this stack's cluster (the brokers' default, and
+     * {@code transaction.state.log.min.isr}): 1 on one broker, 2 on a cluster of 3.
+     */
+    public int minInsyncReplicas() {
+        return KafkaBroker.minInsyncReplicas(nodes.size());
+    }
+
+    /** The KRaft node ids of the cluster, 1 to {@link Config#brokers()}, running or not. */
+    public List<Integer> brokerIds() {
+        return nodes.stream().map(KafkaBroker.Node::id).toList();
+    }
+
+    /**
+     * Stops broker {@code nodeId}. On a cluster of several nodes the others see it as a crash: no controlled
+     * shutdown hands its partitions' leadership over first, so they move only once the controller fences it
+     * (after {@code broker.session.timeout.ms}, 9 s); in-process, its logs still close cleanly. On a single node
+     * it is the controlled shutdown of the whole cluster. Does nothing when it is stopped.
+     *
+     * @throws IllegalStateException when the stack is closed
+     * @throws IllegalArgumentException when there is no such node
+     */
+    public synchronized void stopBroker(int nodeId) {
+        requireOpen();
+        KafkaBroker broker = brokers.remove(node(nodeId).id());
+        if (broker != null) {
+            broker.close();
+        }
+    }
+
+    /**
+     * Starts broker {@code nodeId} again after {@link #stopBroker}, on the same ports and data, and waits until
+     * it answers and the cluster shows every node. Does nothing when it runs.
+     *
+     * @throws IllegalStateException when the stack is closed, or the node is not back within
+     *                               {@value #STARTUP_TIMEOUT_MS} ms
+     * @throws IllegalArgumentException when there is no such node
+     */
+    public synchronized void startBroker(int nodeId) {
+        requireOpen();
+        KafkaBroker.Node node = node(nodeId);
+        if (!brokers.containsKey(node.id())) {
+            startBrokers(List.of(node), System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(STARTUP_TIMEOUT_MS));
+        }
+    }
+
+    /** True while broker {@code nodeId} runs. */
+    public synchronized boolean brokerRunning(int nodeId) {
+        return !closed && brokers.containsKey(nodeId);
     }
 
     /**
@@ -119,7 +194,8 @@ public final class LocalStack implements AutoCloseable {
     }
 
     /**
-     * The directory holding the broker's log directory ({@code kafka/}) and the registry's files
+     * The directory holding the broker's log directory ({@code kafka/}, or {@code kafka/node-<id>/} for each
+     * node of a cluster) and the registry's files
      * ({@code registry/}: H2 database, {@code registry.log}), and the services' state ({@link #stateDir()}).
      * Deleted on close when the stack is {@link Config#ephemeral()}.
      */
@@ -196,7 +272,10 @@ public final class LocalStack implements AutoCloseable {
         }
         closed = true;
         List<RuntimeException> failures = new ArrayList<>();
-        for (AutoCloseable part : Stream.of(registry, broker).filter(Objects::nonNull).toList()) {
+        List<AutoCloseable> parts = new ArrayList<>();
+        parts.add(registry);
+        parts.addAll(brokers.values());
+        for (AutoCloseable part : parts.stream().filter(Objects::nonNull).toList()) {
             try {
                 part.close();
             } catch (Exception e) {
@@ -243,6 +322,69 @@ public final class LocalStack implements AutoCloseable {
 
     private Path registryDir() {
         return dataDir.resolve("registry");
+    }
+
+    /** A single node's log directory is {@code kafka/}; a cluster's nodes have {@code kafka/node-<id>}. */
+    private Path logDir(KafkaBroker.Node node) {
+        Path kafka = dataDir.resolve("kafka");
+        return nodes.size() == 1 ? kafka : kafka.resolve("node-" + node.id());
+    }
+
+    /**
+     * The cluster id of the data an earlier run left, if any.
+     *
+     * @throws IllegalStateException when that data is of a cluster of another size: its quorum and replicas
+     *                               cannot be reused (start with fresh, or with that many brokers)
+     */
+    private Optional<String> existingClusterId() {
+        Path kafka = dataDir.resolve("kafka");
+        int earlier;
+        try (Stream<Path> children = Files.isDirectory(kafka) ? Files.list(kafka) : Stream.empty()) {
+            earlier = Files.exists(kafka.resolve("meta.properties")) ? 1
+                    : (int) children.filter(child -> child.getFileName().toString().startsWith("node-")).count();
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read " + kafka, e);
+        }
+        if (earlier != 0 && earlier != nodes.size()) {
+            throw new IllegalStateException("The Kafka data in " + kafka + " is of a cluster of " + earlier
+                    + " broker(s), not " + nodes.size() + ": start with " + earlier + " or with fresh data (--fresh)");
+        }
+        return nodes.stream().map(node -> KafkaBroker.clusterId(logDir(node))).flatMap(Optional::stream).findFirst();
+    }
+
+    /**
+     * Starts {@code toStart} concurrently (a node of a quorum of several waits in its startup for a majority) and
+     * waits until each answers and the cluster shows all its nodes.
+     */
+    private void startBrokers(List<KafkaBroker.Node> toStart, long deadlineNanos) {
+        List<CompletableFuture<KafkaBroker>> started = toStart.stream()
+                .map(node -> CompletableFuture.supplyAsync(() -> KafkaBroker.start(logDir(node), clusterId, node, nodes),
+                        runnable -> new Thread(runnable, "kafka-node-" + node.id() + "-startup").start()))
+                .toList();
+        RuntimeException failure = null;
+        for (int i = 0; i < toStart.size(); i++) {
+            try {
+                brokers.put(toStart.get(i).id(), started.get(i).join());
+            } catch (CompletionException e) {
+                RuntimeException cause = e.getCause() instanceof RuntimeException re ? re : e;
+                if (failure == null) {
+                    failure = cause;
+                } else {
+                    failure.addSuppressed(cause);
+                }
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
+        for (KafkaBroker.Node node : toStart) {
+            brokers.get(node.id()).awaitReady(deadlineNanos, nodes.size());
+        }
+    }
+
+    private KafkaBroker.Node node(int nodeId) {
+        return nodes.stream().filter(node -> node.id() == nodeId).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("No broker " + nodeId + " in " + brokerIds()));
     }
 
     private void requireOpen() {
@@ -298,9 +440,12 @@ public final class LocalStack implements AutoCloseable {
      * @param controllerPort         KRaft controller port on 127.0.0.1
      * @param registryPort           registry HTTP API port on 127.0.0.1
      * @param registryManagementPort registry health/metrics port on 127.0.0.1
+     * @param brokers                how many KRaft nodes (each a broker and a controller): 1, or a cluster;
+     *                               node {@code i} (from 0) listens on {@code brokerPort + 2i} and
+     *                               {@code controllerPort + 2i} when those are fixed
      */
     public record Config(Path home, Path dataDir, boolean fresh, int brokerPort, int controllerPort,
-                         int registryPort, int registryManagementPort) {
+                         int registryPort, int registryManagementPort, int brokers) {
 
         /** Kafka's port for {@code ./ordersaga up}. */
         public static final int BROKER_PORT = 9092;
@@ -311,16 +456,34 @@ public final class LocalStack implements AutoCloseable {
         /** Registry management port for {@code ./ordersaga up}. */
         public static final int REGISTRY_MANAGEMENT_PORT = 9001;
 
-        /** @throws IllegalArgumentException when home is null or a port is outside 0..65535 */
+        /** @throws IllegalArgumentException when home is null, a port is outside 0..65535 or brokers is not positive */
         public Config {
             if (home == null) {
                 throw new IllegalArgumentException("home is required");
+            }
+            if (brokers < 1) {
+                throw new IllegalArgumentException("brokers must be at least 1, was " + brokers);
             }
             for (int port : new int[] {brokerPort, controllerPort, registryPort, registryManagementPort}) {
                 if (port < 0 || port > 65_535) {
                     throw new IllegalArgumentException("port must be 0..65535, was " + port);
                 }
             }
+        }
+
+        /** A stack with a single broker. */
+        public Config(Path home, Path dataDir, boolean fresh, int brokerPort, int controllerPort,
+                      int registryPort, int registryManagementPort) {
+            this(home, dataDir, fresh, brokerPort, controllerPort, registryPort, registryManagementPort, 1);
+        }
+
+        /**
+         * This configuration with a cluster of {@code count} brokers.
+         *
+         * @throws IllegalArgumentException when count is not positive
+         */
+        public Config withBrokers(int count) {
+            return new Config(home, dataDir, fresh, brokerPort, controllerPort, registryPort, registryManagementPort, count);
         }
 
         /**
@@ -345,24 +508,36 @@ public final class LocalStack implements AutoCloseable {
         }
     }
 
-    /** The four ports actually used: a configured port (checked to be free) or a free one picked for a 0. */
-    private record Ports(int broker, int controller, int registry, int registryManagement) {
+    /**
+     * The ports actually used: a configured port (checked to be free) or a free one picked for a 0; each Kafka node
+     * has a broker and a controller port.
+     */
+    private record Ports(List<KafkaBroker.Node> nodes, int registry, int registryManagement) {
 
         static Ports resolve(Config config) {
-            int[] wanted = {config.brokerPort(), config.controllerPort(), config.registryPort(), config.registryManagementPort()};
-            String[] what = {"Kafka broker", "Kafka controller", "Apicurio Registry", "Apicurio Registry management"};
-            int[] ports = new int[wanted.length];
+            List<Integer> wanted = new ArrayList<>();
+            List<String> what = new ArrayList<>();
+            for (int i = 0; i < config.brokers(); i++) {
+                String node = config.brokers() == 1 ? "" : " " + (i + 1);
+                wanted.add(config.brokerPort() == 0 ? 0 : config.brokerPort() + 2 * i);
+                what.add("Kafka broker" + node);
+                wanted.add(config.controllerPort() == 0 ? 0 : config.controllerPort() + 2 * i);
+                what.add("Kafka controller" + node);
+            }
+            wanted.addAll(List.of(config.registryPort(), config.registryManagementPort()));
+            what.addAll(List.of("Apicurio Registry", "Apicurio Registry management"));
+            int[] ports = new int[wanted.size()];
             List<ServerSocket> held = new ArrayList<>();
             try {
-                for (int i = 0; i < wanted.length; i++) {
+                for (int i = 0; i < ports.length; i++) {
                     try {
                         ServerSocket socket = new ServerSocket();
                         held.add(socket);
                         socket.setReuseAddress(true);
-                        socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), wanted[i]));
+                        socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), wanted.get(i)));
                         ports[i] = socket.getLocalPort();
                     } catch (IOException e) {
-                        throw new IllegalStateException("Port " + wanted[i] + " (" + what[i] + ") on 127.0.0.1 is in use:"
+                        throw new IllegalStateException("Port " + wanted.get(i) + " (" + what.get(i) + ") on 127.0.0.1 is in use:"
                                 + " is another ./ordersaga up running?", e);
                     }
                 }
@@ -375,7 +550,11 @@ public final class LocalStack implements AutoCloseable {
                     }
                 });
             }
-            return new Ports(ports[0], ports[1], ports[2], ports[3]);
+            List<KafkaBroker.Node> nodes = new ArrayList<>();
+            for (int i = 0; i < config.brokers(); i++) {
+                nodes.add(new KafkaBroker.Node(i + 1, ports[2 * i], ports[2 * i + 1]));
+            }
+            return new Ports(List.copyOf(nodes), ports[ports.length - 2], ports[ports.length - 1]);
         }
     }
 }
