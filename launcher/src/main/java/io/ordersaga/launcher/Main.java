@@ -31,7 +31,8 @@ import java.util.function.ToIntFunction;
  * The {@code ./ordersaga} commands that run the system, as picocli subcommands (help generated, {@code --help} on
  * each; a usage error prints one line and exits 2):
  * <ul>
- *   <li>{@code up [--fresh]} ({@link Up}): the local stack (Kafka on 9092, registry on 8081, data kept in
+ *   <li>{@code up [--fresh] [--brokers N]} ({@link Up}): the local stack (Kafka on 9092, or a cluster of N KRaft
+ *       nodes on 9092, 9094, ... with every topic replicated min(N, 3) times; registry on 8081, data kept in
  *       {@code .ordersaga/}) and the five services in this JVM (ports in {@link Service}, state stores in
  *       {@code .ordersaga/state}); serves until Ctrl-C, then stops everything. {@code --fresh} deletes the
  *       broker's, the registry's and the services' data first. Typing {@code registry stop} or
@@ -104,7 +105,7 @@ public final class Main implements Callable<Integer> {
         throw new ParameterException(spec.commandLine(), "a command is needed: up, demo or bench (see --help)");
     }
 
-    /** {@code ordersaga up [--fresh]}: the local stack and the five services on their fixed ports, until Ctrl-C. */
+    /** {@code ordersaga up [--fresh] [--brokers N]}: the local stack and the five services on their fixed ports, until Ctrl-C. */
     @Command(name = "up", usageHelpAutoWidth = true,
             description = "Starts Kafka (127.0.0.1:9092), Apicurio Registry (127.0.0.1:8081) and the five services "
                     + "(REST API on 127.0.0.1:8080) and serves until Ctrl-C or SIGTERM, which stop everything.")
@@ -112,6 +113,11 @@ public final class Main implements Callable<Integer> {
 
         @Option(names = "--fresh", description = "delete the data of earlier runs (.ordersaga/) first")
         private boolean fresh;
+
+        @Option(names = "--brokers", paramLabel = "N", defaultValue = "1",
+                description = "KRaft nodes in the local cluster (default 1); node i listens on 9092+2i (controller "
+                        + "9093+2i); with 3, every topic has 3 replicas and min.insync.replicas=2")
+        private int brokers;
 
         @Mixin
         private HelpOption helpOption;
@@ -123,9 +129,9 @@ public final class Main implements Callable<Integer> {
          */
         @Override
         public Integer call() {
-            LocalStack stack = LocalStack.start(LocalStack.Config.fixed(fresh));
+            LocalStack stack = LocalStack.start(LocalStack.Config.fixed(fresh).withBrokers(brokers));
             ServiceCluster cluster = new ServiceCluster(stack.bootstrapServers(), stack.registryUrl(), stack.stateDir(),
-                    serviceOverrides());
+                    serviceOverrides(stack));
             CountDownLatch stopped = new CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 cluster.close();
@@ -246,6 +252,17 @@ public final class Main implements Callable<Integer> {
                 overrides.put(key.toString(), value.toString());
             }
         });
+        return overrides;
+    }
+
+    /**
+     * {@link #serviceOverrides()} for services on {@code stack}: their topics, changelogs and repartition topics get
+     * the stack's replication factor ({@code ordersaga.replication-factor}) unless it is given as a JVM property.
+     */
+    static Map<String, String> serviceOverrides(LocalStack stack) {
+        Map<String, String> overrides = new TreeMap<>(Map.of("ordersaga.replication-factor",
+                String.valueOf(stack.replicationFactor())));
+        overrides.putAll(serviceOverrides());
         return overrides;
     }
 
