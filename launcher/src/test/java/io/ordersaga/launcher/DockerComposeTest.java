@@ -69,6 +69,7 @@ class DockerComposeTest {
             "ordersaga.api.view-urls", Service.VIEW);
 
     private static Path home;
+    private static Map<String, Object> compose;
     private static Map<String, Map<String, Object>> services;
     private static Document rootPom;
 
@@ -76,7 +77,7 @@ class DockerComposeTest {
     static void load() throws Exception {
         home = LocalStack.projectHome();
         try (Reader reader = Files.newBufferedReader(home.resolve("docker-compose.yml"))) {
-            Map<String, Object> compose = new Yaml().load(reader);
+            compose = new Yaml().load(reader);
             services = new LinkedHashMap<>();
             map(compose.get("services")).forEach((name, service) -> services.put(name, map(service)));
         }
@@ -104,6 +105,33 @@ class DockerComposeTest {
         assertThat(registry.get("image")).isEqualTo("apicurio/apicurio-registry:" + text(rootPom, "/project/properties/apicurio.registry.version"));
         assertThat(environment(registry)).containsEntry("APICURIO_RULES_GLOBAL_COMPATIBILITY", SchemaRegistration.COMPATIBILITY);
         assertThat(map(registry.get("healthcheck"))).containsKey("test");
+    }
+
+    @Test
+    void theBrokerLogTheRegistryDatabaseAndEveryStateDirectoryAreOnNamedVolumes() {
+        Set<String> declared = map(compose.get("volumes")).keySet();
+        assertThat(volumeAt(service("kafka"), environment(service("kafka")).get("KAFKA_LOG_DIRS"))).isIn(declared);
+        Map<String, String> registry = environment(service("registry"));
+        assertThat(registry).containsEntry("APICURIO_STORAGE_KIND", "sql");
+        String database = registry.get("APICURIO_DATASOURCE_URL");
+        assertThat(database).as("not the in-memory default").startsWith("jdbc:h2:file:");
+        assertThat(volumeAt(service("registry"), Path.of(database.substring("jdbc:h2:file:".length())).getParent().toString()))
+                .isIn(declared);
+        for (Service service : Service.values()) {
+            if (service.isStreams()) {
+                Binder binder = new Binder(environmentSource(environment(service(service.applicationName()))));
+                String stateDir = binder.bind("ordersaga.state-dir", String.class).orElse(null);
+                assertThat(volumeAt(service(service.applicationName()), stateDir)).as(service.applicationName()).isIn(declared);
+            }
+        }
+    }
+
+    /** The named volume mounted at {@code path} in a service (a {@code name:path} entry), or null. */
+    private static String volumeAt(Map<String, Object> service, String path) {
+        Object volumes = service.get("volumes");
+        return volumes == null ? null : ((List<?>) volumes).stream().map(String::valueOf)
+                .filter(entry -> entry.endsWith(":" + path)).map(entry -> entry.substring(0, entry.indexOf(':')))
+                .findFirst().orElse(null);
     }
 
     @Test
