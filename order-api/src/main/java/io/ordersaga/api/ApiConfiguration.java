@@ -3,6 +3,7 @@ package io.ordersaga.api;
 import io.ordersaga.common.EventSerdes;
 import io.ordersaga.common.SchemaRegistration;
 import io.ordersaga.common.Topics;
+import io.ordersaga.common.orders.OrderWaiters;
 import io.ordersaga.common.spring.OrderSagaProperties;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
@@ -16,8 +17,8 @@ import java.net.http.HttpClient;
 import java.time.Duration;
 
 /**
- * order-api's connections: the registry and the Kafka producer behind every write, the HTTP client to the services
- * behind every read, and the topics. Controller tests replace both seams ({@link EventPublisher}, {@link Backends}).
+ * order-api's connections: the registry and the Kafka producer behind every write, the subscription to order-events
+ * behind long polls, the HTTP client to the services behind every other read, and the topics. Controller tests replace both seams ({@link EventPublisher}, {@link Backends}).
  */
 @Configuration(proxyBeanMethods = false)
 public class ApiConfiguration {
@@ -45,6 +46,27 @@ public class ApiConfiguration {
     @Bean
     public KafkaEventPublisher eventPublisher(KafkaProperties kafka, EventSerdes serdes, ApiProperties api) {
         return new KafkaEventPublisher(kafka.buildProducerProperties(), serdes, api.sendTimeoutMs());
+    }
+
+    /** The long polls of {@code GET /orders/{orderId}?waitMs=}, woken by {@link RecentOrders}. */
+    @Bean
+    public OrderWaiters orderWaiters() {
+        return new OrderWaiters();
+    }
+
+    /** The latest snapshots of the orders order-api's subscription has read, at most {@link ApiProperties#recentOrders()}. */
+    @Bean
+    public RecentOrders recentOrders(ApiProperties api, OrderWaiters waiters) {
+        return new RecentOrders(api.recentOrders(), waiters);
+    }
+
+    /**
+     * order-api's own read_committed subscription to order-events (every partition, no group), feeding
+     * {@link RecentOrders}; closed with the context.
+     */
+    @Bean
+    public OrderEventsSubscription orderEventsSubscription(KafkaProperties kafka, EventSerdes serdes, RecentOrders recent) {
+        return new OrderEventsSubscription(kafka.buildConsumerProperties(), serdes, recent);
     }
 
     /**

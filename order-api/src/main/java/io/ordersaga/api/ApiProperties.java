@@ -23,16 +23,20 @@ import java.util.List;
  *                      (default 250): the Idempotency-Key reuse check of {@code POST /orders} and the state check of
  *                      a cancel. On the hot path of every keyed order, so short; a late answer counts as none
  *                      (the order is placed, the cancel published when its customer is known)
+ * @param recentOrders  how many orders' latest snapshots order-api keeps from its own subscription to order-events
+ *                      (default 20000, the least recently updated evicted first; {@link RecentOrders}): long polls
+ *                      and the checks before a write read them without asking the read model
  */
 @ConfigurationProperties("ordersaga.api")
 public record ApiProperties(List<URI> inventoryUrls, List<URI> paymentUrls, List<URI> viewUrls,
                             @DefaultValue("http://127.0.0.1:8084") List<URI> sagaUrls,
                             @DefaultValue("5000") long sendTimeoutMs,
-                            @DefaultValue("250") long lookupTimeoutMs) {
+                            @DefaultValue("250") long lookupTimeoutMs,
+                            @DefaultValue("20000") int recentOrders) {
 
     /**
-     * @throws IllegalArgumentException when a URL list is missing or empty, sendTimeoutMs is below 100 or
-     *                                  lookupTimeoutMs below 1
+     * @throws IllegalArgumentException when a URL list is missing or empty, sendTimeoutMs is below 100,
+     *                                  lookupTimeoutMs below 1 or recentOrders below 1
      */
     public ApiProperties {
         requireUrls("inventory-urls", inventoryUrls);
@@ -44,6 +48,9 @@ public record ApiProperties(List<URI> inventoryUrls, List<URI> paymentUrls, List
         }
         if (lookupTimeoutMs < 1) {
             throw new IllegalArgumentException("ordersaga.api.lookup-timeout-ms must be >= 1 ms, was " + lookupTimeoutMs);
+        }
+        if (recentOrders < 1) {
+            throw new IllegalArgumentException("ordersaga.api.recent-orders must be >= 1, was " + recentOrders);
         }
     }
 

@@ -1,8 +1,12 @@
 package io.ordersaga.api;
 
 import io.ordersaga.common.Topics;
+import io.ordersaga.common.orders.OrderJson;
+import io.ordersaga.common.orders.OrderWaiters;
 import io.ordersaga.events.CancelOrder;
+import io.ordersaga.events.OrderEvent;
 import io.ordersaga.events.OrderRequest;
+import io.ordersaga.events.OrderStatus;
 import io.ordersaga.events.PlaceOrder;
 import io.ordersaga.events.RequestedLine;
 import jakarta.servlet.http.HttpServletRequest;
@@ -16,6 +20,7 @@ import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.server.ResponseStatusException;
+import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -23,6 +28,7 @@ import java.io.InputStream;
 import java.net.URI;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -30,7 +36,8 @@ import java.util.stream.Collectors;
 
 /**
  * Orders: placing and cancelling them (requests to the saga on {@link Topics#ORDER_REQUESTS}, key orderId), and
- * reading them from the read model (order-view-streams). Errors are {@code application/problem+json}; every 503
+ * reading them: from the read model (order-view-streams), and for a long poll from order-api's own subscription to
+ * {@link Topics#ORDER_EVENTS} ({@link RecentOrders}). Errors are {@code application/problem+json}; every 503
  * order-api answers carries {@code Retry-After} ({@link ServiceUnavailableException}).
  *
  * <p>{@code POST /orders} is allowed without an Idempotency-Key: each such request is a new order with a random
@@ -48,21 +55,32 @@ public class OrderController {
 
     private static final Set<String> UNCANCELLABLE = Set.of("CONFIRMED", "REJECTED");
 
+    private static final Set<String> TERMINAL = Arrays.stream(OrderStatus.values()).filter(OrderWaiters::isTerminal)
+            .map(Enum::name).collect(Collectors.toUnmodifiableSet());
+
     private final EventPublisher publisher;
     private final ServiceInstances view;
+    private final RecentOrders recent;
+    private final OrderWaiters waiters;
     private final OrderLookup lookup;
     private final JsonMapper json;
 
     /**
      * @param publisher writes the requests
-     * @param backends  the read model's instances: {@link Backends#view()} for relayed reads and long polls,
+     * @param backends  the read model's instances: {@link Backends#view()} for relayed reads,
      *                  {@link Backends#viewLookup()} for the checks before a write
+     * @param recent    the orders order-api's own subscription to order-events has read, asked first by long polls
+     *                  and the checks before a write
+     * @param waiters   the long polls, woken by {@code recent}
      * @param json      parses request bodies and the read model's answers
      */
-    public OrderController(EventPublisher publisher, Backends backends, JsonMapper json) {
+    public OrderController(EventPublisher publisher, Backends backends, RecentOrders recent, OrderWaiters waiters,
+                           JsonMapper json) {
         this.publisher = publisher;
         this.view = backends.view();
-        this.lookup = new OrderLookup(backends.viewLookup(), json);
+        this.recent = recent;
+        this.waiters = waiters;
+        this.lookup = new OrderLookup(backends.viewLookup(), recent, json);
         this.json = json;
     }
 
@@ -169,17 +187,63 @@ public class OrderController {
     }
 
     /**
-     * {@code GET /orders/{orderId}[?waitMs=N]}: the order from the read model, relayed (status, content type, body);
-     * with waitMs, a long poll until the order is terminal (at most 30000 ms, the read model's rule).
+     * {@code GET /orders/{orderId}[?waitMs=N]}: the order from the read model, relayed (status, content type, body).
+     * With waitMs > 0, a long poll until the order is terminal, at most {@link OrderWaiters#MAX_WAIT_MS} (a larger
+     * waitMs is capped), answered here: the poll registers with {@link OrderWaiters}, then reads the order's latest
+     * snapshot from order-api's own subscription to order-events ({@link RecentOrders}), or, while the subscription
+     * has not seen the order (it ended before this instance started, or before the subscription reached it), once
+     * from the read model; each order-events record of the order wakes it, and it reads again at least every
+     * {@link OrderWaiters#RECHECK_MS}. It answers as soon as a read shows the order terminal, or after waitMs with the
+     * last read (the read model's 404 for an order that stayed unknown). A snapshot from the subscription is
+     * answered in the read model's JSON ({@link OrderJson}); a read model that cannot be reached is read again at
+     * the next wake-up or re-check, and at the end its 503 is answered when nothing else was read.
      *
-     * @throws ResponseStatusException 400 for an invalid orderId or a non-numeric waitMs, 503 when no read-model
-     *                                 instance answers
+     * @throws ResponseStatusException 400 for an invalid orderId, a negative or non-numeric waitMs; 503 when no
+     *                                 read-model instance answers and the subscription has not seen the order
      */
     @GetMapping("/orders/{orderId}")
-    public ResponseEntity<byte[]> order(@PathVariable String orderId, @RequestParam(required = false) Long waitMs) {
+    public ResponseEntity<?> order(@PathVariable String orderId, @RequestParam(required = false) Long waitMs) {
         Requests.id("orderId", orderId);
-        return waitMs == null ? view.get("/orders/{orderId}", orderId)
-                : view.get("/orders/{orderId}?waitMs={waitMs}", orderId, waitMs);
+        if (waitMs == null || waitMs == 0) {
+            return view.get("/orders/{orderId}", orderId);
+        }
+        if (waitMs < 0) {
+            throw Requests.badRequest("waitMs must be >= 0 ms, was " + waitMs);
+        }
+        Read last = waiters.awaitTerminal(orderId, Math.min(waitMs, OrderWaiters.MAX_WAIT_MS), this::read, Read::terminal);
+        return last != null ? last.answer() : view.get("/orders/{orderId}", orderId);
+    }
+
+    /** One read of a long poll: the subscription's latest snapshot, or else the read model's answer; null when unreachable. */
+    private Read read(String orderId) {
+        OrderEvent seen = recent.latest(orderId);
+        if (seen != null) {
+            return new Read(ResponseEntity.ok(OrderJson.of(seen)), OrderWaiters.isTerminal(seen.getStatus()));
+        }
+        try {
+            ResponseEntity<byte[]> answer = view.get("/orders/{orderId}", orderId);
+            return new Read(answer, answer.getStatusCode().is2xxSuccessful() && TERMINAL.contains(status(answer.getBody())));
+        } catch (ServiceUnavailableException e) {
+            return null;
+        }
+    }
+
+    /** The {@code status} of the read model's order JSON, or null when the body is not such an order. */
+    private String status(byte[] order) {
+        try {
+            return json.readTree(order).path("status").asString(null);
+        } catch (JacksonException e) {
+            return null;
+        }
+    }
+
+    /**
+     * What one read of a long poll found.
+     *
+     * @param answer   the answer to give if the poll ends with this read
+     * @param terminal whether it shows the order terminal
+     */
+    private record Read(ResponseEntity<?> answer, boolean terminal) {
     }
 
     /**

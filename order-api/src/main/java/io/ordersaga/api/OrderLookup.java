@@ -1,5 +1,7 @@
 package io.ordersaga.api;
 
+import io.ordersaga.events.OrderEvent;
+import io.ordersaga.events.OrderLine;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import tools.jackson.core.JacksonException;
@@ -8,13 +10,16 @@ import tools.jackson.databind.json.JsonMapper;
 
 import java.util.HashMap;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
- * One order read from the read model ({@code GET /orders/{orderId}} of order-view-streams) for the checks before a
- * write: whether an Idempotency-Key already names an order with other lines ({@code POST /orders}), and whether an
- * order is terminal and whose it is ({@code POST /orders/{orderId}/cancel}). Reads with the short timeout of
- * {@link Backends#viewLookup()} and never throws: a read model that is slow, unreachable or answers anything but
- * the order or 404 is {@link Unavailable}, and the caller decides without it.
+ * One order as order-api knows it, for the checks before a write: whether an Idempotency-Key already names an order
+ * with other lines ({@code POST /orders}), and whether an order is terminal and whose it is
+ * ({@code POST /orders/{orderId}/cancel}). The latest snapshot order-api's own subscription to order-events read
+ * ({@link RecentOrders}) answers first, with no HTTP; an order it does not hold is read from the read model
+ * ({@code GET /orders/{orderId}} of order-view-streams) with the short timeout of {@link Backends#viewLookup()}.
+ * Never throws: a read model that is slow, unreachable or answers anything but the order or 404 is
+ * {@link Unavailable}, and the caller decides without it.
  */
 public final class OrderLookup {
 
@@ -46,19 +51,27 @@ public final class OrderLookup {
     }
 
     private final ServiceInstances view;
+    private final RecentOrders recent;
     private final JsonMapper json;
 
     /**
-     * @param view the read model's instances, with the short lookup timeout ({@link Backends#viewLookup()})
-     * @param json parses the read model's answer
+     * @param view   the read model's instances, with the short lookup timeout ({@link Backends#viewLookup()})
+     * @param recent the snapshots of order-api's own subscription, asked first
+     * @param json   parses the read model's answer
      */
-    public OrderLookup(ServiceInstances view, JsonMapper json) {
+    public OrderLookup(ServiceInstances view, RecentOrders recent, JsonMapper json) {
         this.view = view;
+        this.recent = recent;
         this.json = json;
     }
 
-    /** The order as the read model shows it now (no long poll). */
+    /** The order as the subscription last read it, or else as the read model shows it now (no long poll). */
     public Result order(String orderId) {
+        OrderEvent seen = recent.latest(orderId);
+        if (seen != null) {
+            return new Found(seen.getCustomerId(), seen.getStatus().name(), seen.getLines().stream()
+                    .collect(Collectors.toUnmodifiableMap(OrderLine::getProductId, l -> (long) l.getQuantity(), Long::sum)));
+        }
         ResponseEntity<byte[]> read;
         try {
             read = view.get("/orders/{orderId}", orderId);

@@ -1,5 +1,6 @@
 package io.ordersaga.api;
 
+import io.ordersaga.common.orders.OrderWaiters;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.test.web.client.MockRestServiceServer;
@@ -11,7 +12,8 @@ import java.util.List;
 /**
  * order-api's two seams replaced, for the controller tests: writes go to a {@link RecordingPublisher}, reads to a
  * {@link MockRestServiceServer} standing for one instance of each service ({@link #INVENTORY}, {@link #PAYMENTS},
- * {@link #VIEW}, {@link #SAGA}); the read model's lookups before a write go to the same mocked {@link #VIEW}.
+ * {@link #VIEW}, {@link #SAGA}); the read model's lookups before a write go to the same mocked {@link #VIEW}. The
+ * subscription to order-events is absent: tests add to {@link RecentOrders} what it would have read.
  */
 @TestConfiguration(proxyBeanMethods = false)
 class ApiTestConfiguration {
@@ -30,6 +32,17 @@ class ApiTestConfiguration {
     @Bean
     Services services() {
         return new Services();
+    }
+
+    @Bean
+    OrderWaiters orderWaiters() {
+        return new OrderWaiters();
+    }
+
+    /** Empty until a test adds what order-api's subscription to order-events would have read. */
+    @Bean
+    RecentOrders recentOrders(OrderWaiters waiters) {
+        return new RecentOrders(100, waiters);
     }
 
     @Bean

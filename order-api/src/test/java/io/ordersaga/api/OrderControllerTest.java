@@ -2,6 +2,10 @@ package io.ordersaga.api;
 
 import io.ordersaga.common.Topics;
 import io.ordersaga.events.CancelOrder;
+import io.ordersaga.events.OrderEvent;
+import io.ordersaga.events.OrderLine;
+import io.ordersaga.events.OrderReason;
+import io.ordersaga.events.OrderStatus;
 import io.ordersaga.events.OrderRequest;
 import io.ordersaga.events.PlaceOrder;
 import io.ordersaga.events.RequestedLine;
@@ -19,16 +23,22 @@ import org.springframework.context.annotation.Import;
 import org.springframework.test.context.TestPropertySource;
 import org.springframework.test.web.servlet.MockMvc;
 import org.springframework.test.web.servlet.ResultActions;
+import org.springframework.test.web.client.ExpectedCount;
 
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.endsWith;
 import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.startsWith;
@@ -61,6 +71,9 @@ class OrderControllerTest {
 
     @Autowired
     ApiTestConfiguration.Services services;
+
+    @Autowired
+    RecentOrders recent;
 
     @AfterEach
     void reset() {
@@ -264,14 +277,61 @@ class OrderControllerTest {
     }
 
     @Test
-    void relaysAnOrderFromTheReadModelWithItsWait() throws Exception {
-        services.server.expect(requestTo(ApiTestConfiguration.VIEW + "/orders/o-1?waitMs=30000")).andExpect(method(HttpMethod.GET))
+    void aLongPollAnswersAnOrderTheReadModelShowsTerminalAtOnce() throws Exception {
+        services.server.expect(requestTo(ApiTestConfiguration.VIEW + "/orders/o-1")).andExpect(method(HttpMethod.GET))
                 .andRespond(withSuccess("{\"orderId\":\"o-1\",\"status\":\"CONFIRMED\"}", MediaType.APPLICATION_JSON));
 
         mvc.perform(get("/orders/o-1?waitMs=30000"))
                 .andExpect(status().isOk())
                 .andExpect(content().contentTypeCompatibleWith(MediaType.APPLICATION_JSON))
                 .andExpect(content().json("{\"orderId\":\"o-1\",\"status\":\"CONFIRMED\"}"));
+    }
+
+    @Test
+    void aLongPollAnswersTheSubscriptionsTerminalSnapshotWithoutTheReadModel() throws Exception {
+        recent.add(event("o-sub", OrderStatus.CANCELLED));
+
+        mvc.perform(get("/orders/o-sub?waitMs=30000"))
+                .andExpect(status().isOk())
+                .andExpect(content().json("""
+                        {"orderId":"o-sub","customerId":"17850","status":"CANCELLED","reason":"OUT_OF_STOCK",
+                         "lines":[{"productId":"85123A","productName":"HEART","quantity":6,"unitPrice":295,"lineTotal":1770}],
+                         "total":1770,"currency":"GBP","createdAt":"1970-01-01T00:00:00Z"}"""));
+    }
+
+    @Test
+    void aLongPollIsWokenByTheSubscriptionAfterTheReadModelShowedItInFlight() throws Exception {
+        services.server.expect(requestTo(ApiTestConfiguration.VIEW + "/orders/o-woken"))
+                .andRespond(withSuccess("{\"orderId\":\"o-woken\",\"status\":\"PAYING\"}", MediaType.APPLICATION_JSON));
+        CompletableFuture<ResultActions> poll = CompletableFuture.supplyAsync(() -> {
+            try {
+                return mvc.perform(get("/orders/o-woken?waitMs=30000"));
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        // The poll registered before it read the read model, so the snapshot added after that read wakes it.
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(services.server::verify);
+        recent.add(event("o-woken", OrderStatus.CONFIRMED));
+
+        poll.get(10, TimeUnit.SECONDS).andExpect(status().isOk())
+                .andExpect(jsonPath("$.status").value("CONFIRMED"));
+    }
+
+    @Test
+    void aLongPollOfAnOrderThatStaysUnknownAnswersTheReadModels404AfterItsWait() throws Exception {
+        services.server.expect(ExpectedCount.manyTimes(), requestTo(ApiTestConfiguration.VIEW + "/orders/o-never"))
+                .andRespond(withResourceNotFound());
+
+        mvc.perform(get("/orders/o-never?waitMs=50")).andExpect(status().isNotFound());
+        mvc.perform(get("/orders/o-never?waitMs=-1")).andExpect(status().isBadRequest())
+                .andExpect(jsonPath("$.detail").value("waitMs must be >= 0 ms, was -1"));
+    }
+
+    private static OrderEvent event(String orderId, OrderStatus status) {
+        return new OrderEvent(orderId, "17850", status, OrderReason.OUT_OF_STOCK, null,
+                List.of(new OrderLine("85123A", "HEART", 6, 295L, 1770L)), 1770L, "GBP",
+                Instant.EPOCH, Instant.EPOCH);
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.ordersaga.api;
 
+import io.ordersaga.common.orders.OrderWaiters;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import org.junit.jupiter.api.AfterEach;
@@ -39,6 +40,7 @@ class OrderLookupTest {
     private final CountDownLatch testOver = new CountDownLatch(1);
     private HttpServer view;
     private HttpClient client;
+    private final RecentOrders recent = new RecentOrders(10, new OrderWaiters());
     private OrderLookup lookup;
 
     @BeforeEach
@@ -50,7 +52,7 @@ class OrderLookupTest {
         client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(ApiConfiguration.CONNECT_TIMEOUT).build();
         lookup = new OrderLookup(new ServiceInstances("order-view-streams",
                 List.of(URI.create("http://127.0.0.1:" + view.getAddress().getPort())),
-                ApiConfiguration.restClient(client, Duration.ofMillis(TIMEOUT_MS))), JsonMapper.builder().build());
+                ApiConfiguration.restClient(client, Duration.ofMillis(TIMEOUT_MS))), recent, JsonMapper.builder().build());
     }
 
     @AfterEach

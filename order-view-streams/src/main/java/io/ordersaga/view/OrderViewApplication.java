@@ -1,5 +1,6 @@
 package io.ordersaga.view;
 
+import io.ordersaga.common.orders.OrderWaiters;
 import io.ordersaga.common.EventSerdes;
 import io.ordersaga.common.spring.StreamsServiceConfiguration;
 import org.apache.kafka.streams.StreamsBuilder;

@@ -1,5 +1,7 @@
 package io.ordersaga.view;
 
+import io.ordersaga.common.orders.OrderWaiters;
+import io.ordersaga.common.orders.OrderJson;
 import io.ordersaga.common.spring.StoreQueries;
 import io.ordersaga.events.CustomerOrders;
 import io.ordersaga.events.OrderEvent;
@@ -20,9 +22,6 @@ import java.util.concurrent.TimeUnit;
  */
 @RestController
 public class OrderViewController {
-
-    /** The longest long poll, in ms; a larger {@code waitMs} is capped to it. */
-    public static final long MAX_WAIT_MS = 30_000;
 
     private final StoreQueries queries;
     private final OrderWaiters waiters;
@@ -45,7 +44,7 @@ public class OrderViewController {
      * left ({@link StoreQueries.KeyMovedException}). 404 only while this instance owns the partition: an order not
      * found here while no owner is known is a 503, so a moved order is never answered 404 from here.
      *
-     * @param waitMs longest wait in ms, default 0, capped at {@link #MAX_WAIT_MS}
+     * @param waitMs longest wait in ms, default 0, capped at {@link OrderWaiters#MAX_WAIT_MS}
      * @throws ResponseStatusException 400 when waitMs is negative (or not a number), 404 when the order is unknown
      *                                 (after waiting, with this instance owning its partition), 503 with
      *                                 {@code Retry-After} while no instance can answer for the key (rebalancing;
@@ -57,7 +56,7 @@ public class OrderViewController {
         if (waitMs < 0) {
             throw new ResponseStatusException(HttpStatus.BAD_REQUEST, "waitMs must be >= 0 ms, was " + waitMs);
         }
-        long cappedWaitMs = Math.min(waitMs, MAX_WAIT_MS);
+        long cappedWaitMs = Math.min(waitMs, OrderWaiters.MAX_WAIT_MS);
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(cappedWaitMs);
         return queries.route(OrderViewTopology.ORDERS, orderId, request, () -> {
             OrderEvent order = waiters.awaitTerminal(orderId, cappedWaitMs, id -> {

@@ -1,5 +1,6 @@
 package io.ordersaga.view;
 
+import io.ordersaga.common.orders.OrderWaiters;
 import io.ordersaga.common.spring.StoreQueries;
 import io.ordersaga.events.CustomerOrders;
 import io.ordersaga.events.OrderEvent;

@@ -1,5 +1,6 @@
 package io.ordersaga.view;
 
+import io.ordersaga.common.orders.OrderWaiters;
 import io.ordersaga.common.EventSerdes;
 import io.ordersaga.common.Topics;
 import io.ordersaga.events.OrderEvent;
@@ -118,7 +119,7 @@ class OrderViewIntegrationTest {
             await("every order in A's store").atMost(START_TIMEOUT).until(() -> orderIds.stream()
                     .allMatch(orderId -> get(portA, orderId, 0).statusCode() == 200));
             Map<String, CompletableFuture<HttpResponse<String>>> polls = new LinkedHashMap<>();
-            orderIds.forEach(orderId -> polls.put(orderId, HTTP.sendAsync(request(portA, orderId, OrderViewController.MAX_WAIT_MS),
+            orderIds.forEach(orderId -> polls.put(orderId, HTTP.sendAsync(request(portA, orderId, OrderWaiters.MAX_WAIT_MS),
                     HttpResponse.BodyHandlers.ofString())));
             long pollsStarted = System.nanoTime();
 
@@ -136,7 +137,7 @@ class OrderViewIntegrationTest {
                 for (String orderId : orderIds) {
                     send(producer, serializer, snapshot(orderId, OrderStatus.CONFIRMED));
                 }
-                long waitLeftMs = OrderViewController.MAX_WAIT_MS - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - pollsStarted);
+                long waitLeftMs = OrderWaiters.MAX_WAIT_MS - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - pollsStarted);
                 for (Map.Entry<String, CompletableFuture<HttpResponse<String>>> poll : polls.entrySet()) {
                     // Before their wait ends: a poll left waiting at A would answer its last read, RESERVING, at 30 s.
                     HttpResponse<String> answer = poll.getValue().get(waitLeftMs, TimeUnit.MILLISECONDS);

@@ -1,5 +1,6 @@
 package io.ordersaga.view;
 
+import io.ordersaga.common.orders.OrderChangeListener;
 import io.ordersaga.common.EventSerdes;
 import io.ordersaga.common.testing.TopologyHarness;
 import io.ordersaga.common.Topics;

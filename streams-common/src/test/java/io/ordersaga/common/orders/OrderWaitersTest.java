@@ -1,4 +1,4 @@
-package io.ordersaga.view;
+package io.ordersaga.common.orders;
 
 import io.ordersaga.events.OrderEvent;
 import io.ordersaga.events.OrderStatus;
