@@ -22,6 +22,7 @@ import io.ordersaga.events.ReserveStock;
 import io.ordersaga.events.StockRejected;
 import io.ordersaga.saga.SagaInput.Cancel;
 import io.ordersaga.saga.SagaInput.Charged;
+import io.ordersaga.saga.SagaInput.Compensate;
 import io.ordersaga.saga.SagaInput.Declined;
 import io.ordersaga.saga.SagaInput.Place;
 import io.ordersaga.saga.SagaInput.ReservationRejected;
@@ -59,7 +60,7 @@ import static io.ordersaga.events.OrderStatus.RESERVING;
  *    ▼
  *  RESERVING ──every line Reserved──▶ PAYING ──Charged──▶ CONFIRMED (CommitStock per line, PaymentSettlement)
  *    │  ReservationRejected, Cancel,      │  Declined (no refund), Cancel,
- *    │  Timeout                           │  Timeout
+ *    │  Compensate, Timeout               │  Compensate, Timeout
  *    ▼                                    ▼
  *  CANCELLED: compensate = ReleaseStock per line requested or reserved, RefundPayment if a charge was requested
  * </pre>
@@ -79,8 +80,10 @@ import static io.ordersaga.events.OrderStatus.RESERVING;
  * never knew, is compensated again (ReleaseStock, RefundPayment; both idempotent downstream); anything else on a
  * terminal order is ignored, in particular a duplicate Charged of a CONFIRMED order, whose payment is settled.
  *
- * <p>A Cancel is taken only from the order's customer ({@code requestedBy}) or an admin; a Cancel with no
- * requestedBy (written before that field existed) counts as the customer's.
+ * <p>A Cancel is taken only from the order's customer ({@code requestedBy}); a Cancel with no requestedBy (written
+ * before that field existed) counts as the customer's; it ends the order with CUSTOMER_CANCELLED. A Compensate (an
+ * operator's cancel) ends an in-flight order with ADMIN_CANCELLED; on a terminal or unknown order it changes nothing
+ * (order-api answers 409 for an order the read model shows terminal).
  */
 public final class OrderSaga {
 
@@ -142,8 +145,9 @@ public final class OrderSaga {
             case Cancel cancel when inFlight(status) && !mayCancel(saga, cancel) -> ignored(saga, input,
                     "cancel requested by " + cancel.requestedBy() + ", not the order's customer " + saga.getOrder().getCustomerId());
             case Cancel cancel when inFlight(status) ->
-                    cancel(saga, OrderReason.CUSTOMER_CANCELLED, "cancelled by " + (cancel.admin() ? "an admin" : "the customer")
-                            + " while " + status, true, nowMs);
+                    cancel(saga, OrderReason.CUSTOMER_CANCELLED, "cancelled by the customer while " + status, true, nowMs);
+            case Compensate compensate when inFlight(status) ->
+                    cancel(saga, OrderReason.ADMIN_CANCELLED, "compensated by an operator while " + status, true, nowMs);
             case Reserved reserved when status == RESERVING && reserved.quantity() != quantityOf(saga, reserved.productId()) ->
                     ignored(saga, input, "reserved " + reserved.quantity() + " units of " + reserved.productId()
                             + ", the order asked for " + quantityOf(saga, reserved.productId()));
@@ -191,9 +195,9 @@ public final class OrderSaga {
         return status == RESERVING || status == PAYING;
     }
 
-    /** Who may cancel: an admin, the order's customer, or a cancel written before requestedBy existed. */
+    /** Who may cancel as a customer: the order's customer, or a cancel written before requestedBy existed. */
     private static boolean mayCancel(OrderSagaState saga, Cancel cancel) {
-        return cancel.admin() || cancel.requestedBy() == null || cancel.requestedBy().equals(saga.getOrder().getCustomerId());
+        return cancel.requestedBy() == null || cancel.requestedBy().equals(saga.getOrder().getCustomerId());
     }
 
     /** An input that does not answer what this saga asked, or comes from someone not allowed: logged, no change. */

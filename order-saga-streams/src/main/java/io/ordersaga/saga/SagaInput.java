@@ -30,12 +30,18 @@ public sealed interface SagaInput {
     }
 
     /**
-     * Someone asks to cancel the order (topic order-requests).
+     * A customer asks to cancel the order (topic order-requests, a {@link CancelOrder} with admin false).
      *
      * @param requestedBy the customerId of who asked; null in records written before the field existed
-     * @param admin       true when an operator asked
      */
-    record Cancel(String orderId, String requestedBy, boolean admin) implements SagaInput {
+    record Cancel(String orderId, String requestedBy) implements SagaInput {
+    }
+
+    /**
+     * An operator cancels the in-flight order with compensation (topic order-requests, a {@link CancelOrder} with
+     * admin true, written by order-api's {@code POST /admin/orders/{orderId}/compensate}): reason ADMIN_CANCELLED.
+     */
+    record Compensate(String orderId) implements SagaInput {
     }
 
     /**
@@ -79,7 +85,8 @@ public sealed interface SagaInput {
     static SagaInput of(String orderId, OrderRequest request) {
         return switch (valueOf(orderId, request).getRequest()) {
             case PlaceOrder place -> new Place(orderId, place, request.getRequestedAt().toEpochMilli());
-            case CancelOrder cancel -> new Cancel(orderId, cancel.getRequestedBy(), cancel.getAdmin());
+            case CancelOrder cancel when cancel.getAdmin() -> new Compensate(orderId);
+            case CancelOrder cancel -> new Cancel(orderId, cancel.getRequestedBy());
             default -> throw new InvalidRecordException("Unknown order request for order " + orderId + ": " + request.getRequest());
         };
     }

@@ -143,7 +143,7 @@ class OrderSagaConservationTest {
             }
             if (kind < 9) {
                 String orderId = "o" + (arg % orderCount);
-                send(Channel.REQUESTS, orderId, new SagaInput.Cancel(orderId, null, false));
+                send(Channel.REQUESTS, orderId, arg % 2 == 0 ? new SagaInput.Cancel(orderId, null) : new SagaInput.Compensate(orderId));
                 return;
             }
             List<String> queues = inFlight.entrySet().stream().filter(e -> !e.getValue().isEmpty()).map(Map.Entry::getKey).toList();

@@ -54,7 +54,7 @@ class OrderSagaTest {
 
     @Test
     void aTimeoutAfterRetentionDeletesATerminalSaga() {
-        OrderSagaState cancelled = saga.apply(placed(), null, new SagaInput.Cancel("o1", "c1", false), T0 + 10, CATALOG::get).state();
+        OrderSagaState cancelled = saga.apply(placed(), null, new SagaInput.Cancel("o1", "c1"), T0 + 10, CATALOG::get).state();
         assertThat(cancelled.getDeadline()).isEqualTo(T0 + 10 + config.retentionMs());
 
         OrderSaga.Step expired = saga.apply(cancelled, null, new SagaInput.Timeout("o1"), cancelled.getDeadline(), CATALOG::get);

@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.stream.Stream;
 
+import static io.ordersaga.events.OrderReason.ADMIN_CANCELLED;
 import static io.ordersaga.events.OrderReason.CUSTOMER_CANCELLED;
 import static io.ordersaga.events.OrderReason.INVALID_ORDER;
 import static io.ordersaga.events.OrderReason.OUT_OF_STOCK;
@@ -342,6 +343,50 @@ class OrderSagaTopologyTest {
                 .thenPayment(refund("c1", "o1"))
                 .thenOrder("o1", CANCELLED, CUSTOMER_CANCELLED)
                 .thenNothingElse();
+    }
+
+    @Test
+    void operatorCompensateWhileReservingReleasesEveryRequestedLine() {
+        saga.whenPlaced("o1", "c1", line("P1", 1), line("P2", 1))
+                .whenReserved("o1", "P1", 1)
+                .thenInventory(reserve("P1", "o1", 1), reserve("P2", "o1", 1))
+                .thenOrder("o1", RESERVING)
+                .whenCompensatedByAnOperator("o1")
+                .thenInventory(release("P1", "o1"), release("P2", "o1"))
+                .thenPayment()
+                .thenOrder("o1", CANCELLED, ADMIN_CANCELLED)
+                .thenNothingElse()
+                .whenReserved("o1", "P2", 1)
+                .thenInventory(release("P2", "o1"))
+                .thenNothingElse();
+    }
+
+    @Test
+    void operatorCompensateWhilePayingReleasesAndRefunds() {
+        saga.whenPlaced("o1", "c7", line("P1", 2))
+                .whenReserved("o1", "P1", 2)
+                .thenInventory(reserve("P1", "o1", 2))
+                .thenPayment(charge("c7", "o1", 900))
+                .thenOrder("o1", RESERVING, PAYING)
+                .whenCompensatedByAnOperator("o1")
+                .thenInventory(release("P1", "o1"))
+                .thenPayment(refund("c7", "o1"))
+                .thenOrder("o1", CANCELLED, ADMIN_CANCELLED)
+                .whenCompensatedByAnOperator("o1")
+                .thenNothingElse();
+    }
+
+    @Test
+    void operatorCompensateOfATerminalOrUnknownOrderChangesNothing() {
+        saga.whenPlaced("o1", "c1", line("P1", 1))
+                .whenReserved("o1", "P1", 1)
+                .whenCharged("o1", "c1", 450)
+                .ignoringOutputSoFar()
+                .whenCompensatedByAnOperator("o1")
+                .whenCompensatedByAnOperator("o-unknown")
+                .thenNothingElse();
+        assertThat(saga.saga("o1").getOrder().getStatus()).isEqualTo(CONFIRMED);
+        assertThat(saga.saga("o-unknown")).isNull();
     }
 
     @Test

@@ -112,6 +112,12 @@ final class SagaScenario implements AutoCloseable {
         return this;
     }
 
+    /** An operator's compensate (a CancelOrder with admin true, as {@code POST /admin/orders/{id}/compensate} writes). */
+    SagaScenario whenCompensatedByAnOperator(String orderId) {
+        requests.pipeInput(orderId, new OrderRequest(orderId, now, CancelOrder.newBuilder().setAdmin(true).build()), now);
+        return this;
+    }
+
     SagaScenario whenReserved(String orderId, String productId, int quantity) {
         inventoryReplies.pipeInput(orderId, new InventoryReply(orderId, productId, new StockReserved(quantity)), now);
         return this;
@@ -223,6 +229,15 @@ final class SagaScenario implements AutoCloseable {
     /** Entries of the deadline index, as {@code "<13-digit ms>|orderId"}. */
     List<String> deadlineEntries() {
         return keys(driver.store(OrderSagaTopology.DEADLINES));
+    }
+
+    /** {@code query} over the values of the saga store, as {@link SagaQueryController} runs it, at the scenario's now. */
+    <T> T query(java.util.function.BiFunction<java.util.Iterator<OrderSagaState>, Long, T> query) {
+        List<OrderSagaState> values = new ArrayList<>();
+        try (var all = sagas().all()) {
+            all.forEachRemaining(kv -> values.add(kv.value));
+        }
+        return query.apply(values.iterator(), now.toEpochMilli());
     }
 
     private KeyValueStore<String, OrderSagaState> sagas() {
