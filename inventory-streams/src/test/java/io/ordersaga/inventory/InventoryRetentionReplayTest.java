@@ -3,9 +3,10 @@ package io.ordersaga.inventory;
 import io.ordersaga.common.EventSerdes;
 import io.ordersaga.common.Retention;
 import io.ordersaga.common.Topics;
+import io.ordersaga.common.testing.RetainedKeys;
 import io.ordersaga.common.testing.StreamsTestSupport;
+import io.ordersaga.common.testing.TickedReplay;
 import io.ordersaga.common.testing.TopologyHarness;
-import io.ordersaga.common.testing.TmpfsIfAvailable;
 import io.ordersaga.events.AdjustStock;
 import io.ordersaga.events.CommitStock;
 import io.ordersaga.events.InventoryCommand;
@@ -16,22 +17,14 @@ import io.ordersaga.events.ReserveStock;
 import io.ordersaga.events.StockLevel;
 import io.ordersaga.events.StockRejectReason;
 import io.ordersaga.events.StockRejected;
-import io.ordersaga.events.StockReservation;
 import io.ordersaga.events.StockReserved;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
-import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -61,7 +54,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * <p>The size of the replay is set by TopologyTestDriver's cost: it commits after every record, flushing RocksDB
  * each time, so a replay of a few thousand orders keeps the test near 10 s on a 2-core machine (15 s busy).
  */
-class InventoryRetentionReplayTest {
+class InventoryRetentionReplayTest extends TickedReplay {
 
     private static final int ORDERS = 2_400;
     private static final int ORDERS_PER_SECOND = 1;
@@ -107,30 +100,19 @@ class InventoryRetentionReplayTest {
         }
     }
 
-    /** A closed reservation, due to leave the store at {@code untilMs} (close time + retention). */
-    private record Retained(String key, long untilMs) {
-    }
-
-    @TempDir(factory = TmpfsIfAvailable.class)
-    Path stateDir;
-
-    private final Random random = new Random(20_260_302L);
     private final EventSerdes serdes = EventSerdes.unregistered();
-    private TopologyTestDriver driver;
+    private TopologyHarness harness;
     private TestInputTopic<String, InventoryCommand> commands;
     private TestOutputTopic<String, InventoryReply> replies;
     private TestOutputTopic<String, byte[]> reservationChangelog;
     private TestOutputTopic<String, byte[]> retentionChangelog;
     private TestOutputTopic<String, byte[]> stockChangelog;
 
-    private long tick;
-    private int placed;
     private final Map<String, Stock> stock = new TreeMap<>();
     /** Open (RESERVED) reservations by key, and their units. */
     private final Map<String, Integer> open = new HashMap<>();
     private final Set<String> neverClosed = new HashSet<>();
-    private final ArrayDeque<Retained> retained = new ArrayDeque<>();
-    private final TreeMap<Long, List<Runnable>> due = new TreeMap<>();
+    private final RetainedKeys retained = new RetainedKeys();
     private final Map<String, Integer> outcomes = new TreeMap<>();
     private long reservationsCreated;
     private long reservationTombstones;
@@ -139,38 +121,19 @@ class InventoryRetentionReplayTest {
     private long maxReservations;
     private long maxRetentionEntries;
 
-    @AfterEach
-    void close() {
-        if (driver != null) {
-            driver.close();
-        }
+    InventoryRetentionReplayTest() {
+        super(START, TICK_MS);
     }
 
     @Test
     void reservationStoreStaysBoundedAndShrinksByTombstonesOverALongReplay() {
         long started = System.nanoTime();
-        start();
-
-        while (placed < ORDERS) {
-            for (int i = 0; i < ORDERS_PER_SECOND; i++) {
-                placeOrder();
-            }
-            step();
-            if (placed % SAMPLE_EVERY_ORDERS == 0) {
-                sample();
-            }
-        }
-        long[] atEndOfLoad = sample();
+        Samples samples = run(ORDERS, ORDERS_PER_SECOND, SAMPLE_EVERY_ORDERS, QUIET_TICKS);
+        long[] atEndOfLoad = samples.atEndOfLoad();
+        long[] afterQuiet = samples.afterQuiet();
         assertThat(ORDERS).as("orders replayed, far more than the store ever held").isGreaterThan(10 * (int) maxReservations);
-        for (long quiet = 1; quiet <= QUIET_TICKS; quiet++) {
-            step();
-            if (quiet % 10 == 0) {
-                sample();
-            }
-        }
-        long[] afterQuiet = sample();
 
-        assertThat(due).as("commits and releases not sent yet").isEmpty();
+        assertThat(nothingDue()).as("every commit and release sent").isTrue();
         assertThat(open.keySet()).as("only the never-closed reservations stay open").isEqualTo(neverClosed);
         assertThat(afterQuiet).as("reservations (the never-closed ones) and retention entries after hold + retention")
                 .containsExactly(neverClosed.size(), 0);
@@ -184,14 +147,14 @@ class InventoryRetentionReplayTest {
                         + "max reservations %d (bound %d), max retention entries %d, at end of load reservations=%d "
                         + "retention=%d, after a quiet %d s reservations=%d (never closed, all RESERVED) retention=%d, stock "
                         + "records %d, changelog tombstones reservations=%d reservation-retention=%d stock=%d, outcomes %s, %.1f s%n",
-                ORDERS, reservationsCreated, tick, RETENTION_MS / 1000, maxReservations, BOUND, maxRetentionEntries,
+                ORDERS, reservationsCreated, ticks(), RETENTION_MS / 1000, maxReservations, BOUND, maxRetentionEntries,
                 atEndOfLoad[0], atEndOfLoad[1], QUIET_TICKS, afterQuiet[0], afterQuiet[1], stock.size(),
                 reservationTombstones, retentionTombstones, stockTombstones, outcomes, (System.nanoTime() - started) / 1e9);
     }
 
-    private void start() {
-        TopologyHarness harness = new TopologyHarness(APPLICATION_ID, InventoryTopology.build(new InventoryTopology.Config(new Retention(RETENTION_MS, SCAN_INTERVAL_MS), InventoryTopology.Config.defaults().adjustments()), serdes), stateDir, START);
-        driver = harness.driver();
+    @Override
+    protected TopologyHarness start() {
+        harness = new TopologyHarness(APPLICATION_ID, InventoryTopology.build(new InventoryTopology.Config(new Retention(RETENTION_MS, SCAN_INTERVAL_MS), InventoryTopology.Config.defaults().adjustments()), serdes), stateDir, START);
         commands = harness.input(Topics.INVENTORY_COMMANDS);
         replies = harness.output(Topics.INVENTORY_REPLIES);
         reservationChangelog = harness.changelog(InventoryTopology.RESERVATIONS);
@@ -202,28 +165,18 @@ class InventoryRetentionReplayTest {
             stock.put(productId, new Stock());
             restock(productId, INITIAL_STOCK);
         }
-    }
-
-    private Instant now() {
-        return START.plusMillis(tick * TICK_MS);
-    }
-
-    private long nowMs() {
-        return now().toEpochMilli();
+        return harness;
     }
 
     private void send(String productId, Object command) {
         commands.pipeInput(productId, new InventoryCommand(productId, command), now());
     }
 
-    private void later(int ticks, Runnable action) {
-        due.computeIfAbsent(tick + ticks, t -> new ArrayList<>()).add(action);
-    }
-
     /** Reserves 1-2 products for a new order, checks the replies against the model, and schedules what the order does next. */
-    private void placeOrder() {
-        String orderId = String.format("o%05d", placed);
-        Plan plan = Plan.draw(random, placed++);
+    @Override
+    protected void place(int index) {
+        String orderId = String.format("o%05d", index);
+        Plan plan = Plan.draw(random, index);
         List<String> productIds = new ArrayList<>(stock.keySet());
         Collections.shuffle(productIds, random);
         List<String> lines = productIds.subList(0, plan == Plan.VOID || plan == Plan.NEVER_CLOSED ? 1 : 1 + random.nextInt(MAX_LINES));
@@ -234,8 +187,8 @@ class InventoryRetentionReplayTest {
             reservationsCreated++;
             closed(InventoryTopology.reservationKey(orderId, productId));
             send(productId, new ReserveStock(orderId, 1));
-            KeyValue<String, InventoryReply> reply = onlyReply();
-            assertThat(reply.value.getOutcome()).as("reserve after its release").isEqualTo(
+            InventoryReply reply = StreamsTestSupport.onlyValue(replies);
+            assertThat(reply.getOutcome()).as("reserve after its release").isEqualTo(
                     new StockRejected(1, stock.get(productId).available(), StockRejectReason.RESERVATION_VOIDED));
             outcomes.merge("RESERVATION_VOIDED", 1, Integer::sum);
             return;
@@ -267,11 +220,11 @@ class InventoryRetentionReplayTest {
         Stock product = stock.get(productId);
         long available = product.available();
         send(productId, new ReserveStock(orderId, quantity));
-        InventoryReply reply = onlyReply().value;
+        InventoryReply reply = StreamsTestSupport.onlyValue(replies);
         reservationsCreated++;
         if (random.nextInt(100) == 0) {
             send(productId, new ReserveStock(orderId, quantity));
-            assertThat(onlyReply().value).as("a redelivered reserve re-emits the first outcome").isEqualTo(reply);
+            assertThat(StreamsTestSupport.onlyValue(replies)).as("a redelivered reserve re-emits the first outcome").isEqualTo(reply);
             outcomes.merge("redelivered", 1, Integer::sum);
         }
         if (available >= quantity) {
@@ -286,12 +239,6 @@ class InventoryRetentionReplayTest {
         closed(key);
         outcomes.merge("OUT_OF_STOCK", 1, Integer::sum);
         return false;
-    }
-
-    private KeyValue<String, InventoryReply> onlyReply() {
-        List<KeyValue<String, InventoryReply>> all = replies.readKeyValuesToList();
-        assertThat(all).as("one reply").hasSize(1);
-        return all.getFirst();
     }
 
     /** Commits (when {@code commit}) or releases the order's reservations of {@code productIds}, as the saga would. */
@@ -313,25 +260,20 @@ class InventoryRetentionReplayTest {
     }
 
     private void closed(String key) {
-        retained.add(new Retained(key, nowMs() + RETENTION_MS));
+        retained.add(key, nowMs() + RETENTION_MS);
     }
 
     private void restock(String productId, long units) {
-        send(productId, new AdjustStock("restock-" + productId + "-" + tick, units, "RESTOCK"));
+        send(productId, new AdjustStock("restock-" + productId + "-" + ticks(), units, "RESTOCK"));
         stock.get(productId).adjusted += units;
     }
 
-    /** One tick: due commits and releases, the minute's restocks, then the wall clock moves (running the retention scan). */
-    private void step() {
-        List<Runnable> now = due.remove(tick);
-        if (now != null) {
-            now.forEach(Runnable::run);
-        }
-        if (tick % RESTOCK_EVERY_TICKS == RESTOCK_EVERY_TICKS - 1) {
+    /** The minute's restocks, after the tick's due commits and releases. */
+    @Override
+    protected void afterDue() {
+        if (ticks() % RESTOCK_EVERY_TICKS == RESTOCK_EVERY_TICKS - 1) {
             stock.keySet().forEach(productId -> restock(productId, 5 + random.nextInt(7)));
         }
-        tick++;
-        driver.advanceWallClockTime(Duration.ofMillis(TICK_MS));
     }
 
     /**
@@ -339,39 +281,28 @@ class InventoryRetentionReplayTest {
      * reservations (RESERVED) and the closed ones within retention are stored, within {@link #BOUND}, one retention
      * entry per closed one, every stock record as the model has it, and one changelog tombstone per reservation deleted.
      */
-    private long[] sample() {
-        while (!retained.isEmpty() && retained.peekFirst().untilMs() <= nowMs()) {
-            retained.removeFirst();
-        }
+    @Override
+    protected long[] sample() {
+        List<String> closedWithinRetention = retained.at(nowMs());
         Map<String, ReservationState> stored = new HashMap<>();
-        KeyValueStore<String, StockReservation> reservations = driver.getKeyValueStore(InventoryTopology.RESERVATIONS.name());
-        try (KeyValueIterator<String, StockReservation> all = reservations.all()) {
-            all.forEachRemaining(reservation -> stored.put(reservation.key, reservation.value.getState()));
-        }
-        long retentionEntries = 0;
-        KeyValueStore<String, String> index = driver.getKeyValueStore(InventoryTopology.RESERVATION_RETENTION.name());
-        try (KeyValueIterator<String, String> all = index.all()) {
-            while (all.hasNext()) {
-                all.next();
-                retentionEntries++;
-            }
-        }
+        harness.contents(InventoryTopology.RESERVATIONS).forEach((key, reservation) -> stored.put(key, reservation.getState()));
+        long retentionEntries = harness.contents(InventoryTopology.RESERVATION_RETENTION).size();
         reservationTombstones += StreamsTestSupport.tombstones(reservationChangelog);
         retentionTombstones += StreamsTestSupport.tombstones(retentionChangelog);
         stockTombstones += StreamsTestSupport.tombstones(stockChangelog);
         maxReservations = Math.max(maxReservations, stored.size());
         maxRetentionEntries = Math.max(maxRetentionEntries, retentionEntries);
 
-        assertThat((long) stored.size()).as("reservations stored after %d orders", placed).isLessThanOrEqualTo(BOUND);
+        assertThat((long) stored.size()).as("reservations stored after %d orders", placed()).isLessThanOrEqualTo(BOUND);
         open.keySet().forEach(key -> assertThat(stored.get(key)).as("open reservation " + key + " kept").isEqualTo(ReservationState.RESERVED));
-        retained.forEach(closed -> assertThat(stored.get(closed.key())).as("closed reservation " + closed.key() + " kept within retention")
+        closedWithinRetention.forEach(key -> assertThat(stored.get(key)).as("closed reservation " + key + " kept within retention")
                 .isIn(ReservationState.COMMITTED, ReservationState.RELEASED, ReservationState.REJECTED, ReservationState.VOIDED));
-        assertThat(stored).as("no reservation kept past its retention").hasSize(open.size() + retained.size());
-        assertThat(retentionEntries).as("one retention entry per closed reservation").isEqualTo(retained.size());
+        assertThat(stored).as("no reservation kept past its retention").hasSize(open.size() + closedWithinRetention.size());
+        assertThat(retentionEntries).as("one retention entry per closed reservation").isEqualTo(closedWithinRetention.size());
         assertThat(reservationTombstones).as("reservation changelog tombstones: one per reservation deleted")
                 .isEqualTo(reservationsCreated - stored.size());
 
-        KeyValueStore<String, StockLevel> levels = driver.getKeyValueStore(InventoryTopology.STOCK.name());
+        KeyValueStore<String, StockLevel> levels = harness.store(InventoryTopology.STOCK);
         stock.forEach((productId, product) -> assertThat(levels.get(productId)).as("stock of " + productId)
                 .isEqualTo(new StockLevel(productId, product.available(), product.reserved, product.sold, product.adjusted)));
         return new long[] {stored.size(), retentionEntries};

@@ -2,9 +2,10 @@ package io.ordersaga.saga;
 
 import io.ordersaga.common.EventSerdes;
 import io.ordersaga.common.Topics;
+import io.ordersaga.common.testing.RetainedKeys;
 import io.ordersaga.common.testing.StreamsTestSupport;
+import io.ordersaga.common.testing.TickedReplay;
 import io.ordersaga.common.testing.TopologyHarness;
-import io.ordersaga.common.testing.TmpfsIfAvailable;
 import io.ordersaga.events.CancelOrder;
 import io.ordersaga.events.ChargePayment;
 import io.ordersaga.events.CommitStock;
@@ -14,7 +15,6 @@ import io.ordersaga.events.InventoryReply;
 import io.ordersaga.events.OrderEvent;
 import io.ordersaga.events.OrderReason;
 import io.ordersaga.events.OrderRequest;
-import io.ordersaga.events.OrderSagaState;
 import io.ordersaga.events.OrderStatus;
 import io.ordersaga.events.PaymentCharged;
 import io.ordersaga.events.PaymentCommand;
@@ -33,16 +33,9 @@ import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
-import org.apache.kafka.streams.state.KeyValueIterator;
-import org.apache.kafka.streams.state.KeyValueStore;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
@@ -70,7 +63,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * time, about 3 ms per order on a 2-core machine even on tmpfs, so a replay of a few thousand orders keeps the
  * test near 10 s (15 s busy). A lower rate buys more retention windows for the same cost than more orders would.
  */
-class OrderSagaRetentionReplayTest {
+class OrderSagaRetentionReplayTest extends TickedReplay {
 
     private static final int ORDERS = 2_400;
     private static final int ORDERS_PER_SECOND = 1;
@@ -119,17 +112,9 @@ class OrderSagaRetentionReplayTest {
     private record InFlight(Fate fate, String firstProductId, long totalPence) {
     }
 
-    /** A terminal saga, due to leave the store at {@code untilMs} (terminal time + retention). */
-    private record Retained(String orderId, long untilMs) {
-    }
-
-    @TempDir(factory = TmpfsIfAvailable.class)
-    Path stateDir;
-
-    private final Random random = new Random(20_260_302L);
     private final EventSerdes serdes = EventSerdes.unregistered();
     private final Map<String, Long> prices = new HashMap<>();
-    private TopologyTestDriver driver;
+    private TopologyHarness harness;
     private TestInputTopic<String, OrderRequest> requests;
     private TestInputTopic<String, InventoryReply> inventoryReplies;
     private TestInputTopic<String, PaymentReply> paymentReplies;
@@ -139,12 +124,9 @@ class OrderSagaRetentionReplayTest {
     private TestOutputTopic<String, byte[]> sagaChangelog;
     private TestOutputTopic<String, byte[]> deadlineChangelog;
 
-    private long tick;
-    private int placed;
     private final Map<String, InFlight> inFlight = new HashMap<>();
-    private final ArrayDeque<Retained> retained = new ArrayDeque<>();
-    /** Replies (and cancels) to send, by the tick they are due. */
-    private final TreeMap<Long, List<Runnable>> due = new TreeMap<>();
+    /** Terminal sagas still within retention. */
+    private final RetainedKeys retained = new RetainedKeys();
     private final Map<Fate, Integer> endings = new EnumMap<>(Fate.class);
     private final Map<String, Integer> commandsSeen = new TreeMap<>();
     private long sagaTombstones;
@@ -152,38 +134,19 @@ class OrderSagaRetentionReplayTest {
     private long maxSagas;
     private long maxDeadlines;
 
-    @AfterEach
-    void close() {
-        if (driver != null) {
-            driver.close();
-        }
+    OrderSagaRetentionReplayTest() {
+        super(START, TICK_MS);
     }
 
     @Test
     void sagaStoreStaysBoundedAndShrinksByTombstonesOverALongReplay() {
         long started = System.nanoTime();
-        start();
-
-        while (placed < ORDERS) {
-            for (int i = 0; i < ORDERS_PER_SECOND; i++) {
-                place();
-            }
-            step();
-            if (placed % SAMPLE_EVERY_ORDERS == 0) {
-                sample();
-            }
-        }
-        long[] atEndOfLoad = sample();
+        Samples samples = run(ORDERS, ORDERS_PER_SECOND, SAMPLE_EVERY_ORDERS, QUIET_TICKS);
+        long[] atEndOfLoad = samples.atEndOfLoad();
+        long[] afterQuiet = samples.afterQuiet();
         assertThat(ORDERS).as("orders replayed, far more than the store ever held").isGreaterThan(10 * (int) maxSagas);
-        for (long quiet = 1; quiet <= QUIET_TICKS; quiet++) {
-            step();
-            if (quiet % 10 == 0) {
-                sample();
-            }
-        }
-        long[] afterQuiet = sample();
 
-        assertThat(due).as("replies not sent yet").isEmpty();
+        assertThat(nothingDue()).as("every reply sent").isTrue();
         assertThat(inFlight).as("orders with no terminal event").isEmpty();
         assertThat(afterQuiet).as("sagas and deadline entries after timeout + retention with no new order").containsExactly(0, 0);
         assertThat(sagaTombstones).as("one saga changelog tombstone per order").isEqualTo(ORDERS);
@@ -192,15 +155,15 @@ class OrderSagaRetentionReplayTest {
         System.out.printf("saga retention replay: %d orders over %d s simulated (retention %d s, timeout %d s), max sagas %d "
                         + "(bound %d), max deadline entries %d, at end of load sagas=%d deadlines=%d, after a quiet %d s "
                         + "sagas=%d deadlines=%d, changelog tombstones sagas=%d saga-deadlines=%d, endings %s, commands %s, %.1f s%n",
-                ORDERS, tick, RETENTION_MS / 1000, TIMEOUT_MS / 1000, maxSagas, BOUND, maxDeadlines, atEndOfLoad[0], atEndOfLoad[1],
+                ORDERS, ticks(), RETENTION_MS / 1000, TIMEOUT_MS / 1000, maxSagas, BOUND, maxDeadlines, atEndOfLoad[0], atEndOfLoad[1],
                 QUIET_TICKS, afterQuiet[0], afterQuiet[1], sagaTombstones, deadlineTombstones, endings, commandsSeen,
                 (System.nanoTime() - started) / 1e9);
     }
 
-    private void start() {
+    @Override
+    protected TopologyHarness start() {
         OrderSaga.Timings config = new OrderSaga.Timings(TIMEOUT_MS, TIMEOUT_MS, RETENTION_MS, PUNCTUATE_INTERVAL_MS);
-        TopologyHarness harness = new TopologyHarness(APPLICATION_ID, OrderSagaTopology.build(config, serdes), stateDir, START);
-        driver = harness.driver();
+        harness = new TopologyHarness(APPLICATION_ID, OrderSagaTopology.build(config, serdes), stateDir, START);
         requests = harness.input(Topics.ORDER_REQUESTS);
         inventoryReplies = harness.input(Topics.INVENTORY_REPLIES);
         paymentReplies = harness.input(Topics.PAYMENT_REPLIES);
@@ -217,15 +180,13 @@ class OrderSagaRetentionReplayTest {
             prices.put(productId, unitPrice);
             products.pipeInput(productId, new Product(productId, "Product " + p, unitPrice, START), START);
         }
-    }
-
-    private Instant now() {
-        return START.plusMillis(tick * TICK_MS);
+        return harness;
     }
 
     /** Places one order of 1-3 lines for a random customer; a customer-cancelled order is cancelled a tick later. */
-    private void place() {
-        String orderId = String.format("o%05d", placed++);
+    @Override
+    protected void place(int index) {
+        String orderId = String.format("o%05d", index);
         Fate fate = Fate.draw(random);
         List<RequestedLine> lines = new ArrayList<>();
         long total = 0;
@@ -247,24 +208,22 @@ class OrderSagaRetentionReplayTest {
         }
     }
 
-    /**
-     * One tick: the stand-ins answer the commands sent so far, the replies due now are sent, the wall clock moves
-     * one tick (running the saga's punctuator), and the order events are checked against each order's fate.
-     */
-    private void step() {
+    /** The stand-ins answer the commands sent since the last tick, before the replies due now are sent. */
+    @Override
+    protected void beforeDue() {
         answerCommands();
-        List<Runnable> now = due.remove(tick);
-        if (now != null) {
-            now.forEach(Runnable::run);
-        }
-        answerCommands();
-        tick++;
-        driver.advanceWallClockTime(Duration.ofMillis(TICK_MS));
-        readOrderEvents();
     }
 
-    private void later(int ticks, Runnable send) {
-        due.computeIfAbsent(tick + ticks, t -> new ArrayList<>()).add(send);
+    /** The stand-ins answer the commands the replies due now caused, before the clock moves. */
+    @Override
+    protected void afterDue() {
+        answerCommands();
+    }
+
+    /** The order events of the tick (the punctuator's timeouts included), checked against each order's fate. */
+    @Override
+    protected void afterClock() {
+        readOrderEvents();
     }
 
     /** Inventory and payment as the fates want them; compensations and commits are only counted. */
@@ -336,7 +295,7 @@ class OrderSagaRetentionReplayTest {
             assertThat(order).as("one terminal event per order: " + event.key).isNotNull();
             assertThat(event.value.getStatus()).as("status of " + event.key).isEqualTo(order.fate().status);
             assertThat(event.value.getReason()).as("reason of " + event.key).isEqualTo(order.fate().reason);
-            retained.add(new Retained(event.key, event.value.getUpdatedAt().toEpochMilli() + RETENTION_MS));
+            retained.add(event.key, event.value.getUpdatedAt().toEpochMilli() + RETENTION_MS);
             endings.merge(order.fate(), 1, Integer::sum);
         }
     }
@@ -346,37 +305,25 @@ class OrderSagaRetentionReplayTest {
      * sagas (in flight) and the terminal ones within retention (terminal) are stored, within {@link #BOUND}, one
      * deadline entry each, and the changelog has one tombstone per saga deleted so far.
      */
-    private long[] sample() {
-        long nowMs = now().toEpochMilli();
-        while (!retained.isEmpty() && retained.peekFirst().untilMs() <= nowMs) {
-            retained.removeFirst();
-        }
+    @Override
+    protected long[] sample() {
+        List<String> terminalWithinRetention = retained.at(nowMs());
         Map<String, OrderStatus> stored = new HashMap<>();
-        KeyValueStore<String, OrderSagaState> sagas = driver.getKeyValueStore(OrderSagaTopology.SAGAS.name());
-        try (KeyValueIterator<String, OrderSagaState> all = sagas.all()) {
-            all.forEachRemaining(saga -> stored.put(saga.key, saga.value.getOrder().getStatus()));
-        }
-        long deadlines = 0;
-        KeyValueStore<String, String> index = driver.getKeyValueStore(OrderSagaTopology.DEADLINES.name());
-        try (KeyValueIterator<String, String> all = index.all()) {
-            while (all.hasNext()) {
-                all.next();
-                deadlines++;
-            }
-        }
+        harness.contents(OrderSagaTopology.SAGAS).forEach((orderId, saga) -> stored.put(orderId, saga.getOrder().getStatus()));
+        long deadlines = harness.contents(OrderSagaTopology.DEADLINES).size();
         sagaTombstones += StreamsTestSupport.tombstones(sagaChangelog);
         deadlineTombstones += StreamsTestSupport.tombstones(deadlineChangelog);
         maxSagas = Math.max(maxSagas, stored.size());
         maxDeadlines = Math.max(maxDeadlines, deadlines);
 
-        assertThat((long) stored.size()).as("sagas stored after %d orders", placed).isLessThanOrEqualTo(BOUND);
+        assertThat((long) stored.size()).as("sagas stored after %d orders", placed()).isLessThanOrEqualTo(BOUND);
         assertThat(deadlines).as("one deadline entry per saga").isEqualTo(stored.size());
         inFlight.keySet().forEach(orderId -> assertThat(stored.get(orderId)).as("in-flight saga " + orderId + " kept")
                 .isIn(OrderStatus.RESERVING, OrderStatus.PAYING));
-        retained.forEach(saga -> assertThat(stored.get(saga.orderId())).as("terminal saga " + saga.orderId() + " kept within retention")
+        terminalWithinRetention.forEach(orderId -> assertThat(stored.get(orderId)).as("terminal saga " + orderId + " kept within retention")
                 .isIn(OrderStatus.CONFIRMED, OrderStatus.CANCELLED, OrderStatus.REJECTED));
-        assertThat(stored).as("no saga kept past its retention").hasSize(inFlight.size() + retained.size());
-        assertThat(sagaTombstones).as("saga changelog tombstones: one per saga deleted").isEqualTo(placed - stored.size());
+        assertThat(stored).as("no saga kept past its retention").hasSize(inFlight.size() + terminalWithinRetention.size());
+        assertThat(sagaTombstones).as("saga changelog tombstones: one per saga deleted").isEqualTo(placed() - stored.size());
         return new long[] {stored.size(), deadlines};
     }
 }

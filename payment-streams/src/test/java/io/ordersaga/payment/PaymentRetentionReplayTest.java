@@ -4,12 +4,11 @@ import io.ordersaga.common.EventSerdes;
 import io.ordersaga.common.Retention;
 import io.ordersaga.common.Topics;
 import io.ordersaga.common.testing.StreamsTestSupport;
+import io.ordersaga.common.testing.TickedReplay;
 import io.ordersaga.common.testing.TopologyHarness;
-import io.ordersaga.common.testing.TmpfsIfAvailable;
 import io.ordersaga.events.ChargePayment;
 import io.ordersaga.events.CreditWallet;
 import io.ordersaga.events.DeclineReason;
-import io.ordersaga.events.Payment;
 import io.ordersaga.events.PaymentCharged;
 import io.ordersaga.events.PaymentCommand;
 import io.ordersaga.events.PaymentDeclined;
@@ -18,22 +17,14 @@ import io.ordersaga.events.PaymentSettlement;
 import io.ordersaga.events.PaymentState;
 import io.ordersaga.events.RefundPayment;
 import io.ordersaga.events.Wallet;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
-import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
@@ -57,7 +48,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * <p>The size of the replay is set by TopologyTestDriver's cost: it commits after every record, flushing RocksDB
  * each time, so a replay of a few thousand orders keeps the test near 10 s on a 2-core machine (15 s busy).
  */
-class PaymentRetentionReplayTest {
+class PaymentRetentionReplayTest extends TickedReplay {
 
     private static final int ORDERS = 4_000;
     private static final int ORDERS_PER_SECOND = 2;
@@ -89,12 +80,8 @@ class PaymentRetentionReplayTest {
     private record Live(String customerId, long amountPence, PaymentState state, long untilMs) {
     }
 
-    @TempDir(factory = TmpfsIfAvailable.class)
-    Path stateDir;
-
-    private final Random random = new Random(20_260_302L);
     private final EventSerdes serdes = EventSerdes.unregistered();
-    private TopologyTestDriver driver;
+    private TopologyHarness harness;
     private TestInputTopic<String, PaymentCommand> commands;
     private TestInputTopic<String, PaymentSettlement> settlements;
     private TestOutputTopic<String, PaymentReply> replies;
@@ -102,14 +89,11 @@ class PaymentRetentionReplayTest {
     private TestOutputTopic<String, byte[]> retentionChangelog;
     private TestOutputTopic<String, byte[]> walletChangelog;
 
-    private long tick;
-    private int placed;
     private int credits;
     /** The model's wallets, by customerId: what the wallet store must hold. */
     private final Map<String, Wallet> wallets = new TreeMap<>();
     /** The model's payments still within retention, by orderId. */
     private final Map<String, Live> live = new HashMap<>();
-    private final TreeMap<Long, List<Runnable>> due = new TreeMap<>();
     private final Map<String, Integer> outcomes = new TreeMap<>();
     private long paymentsCreated;
     private long paymentTombstones;
@@ -118,38 +102,19 @@ class PaymentRetentionReplayTest {
     private long maxPayments;
     private long maxRetentionEntries;
 
-    @AfterEach
-    void close() {
-        if (driver != null) {
-            driver.close();
-        }
+    PaymentRetentionReplayTest() {
+        super(START, TICK_MS);
     }
 
     @Test
     void paymentStoreStaysBoundedAndShrinksByTombstonesOverALongReplay() {
         long started = System.nanoTime();
-        start();
-
-        while (placed < ORDERS) {
-            for (int i = 0; i < ORDERS_PER_SECOND; i++) {
-                placeOrder();
-            }
-            step();
-            if (placed % SAMPLE_EVERY_ORDERS == 0) {
-                sample();
-            }
-        }
-        long[] atEndOfLoad = sample();
+        Samples samples = run(ORDERS, ORDERS_PER_SECOND, SAMPLE_EVERY_ORDERS, QUIET_TICKS);
+        long[] atEndOfLoad = samples.atEndOfLoad();
+        long[] afterQuiet = samples.afterQuiet();
         assertThat(ORDERS).as("orders replayed, far more than the store ever held").isGreaterThan(10 * (int) maxPayments);
-        for (long quiet = 1; quiet <= QUIET_TICKS; quiet++) {
-            step();
-            if (quiet % 10 == 0) {
-                sample();
-            }
-        }
-        long[] afterQuiet = sample();
 
-        assertThat(due).as("refunds not sent yet").isEmpty();
+        assertThat(nothingDue()).as("every refund and settlement sent").isTrue();
         assertThat(afterQuiet).as("payments and retention entries after late refund + retention with no new order")
                 .containsExactly(0, 0);
         assertThat(paymentTombstones).as("one payment changelog tombstone per payment").isEqualTo(paymentsCreated);
@@ -161,14 +126,14 @@ class PaymentRetentionReplayTest {
                         + "(bound %d), max retention entries %d, at end of load payments=%d retention=%d, after a quiet %d s "
                         + "payments=%d retention=%d, wallets %d, credits %d, changelog tombstones payments=%d "
                         + "payment-retention=%d wallets=%d, outcomes %s, %.1f s%n",
-                ORDERS, tick, RETENTION_MS / 1000, maxPayments, BOUND, maxRetentionEntries, atEndOfLoad[0], atEndOfLoad[1],
+                ORDERS, ticks(), RETENTION_MS / 1000, maxPayments, BOUND, maxRetentionEntries, atEndOfLoad[0], atEndOfLoad[1],
                 QUIET_TICKS, afterQuiet[0], afterQuiet[1], wallets.size(), credits, paymentTombstones, retentionTombstones,
                 walletTombstones, outcomes, (System.nanoTime() - started) / 1e9);
     }
 
-    private void start() {
-        TopologyHarness harness = new TopologyHarness(APPLICATION_ID, PaymentTopology.build(new PaymentTopology.Config(new Retention(RETENTION_MS, SCAN_INTERVAL_MS), PaymentTopology.Config.defaults().credits()), serdes), stateDir, START);
-        driver = harness.driver();
+    @Override
+    protected TopologyHarness start() {
+        harness = new TopologyHarness(APPLICATION_ID, PaymentTopology.build(new PaymentTopology.Config(new Retention(RETENTION_MS, SCAN_INTERVAL_MS), PaymentTopology.Config.defaults().credits()), serdes), stateDir, START);
         commands = harness.input(Topics.PAYMENT_COMMANDS);
         settlements = harness.input(Topics.PAYMENT_SETTLEMENTS);
         replies = harness.output(Topics.PAYMENT_REPLIES);
@@ -180,22 +145,11 @@ class PaymentRetentionReplayTest {
             wallets.put(customerId, new Wallet(customerId, 0L, 0L, 0L, 0L));
             credit(customerId, INITIAL_CREDIT_PENCE);
         }
-    }
-
-    private Instant now() {
-        return START.plusMillis(tick * TICK_MS);
-    }
-
-    private long nowMs() {
-        return now().toEpochMilli();
+        return harness;
     }
 
     private void send(String customerId, Object command) {
         commands.pipeInput(customerId, new PaymentCommand(customerId, command), now());
-    }
-
-    private void later(int ticks, Runnable action) {
-        due.computeIfAbsent(tick + ticks, t -> new ArrayList<>()).add(action);
     }
 
     private void credit(String customerId, long amountPence) {
@@ -206,8 +160,9 @@ class PaymentRetentionReplayTest {
     }
 
     /** Charges a random customer for a new order, checks the reply against the model's wallet, and plans a refund. */
-    private void placeOrder() {
-        String orderId = String.format("o%05d", placed++);
+    @Override
+    protected void place(int index) {
+        String orderId = String.format("o%05d", index);
         String customerId = String.format("c%03d", random.nextInt(CUSTOMERS));
         long amount = 200 + random.nextInt(2_300);
         Plan plan = Plan.draw(random);
@@ -217,17 +172,17 @@ class PaymentRetentionReplayTest {
             send(customerId, new RefundPayment(orderId));
             store(orderId, new Live(customerId, 0, PaymentState.VOIDED, nowMs() + RETENTION_MS));
             send(customerId, new ChargePayment(orderId, amount));
-            assertThat(onlyReply().getOutcome()).as("charge after its refund")
+            assertThat(StreamsTestSupport.onlyValue(replies).getOutcome()).as("charge after its refund")
                     .isEqualTo(new PaymentDeclined(amount, wallet.getBalance(), DeclineReason.ORDER_VOIDED));
             outcomes.merge("ORDER_VOIDED", 1, Integer::sum);
             return;
         }
         long balance = wallet.getBalance();
         send(customerId, new ChargePayment(orderId, amount));
-        PaymentReply reply = onlyReply();
+        PaymentReply reply = StreamsTestSupport.onlyValue(replies);
         if (plan == Plan.REDELIVERED) {
             send(customerId, new ChargePayment(orderId, amount));
-            assertThat(onlyReply()).as("a redelivered charge re-emits the first outcome").isEqualTo(reply);
+            assertThat(StreamsTestSupport.onlyValue(replies)).as("a redelivered charge re-emits the first outcome").isEqualTo(reply);
             outcomes.merge("redelivered", 1, Integer::sum);
         }
         if (balance < amount) {
@@ -272,21 +227,10 @@ class PaymentRetentionReplayTest {
         outcomes.merge("REFUNDED", 1, Integer::sum);
     }
 
-    private PaymentReply onlyReply() {
-        List<KeyValue<String, PaymentReply>> all = replies.readKeyValuesToList();
-        assertThat(all).as("one reply").hasSize(1);
-        return all.getFirst().value;
-    }
-
-    /** One tick: due refunds, one customer's top-up, then the wall clock moves (running the retention scan). */
-    private void step() {
-        List<Runnable> now = due.remove(tick);
-        if (now != null) {
-            now.forEach(Runnable::run);
-        }
+    /** One customer's top-up each tick, after the tick's due refunds and settlements. */
+    @Override
+    protected void afterDue() {
         credit(String.format("c%03d", random.nextInt(CUSTOMERS)), 1_000 + random.nextInt(4_000));
-        tick++;
-        driver.advanceWallClockTime(Duration.ofMillis(TICK_MS));
     }
 
     /**
@@ -294,28 +238,19 @@ class PaymentRetentionReplayTest {
      * within retention are stored, in the model's state, within {@link #BOUND}, one retention entry each, every wallet
      * as the model has it, and one changelog tombstone per payment deleted.
      */
-    private long[] sample() {
+    @Override
+    protected long[] sample() {
         live.values().removeIf(payment -> payment.untilMs() <= nowMs());
         Map<String, PaymentState> stored = new HashMap<>();
-        KeyValueStore<String, Payment> payments = driver.getKeyValueStore(PaymentTopology.PAYMENTS.name());
-        try (KeyValueIterator<String, Payment> all = payments.all()) {
-            all.forEachRemaining(payment -> stored.put(payment.key, payment.value.getState()));
-        }
-        long retentionEntries = 0;
-        KeyValueStore<String, String> index = driver.getKeyValueStore(PaymentTopology.PAYMENT_RETENTION.name());
-        try (KeyValueIterator<String, String> all = index.all()) {
-            while (all.hasNext()) {
-                all.next();
-                retentionEntries++;
-            }
-        }
+        harness.contents(PaymentTopology.PAYMENTS).forEach((orderId, payment) -> stored.put(orderId, payment.getState()));
+        long retentionEntries = harness.contents(PaymentTopology.PAYMENT_RETENTION).size();
         paymentTombstones += StreamsTestSupport.tombstones(paymentChangelog);
         retentionTombstones += StreamsTestSupport.tombstones(retentionChangelog);
         walletTombstones += StreamsTestSupport.tombstones(walletChangelog);
         maxPayments = Math.max(maxPayments, stored.size());
         maxRetentionEntries = Math.max(maxRetentionEntries, retentionEntries);
 
-        assertThat((long) stored.size()).as("payments stored after %d orders", placed).isLessThanOrEqualTo(BOUND);
+        assertThat((long) stored.size()).as("payments stored after %d orders", placed()).isLessThanOrEqualTo(BOUND);
         live.forEach((orderId, payment) -> assertThat(stored.get(orderId)).as("payment " + orderId + " kept within retention")
                 .isEqualTo(payment.state()));
         assertThat(stored).as("no payment kept past its retention").hasSize(live.size());
@@ -324,7 +259,7 @@ class PaymentRetentionReplayTest {
         assertThat(paymentTombstones).as("payment changelog tombstones: one per payment deleted")
                 .isEqualTo(paymentsCreated - stored.size());
 
-        KeyValueStore<String, Wallet> stores = driver.getKeyValueStore(PaymentTopology.WALLETS.name());
+        KeyValueStore<String, Wallet> stores = harness.store(PaymentTopology.WALLETS);
         wallets.forEach((customerId, wallet) -> assertThat(stores.get(customerId)).as("wallet of " + customerId).isEqualTo(wallet));
         return new long[] {stored.size(), retentionEntries};
     }

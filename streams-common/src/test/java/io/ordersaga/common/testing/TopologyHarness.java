@@ -13,11 +13,14 @@ import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.SortedMap;
+import java.util.TreeMap;
 
 /**
  * One Streams application's topology in a TopologyTestDriver, as every topology test of the project builds it: the
@@ -66,6 +69,15 @@ public final class TopologyHarness implements AutoCloseable {
     /** The application's key-value store {@code store}. */
     public <V> KeyValueStore<String, V> store(Store<V> store) {
         return driver.getKeyValueStore(store.name());
+    }
+
+    /** Every entry of the application's key-value store {@code store}, by key in key order. */
+    public <V> SortedMap<String, V> contents(Store<V> store) {
+        SortedMap<String, V> contents = new TreeMap<>();
+        try (KeyValueIterator<String, V> all = store(store).all()) {
+            all.forEachRemaining(entry -> contents.put(entry.key, entry.value));
+        }
+        return contents;
     }
 
     /**
