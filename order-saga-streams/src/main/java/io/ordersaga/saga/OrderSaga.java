@@ -60,10 +60,15 @@ import static io.ordersaga.events.OrderStatus.RESERVING;
  *    ▼
  *  RESERVING ──every line Reserved──▶ PAYING ──Charged──▶ CONFIRMED (CommitStock per line, PaymentSettlement)
  *    │  ReservationRejected, Cancel,      │  Declined (no refund), Cancel,
- *    │  Compensate, Timeout               │  Compensate, Timeout
+ *    │  Compensate, Timeout,              │  Compensate, Timeout
+ *    │  fraud check (v2)                  │
  *    ▼                                    ▼
  *  CANCELLED: compensate = ReleaseStock per line requested or reserved, RefundPayment if a charge was requested
  * </pre>
+ *
+ * <p>The fraud check (every line reserved, total above {@link #FRAUD_LIMIT_PENCE}: CANCELLED with FRAUD_SUSPECTED, no
+ * charge) applies to sagas of {@link #STATE_VERSION} 2 and later only: a saga stored before the upgrade that added it
+ * reads as version 1 and goes on to PAYING as it would have (see README, "Upgrading with sagas in flight").
  *
  * <p>Every status change emits the order's full snapshot ({@link OrderEvent}, currency GBP, updatedAt = now).
  * The saga's {@code deadline} is when it times out while RESERVING or PAYING, and once terminal when it leaves
@@ -89,6 +94,20 @@ public final class OrderSaga {
 
     /** ISO 4217 currency of every amount. */
     public static final String CURRENCY = "GBP";
+
+    /**
+     * The saga-state format this code starts sagas in ({@code OrderSagaState.version}): 2, the first with the fraud
+     * check. A saga keeps the version it started with, so a saga stored by an older release (which reads as version 1,
+     * the field's default) finishes with the steps it started with.
+     */
+    public static final int STATE_VERSION = 2;
+
+    /**
+     * The fraud check, from version 2 on: once every line is reserved, an order whose total is above this many pence
+     * (50,000 pounds) is cancelled with
+     * FRAUD_SUSPECTED and its stock released, before any charge.
+     */
+    public static final long FRAUD_LIMIT_PENCE = 5_000_000;
 
     private static final Logger log = LoggerFactory.getLogger(OrderSaga.class);
 
@@ -253,7 +272,7 @@ public final class OrderSaga {
         }
         outputs.add(new Published(event));
         OrderSagaState saga = new OrderSagaState(event, Collections.nCopies(lines.size(), REQUESTED), false,
-                nowMs + config.reservationTimeoutMs());
+                nowMs + config.reservationTimeoutMs(), STATE_VERSION);
         return new Step(saga, outputs);
     }
 
@@ -281,11 +300,15 @@ public final class OrderSaga {
         OrderEvent event = new OrderEvent(place.orderId(), place.order().getCustomerId(), REJECTED, reason, detail, lines, 0L,
                 CURRENCY, Instant.ofEpochMilli(place.requestedAtMs()), Instant.ofEpochMilli(nowMs));
         OrderSagaState saga = new OrderSagaState(event, Collections.nCopies(lines.size(), LineReservation.NOT_REQUESTED), false,
-                nowMs + config.retentionMs());
+                nowMs + config.retentionMs(), STATE_VERSION);
         return new Step(saga, List.of(new Published(event)));
     }
 
-    /** A line is reserved; once every line is, PAYING with one ChargePayment of the total. Duplicates change nothing. */
+    /**
+     * A line is reserved; once every line is, PAYING with one ChargePayment of the total, unless the saga is of a
+     * version with the fraud check and the total is above {@link #FRAUD_LIMIT_PENCE}: then CANCELLED with
+     * FRAUD_SUSPECTED, every line released, nothing charged. Duplicates change nothing.
+     */
     private Step reserved(OrderSagaState saga, Reserved reserved, long nowMs) {
         int line = lineOf(saga, reserved.productId());
         if (line < 0 || saga.getReservations().get(line) != REQUESTED) {
@@ -294,11 +317,16 @@ public final class OrderSaga {
         List<LineReservation> reservations = new ArrayList<>(saga.getReservations());
         reservations.set(line, RESERVED);
         if (!reservations.stream().allMatch(r -> r == RESERVED)) {
-            return new Step(new OrderSagaState(saga.getOrder(), reservations, saga.getChargeRequested(), saga.getDeadline()), List.of());
+            return new Step(with(saga, saga.getOrder(), reservations, saga.getDeadline()), List.of());
+        }
+        if (saga.getVersion() >= STATE_VERSION && saga.getOrder().getTotal() > FRAUD_LIMIT_PENCE) {
+            return cancel(with(saga, saga.getOrder(), reservations, saga.getDeadline()), OrderReason.FRAUD_SUSPECTED,
+                    "total " + saga.getOrder().getTotal() + " pence is above the fraud check's limit of " + FRAUD_LIMIT_PENCE
+                            + " pence", false, nowMs);
         }
         OrderEvent event = next(saga.getOrder(), PAYING, null, null, nowMs);
         ChargePayment charge = new ChargePayment(event.getOrderId(), event.getTotal());
-        return new Step(new OrderSagaState(event, reservations, true, nowMs + config.paymentTimeoutMs()),
+        return new Step(new OrderSagaState(event, reservations, true, nowMs + config.paymentTimeoutMs(), saga.getVersion()),
                 List.of(new ToPayment(new PaymentCommand(event.getCustomerId(), charge)), new Published(event)));
     }
 
@@ -312,7 +340,7 @@ public final class OrderSaga {
         reservations.set(line, LineReservation.REJECTED);
         StockRejected why = rejected.rejection();
         String detail = rejected.productId() + ": requested " + why.getRequested() + ", available " + why.getAvailable();
-        return cancel(new OrderSagaState(saga.getOrder(), reservations, saga.getChargeRequested(), saga.getDeadline()),
+        return cancel(with(saga, saga.getOrder(), reservations, saga.getDeadline()),
                 OrderReason.OUT_OF_STOCK, detail, true, nowMs);
     }
 
@@ -325,8 +353,7 @@ public final class OrderSaga {
         }
         outputs.add(new Settle(new PaymentSettlement(event.getCustomerId(), event.getOrderId(), event.getTotal())));
         outputs.add(new Published(event));
-        return new Step(new OrderSagaState(event, saga.getReservations(), saga.getChargeRequested(), nowMs + config.retentionMs()),
-                outputs);
+        return new Step(with(saga, event, saga.getReservations(), nowMs + config.retentionMs()), outputs);
     }
 
     /**
@@ -347,8 +374,12 @@ public final class OrderSaga {
             outputs.add(refund(event.getCustomerId(), event.getOrderId()));
         }
         outputs.add(new Published(event));
-        return new Step(new OrderSagaState(event, saga.getReservations(), saga.getChargeRequested(), nowMs + config.retentionMs()),
-                outputs);
+        return new Step(with(saga, event, saga.getReservations(), nowMs + config.retentionMs()), outputs);
+    }
+
+    /** {@code saga} with a new snapshot, reservations and deadline; its charge flag and version unchanged. */
+    private static OrderSagaState with(OrderSagaState saga, OrderEvent order, List<LineReservation> reservations, long deadlineMs) {
+        return new OrderSagaState(order, reservations, saga.getChargeRequested(), deadlineMs, saga.getVersion());
     }
 
     private String timeoutDetail(OrderSagaState saga) {
