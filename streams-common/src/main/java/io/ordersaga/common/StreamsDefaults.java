@@ -1,6 +1,5 @@
 package io.ordersaga.common;
 
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.streams.StreamsConfig;
 
 import java.util.Properties;
@@ -23,13 +22,6 @@ import java.util.Properties;
  *       error (registry unreachable, store failure) fails the stream thread: exactly-once aborts its transaction,
  *       and the thread is replaced after a back-off ({@link StreamThreadRecovery}, set on the client by
  *       {@code StreamsServiceConfiguration}), so the record is retried, never skipped.</li>
- *   <li>Failover: {@code num.standby.replicas} ({@link #STANDBY_REPLICAS}), {@code acceptable.recovery.lag}
- *       ({@link #ACCEPTABLE_RECOVERY_LAG}) and the group's {@code session.timeout.ms} / {@code heartbeat.interval.ms}
- *       ({@link #SESSION_TIMEOUT_MS}, {@link #HEARTBEAT_INTERVAL_MS}): how soon a killed instance's tasks move,
- *       and how little state their new owner must restore first. The classic rebalance protocol is kept: the
- *       Streams rebalance protocol ({@code group.protocol=streams}, KIP-1071) is production-ready in Kafka 4.2 for
- *       its core feature set only, and under it standbys are a broker-side group setting that the client's
- *       {@code num.standby.replicas} does not set (Kafka's Streams rebalance protocol guide, 4.2).</li>
  * </ul>
  */
 public final class StreamsDefaults {
@@ -48,36 +40,6 @@ public final class StreamsDefaults {
      * service with {@code ordersaga.commit-interval-ms}.
      */
     public static final long COMMIT_INTERVAL_MS = 25;
-
-    /**
-     * Standby replicas of every stateful task by default: each task's stores are kept warm, from the changelog,
-     * on one other instance, so that when the active instance dies its task moves to an instance that has
-     * (almost) all of its state instead of restoring the whole changelog first. Kafka Streams places no standby
-     * while an instance is alone. Set per service with {@code ordersaga.standby-replicas}.
-     */
-    public static final int STANDBY_REPLICAS = 1;
-
-    /**
-     * {@code acceptable.recovery.lag}, in changelog records: an instance whose copy of a task's state lags the
-     * changelog by at most this many records may take the task over at once; a further-behind instance gets
-     * it only after warming up (probing rebalances). 10000 records is Kafka's default, kept on purpose: at the
-     * demo's 100 orders/s each service writes a few changelog records per order, so a live standby is far
-     * inside it, and restoring 10000 small records takes well under a second, which keeps a takeover within
-     * the failover budget; a lower value would send more takeovers through warm-up rebalances.
-     */
-    public static final long ACCEPTABLE_RECOVERY_LAG = 10_000;
-
-    /**
-     * The group's {@code session.timeout.ms}: how long the group coordinator waits for a heartbeat before it
-     * declares an instance dead (kill -9, a pause) and moves its tasks. Kafka's default is 45000; 6000 is the
-     * lowest a broker accepts by default ({@code group.min.session.timeout.ms}), so no broker needs changing.
-     * The cost: an instance that stalls longer (a long GC pause, an overloaded machine, SIGSTOP) is evicted and
-     * rebalanced out, then rejoins; exactly-once fences its late writes.
-     */
-    public static final int SESSION_TIMEOUT_MS = 6_000;
-
-    /** The group's {@code heartbeat.interval.ms}: a third of {@link #SESSION_TIMEOUT_MS}, as Kafka recommends. */
-    public static final int HEARTBEAT_INTERVAL_MS = SESSION_TIMEOUT_MS / 3;
 
     private StreamsDefaults() {
     }
@@ -104,10 +66,6 @@ public final class StreamsDefaults {
         p.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, StreamsConfig.MAX_TASK_IDLE_MS_DISABLED);
         p.put(StreamsConfig.POLL_MS_CONFIG, Math.min(POLL_MS, commitIntervalMs));
         p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir);
-        p.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, STANDBY_REPLICAS);
-        p.put(StreamsConfig.ACCEPTABLE_RECOVERY_LAG_CONFIG, ACCEPTABLE_RECOVERY_LAG);
-        p.put(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), SESSION_TIMEOUT_MS);
-        p.put(StreamsConfig.consumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG), HEARTBEAT_INTERVAL_MS);
         p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, replicationFactor);
         p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, PoisonRecordDeserializationHandler.class);
         p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, InvalidRecordProcessingHandler.class);

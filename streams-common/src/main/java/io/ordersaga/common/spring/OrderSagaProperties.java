@@ -15,8 +15,6 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param commitIntervalMs  Streams transaction commit interval in ms (default 25, {@code StreamsDefaults.COMMIT_INTERVAL_MS})
  * @param stateDir          RocksDB state directory of this instance; default {@code target/state/<application>-<port>}
  * @param advertisedHost    host other instances use to reach this one's HTTP port for interactive queries
- * @param standbyReplicas   Streams standby replicas of every stateful task (default 1,
- *                          {@code StreamsDefaults.STANDBY_REPLICAS}); 0 turns standbys off
  */
 @ConfigurationProperties("ordersaga")
 public record OrderSagaProperties(
@@ -25,13 +23,5 @@ public record OrderSagaProperties(
         @DefaultValue("1") short replicationFactor,
         @DefaultValue("25") long commitIntervalMs,
         String stateDir,
-        @DefaultValue("127.0.0.1") String advertisedHost,
-        @DefaultValue("1") int standbyReplicas) {
-
-    /** @throws IllegalArgumentException when {@code standbyReplicas} is negative */
-    public OrderSagaProperties {
-        if (standbyReplicas < 0) {
-            throw new IllegalArgumentException("ordersaga.standby-replicas must be 0 or more, was " + standbyReplicas);
-        }
-    }
+        @DefaultValue("127.0.0.1") String advertisedHost) {
 }

@@ -7,7 +7,6 @@ import io.ordersaga.common.StreamsDefaults;
 import io.ordersaga.common.Topics;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.streams.KafkaStreams;
-import org.apache.kafka.streams.StreamsConfig;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.health.actuate.endpoint.HttpCodeStatusMapper;
 import org.springframework.boot.health.actuate.endpoint.SimpleHttpCodeStatusMapper;
@@ -58,10 +57,7 @@ public class StreamsServiceConfiguration {
         return EventSerdes.registry(properties.registryUrl());
     }
 
-    /**
-     * Streams properties of this instance: exactly_once_v2 and the rest of {@link StreamsDefaults}, with the
-     * standby replicas of {@code ordersaga.standby-replicas}.
-     */
+    /** Streams properties of this instance: exactly_once_v2 and the rest of {@link StreamsDefaults}. */
     @Bean(name = KafkaStreamsDefaultConfiguration.DEFAULT_STREAMS_CONFIG_BEAN_NAME)
     public KafkaStreamsConfiguration defaultKafkaStreamsConfig(OrderSagaProperties properties, KafkaProperties kafka,
                                                                @Value("${spring.application.name}") String applicationId,
@@ -72,7 +68,6 @@ public class StreamsServiceConfiguration {
         StreamsDefaults.properties(applicationId, String.join(",", kafka.getBootstrapServers()), stateDir,
                 properties.advertisedHost() + ":" + port, properties.replicationFactor(), properties.commitIntervalMs())
                 .forEach((k, v) -> config.put((String) k, v));
-        config.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, properties.standbyReplicas());
         return new KafkaStreamsConfiguration(config);
     }
 
