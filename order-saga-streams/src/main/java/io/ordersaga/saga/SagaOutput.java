@@ -19,8 +19,20 @@ public sealed interface SagaOutput {
     /** Every topic an output goes to. */
     List<Topic<?>> TOPICS = List.of(Topics.INVENTORY_COMMANDS, Topics.PAYMENT_COMMANDS, Topics.PAYMENT_SETTLEMENTS, Topics.ORDER_EVENTS);
 
-    /** The record key on the output's topic. */
-    String key();
+    /**
+     * The record key on the output's topic, the id that topic is keyed by: the productId of an inventory command
+     * (one inventory task sees every command for a product, in order), the customerId of a payment command or
+     * settlement (one payment task sees every command for a wallet, in order; settlements are co-partitioned with
+     * {@link Topics#PAYMENT_COMMANDS}), the orderId of an order snapshot.
+     */
+    default String key() {
+        return switch (this) {
+            case ToInventory(InventoryCommand command) -> command.getProductId();
+            case ToPayment(PaymentCommand command) -> command.getCustomerId();
+            case Settle(PaymentSettlement settlement) -> settlement.getCustomerId();
+            case Published(OrderEvent event) -> event.getOrderId();
+        };
+    }
 
     /** The topic the output goes to. */
     default Topic<?> topic() {
@@ -37,40 +49,17 @@ public sealed interface SagaOutput {
 
     /** A command to inventory-streams, for {@link Topics#INVENTORY_COMMANDS}, key productId. */
     record ToInventory(InventoryCommand value) implements SagaOutput {
-        /** The productId, so that one inventory task sees every command for a product, in order. */
-        @Override
-        public String key() {
-            return value.getProductId();
-        }
     }
 
     /** A command to payment-streams, for {@link Topics#PAYMENT_COMMANDS}, key customerId. */
     record ToPayment(PaymentCommand value) implements SagaOutput {
-        /** The customerId, so that one payment task sees every command for a wallet, in order. */
-        @Override
-        public String key() {
-            return value.getCustomerId();
-        }
     }
 
-    /**
-     * The confirmed order's charge is final, for {@link Topics#PAYMENT_SETTLEMENTS}, key customerId (the task owning
-     * the wallet, co-partitioned with {@link Topics#PAYMENT_COMMANDS}).
-     */
+    /** The confirmed order's charge is final, for {@link Topics#PAYMENT_SETTLEMENTS}, key customerId. */
     record Settle(PaymentSettlement value) implements SagaOutput {
-        /** The customerId. */
-        @Override
-        public String key() {
-            return value.getCustomerId();
-        }
     }
 
     /** The order's snapshot after a status change, for {@link Topics#ORDER_EVENTS}, key orderId. */
     record Published(OrderEvent value) implements SagaOutput {
-        /** The orderId. */
-        @Override
-        public String key() {
-            return value.getOrderId();
-        }
     }
 }

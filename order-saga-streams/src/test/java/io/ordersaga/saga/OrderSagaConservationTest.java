@@ -252,6 +252,40 @@ class OrderSagaConservationTest {
         }
     }
 
+    /** Amounts per id that a service takes from and gives back (units per product, pence per customer), with where each started. */
+    static final class Pool {
+        private final Map<String, Long> initial = new LinkedHashMap<>();
+        private final Map<String, Long> current = new LinkedHashMap<>();
+
+        Pool(List<String> ids, List<? extends Number> amounts) {
+            for (int i = 0; i < ids.size(); i++) {
+                initial.put(ids.get(i), amounts.get(i).longValue());
+                current.put(ids.get(i), amounts.get(i).longValue());
+            }
+        }
+
+        /** Takes {@code amount} from {@code id} if it has that much; false, taking nothing, if not. */
+        boolean take(String id, long amount) {
+            if (current.get(id) < amount) {
+                return false;
+            }
+            current.merge(id, -amount, Long::sum);
+            return true;
+        }
+
+        void giveBack(String id, long amount) {
+            current.merge(id, amount, Long::sum);
+        }
+
+        long current(String id) {
+            return current.get(id);
+        }
+
+        long initial(String id) {
+            return initial.get(id);
+        }
+    }
+
     /** A reservation as inventory keeps it, key "orderId|productId". */
     record Reservation(int quantity, State state) {
         enum State { RESERVED, COMMITTED, RELEASED, REJECTED, VOIDED }
@@ -259,15 +293,11 @@ class OrderSagaConservationTest {
 
     /** inventory-streams as its schemas specify it. */
     static final class Inventory {
-        private final Map<String, Long> initial = new LinkedHashMap<>();
-        private final Map<String, Long> available = new LinkedHashMap<>();
+        private final Pool available;
         private final Map<String, Reservation> reservations = new LinkedHashMap<>();
 
         Inventory(List<Integer> stock) {
-            for (int i = 0; i < PRODUCTS.size(); i++) {
-                initial.put(PRODUCTS.get(i), (long) stock.get(i));
-                available.put(PRODUCTS.get(i), (long) stock.get(i));
-            }
+            available = new Pool(PRODUCTS, stock);
         }
 
         void handle(InventoryCommand command, World world) {
@@ -276,24 +306,12 @@ class OrderSagaConservationTest {
                 case ReserveStock reserve -> {
                     String key = reserve.getOrderId() + "|" + productId;
                     Reservation existing = reservations.get(key);
-                    Object outcome;
-                    if (existing == null) {
-                        long free = available.get(productId);
-                        if (free >= reserve.getQuantity()) {
-                            available.put(productId, free - reserve.getQuantity());
-                            reservations.put(key, new Reservation(reserve.getQuantity(), Reservation.State.RESERVED));
-                            outcome = new StockReserved(reserve.getQuantity());
-                        } else {
-                            reservations.put(key, new Reservation(reserve.getQuantity(), Reservation.State.REJECTED));
-                            outcome = new StockRejected(reserve.getQuantity(), free, StockRejectReason.OUT_OF_STOCK);
-                        }
-                    } else {
-                        outcome = switch (existing.state()) {
-                            case REJECTED -> new StockRejected(reserve.getQuantity(), 0L, StockRejectReason.OUT_OF_STOCK);
-                            case VOIDED -> new StockRejected(reserve.getQuantity(), 0L, StockRejectReason.RESERVATION_VOIDED);
-                            case RESERVED, COMMITTED, RELEASED -> new StockReserved(existing.quantity());
-                        };
-                    }
+                    Object outcome = existing == null ? firstReserve(key, productId, reserve.getQuantity())
+                            : switch (existing.state()) {
+                                case REJECTED -> new StockRejected(reserve.getQuantity(), 0L, StockRejectReason.OUT_OF_STOCK);
+                                case VOIDED -> new StockRejected(reserve.getQuantity(), 0L, StockRejectReason.RESERVATION_VOIDED);
+                                case RESERVED, COMMITTED, RELEASED -> new StockReserved(existing.quantity());
+                            };
                     InventoryReply reply = new InventoryReply(reserve.getOrderId(), productId, outcome);
                     world.send(Channel.INVENTORY_REPLIES, reserve.getOrderId(), SagaInput.of(reserve.getOrderId(), reply));
                 }
@@ -303,7 +321,7 @@ class OrderSagaConservationTest {
                     if (existing == null) {
                         reservations.put(key, new Reservation(0, Reservation.State.VOIDED));
                     } else if (existing.state() == Reservation.State.RESERVED) {
-                        available.merge(productId, (long) existing.quantity(), Long::sum);
+                        available.giveBack(productId, existing.quantity());
                         reservations.put(key, new Reservation(existing.quantity(), Reservation.State.RELEASED));
                     }
                 }
@@ -316,6 +334,16 @@ class OrderSagaConservationTest {
                 }
                 default -> throw new IllegalStateException("the saga never sends " + command);
             }
+        }
+
+        /** The outcome of the first reserve of {@code key}: reserved when the product has the units free, else rejected. */
+        private Object firstReserve(String key, String productId, int quantity) {
+            if (available.take(productId, quantity)) {
+                reservations.put(key, new Reservation(quantity, Reservation.State.RESERVED));
+                return new StockReserved(quantity);
+            }
+            reservations.put(key, new Reservation(quantity, Reservation.State.REJECTED));
+            return new StockRejected(quantity, available.current(productId), StockRejectReason.OUT_OF_STOCK);
         }
 
         /** Per product: initial stock = available + held by reservations + sold to confirmed orders, and nothing held. */
@@ -339,16 +367,15 @@ class OrderSagaConservationTest {
                         .mapToLong(OrderLine::getQuantity).sum();
                 assertThat(held).as("units of %s still held", productId).isZero();
                 assertThat(sold).as("units of %s sold = units confirmed", productId).isEqualTo(confirmed);
-                assertThat(available.get(productId) + held + sold).as("units of %s conserved", productId)
-                        .isEqualTo(initial.get(productId));
+                assertThat(available.current(productId) + held + sold).as("units of %s conserved", productId)
+                        .isEqualTo(available.initial(productId));
             }
         }
     }
 
     /** payment-streams as its schemas specify it. */
     static final class Payments {
-        private final Map<String, Long> initial = new LinkedHashMap<>();
-        private final Map<String, Long> balance = new LinkedHashMap<>();
+        private final Pool balance;
         /** orderId to "CHARGED:amount", "REFUNDED:amount", "DECLINED" or "VOIDED". */
         private final Map<String, String> payments = new LinkedHashMap<>();
         /** Times money actually left a wallet, per orderId. */
@@ -357,10 +384,7 @@ class OrderSagaConservationTest {
         private final Map<String, Long> netCharged = new LinkedHashMap<>();
 
         Payments(List<Long> balances) {
-            for (int i = 0; i < CUSTOMERS.size(); i++) {
-                initial.put(CUSTOMERS.get(i), balances.get(i));
-                balance.put(CUSTOMERS.get(i), balances.get(i));
-            }
+            balance = new Pool(CUSTOMERS, balances);
         }
 
         void handle(PaymentCommand command, World world) {
@@ -369,26 +393,12 @@ class OrderSagaConservationTest {
                 case ChargePayment charge -> {
                     String orderId = charge.getOrderId();
                     String existing = payments.get(orderId);
-                    Object outcome;
-                    if (existing == null) {
-                        long wallet = balance.get(customerId);
-                        if (wallet >= charge.getAmount()) {
-                            balance.put(customerId, wallet - charge.getAmount());
-                            payments.put(orderId, "CHARGED:" + charge.getAmount());
-                            charges.merge(orderId, 1, Integer::sum);
-                            netCharged.merge(orderId, charge.getAmount(), Long::sum);
-                            outcome = new PaymentCharged(charge.getAmount());
-                        } else {
-                            payments.put(orderId, "DECLINED");
-                            outcome = new PaymentDeclined(charge.getAmount(), wallet, DeclineReason.INSUFFICIENT_FUNDS);
-                        }
-                    } else if (existing.equals("DECLINED")) {
-                        outcome = new PaymentDeclined(charge.getAmount(), 0L, DeclineReason.INSUFFICIENT_FUNDS);
-                    } else if (existing.equals("VOIDED")) {
-                        outcome = new PaymentDeclined(charge.getAmount(), 0L, DeclineReason.ORDER_VOIDED);
-                    } else {
-                        outcome = new PaymentCharged(charge.getAmount());
-                    }
+                    Object outcome = existing == null ? firstCharge(orderId, customerId, charge.getAmount())
+                            : switch (existing) {
+                                case "DECLINED" -> new PaymentDeclined(charge.getAmount(), 0L, DeclineReason.INSUFFICIENT_FUNDS);
+                                case "VOIDED" -> new PaymentDeclined(charge.getAmount(), 0L, DeclineReason.ORDER_VOIDED);
+                                default -> new PaymentCharged(charge.getAmount());
+                            };
                     PaymentReply reply = new PaymentReply(orderId, customerId, outcome);
                     world.send(Channel.PAYMENT_REPLIES, orderId, SagaInput.of(orderId, reply));
                 }
@@ -399,7 +409,7 @@ class OrderSagaConservationTest {
                         payments.put(orderId, "VOIDED");
                     } else if (existing.startsWith("CHARGED:")) {
                         long amount = Long.parseLong(existing.substring("CHARGED:".length()));
-                        balance.merge(customerId, amount, Long::sum);
+                        balance.giveBack(customerId, amount);
                         payments.put(orderId, "REFUNDED:" + amount);
                         netCharged.merge(orderId, -amount, Long::sum);
                     }
@@ -408,13 +418,25 @@ class OrderSagaConservationTest {
             }
         }
 
+        /** The outcome of the first charge of {@code orderId}: charged when the wallet holds the amount, else declined. */
+        private Object firstCharge(String orderId, String customerId, long amount) {
+            if (balance.take(customerId, amount)) {
+                payments.put(orderId, "CHARGED:" + amount);
+                charges.merge(orderId, 1, Integer::sum);
+                netCharged.merge(orderId, amount, Long::sum);
+                return new PaymentCharged(amount);
+            }
+            payments.put(orderId, "DECLINED");
+            return new PaymentDeclined(amount, balance.current(customerId), DeclineReason.INSUFFICIENT_FUNDS);
+        }
+
         /** Per customer: initial balance = balance + what confirmed orders paid. */
         void checkConservation(Map<String, OrderSagaState> sagas) {
             for (String customerId : CUSTOMERS) {
                 long paid = sagas.values().stream().map(OrderSagaState::getOrder)
                         .filter(o -> o.getStatus() == OrderStatus.CONFIRMED && Objects.equals(o.getCustomerId(), customerId))
                         .mapToLong(OrderEvent::getTotal).sum();
-                assertThat(balance.get(customerId) + paid).as("money of %s conserved", customerId).isEqualTo(initial.get(customerId));
+                assertThat(balance.current(customerId) + paid).as("money of %s conserved", customerId).isEqualTo(balance.initial(customerId));
             }
         }
     }
