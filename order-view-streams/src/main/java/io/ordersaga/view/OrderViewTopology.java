@@ -17,6 +17,7 @@ import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Repartitioned;
+import org.apache.kafka.streams.processor.api.ContextualProcessor;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -168,18 +169,12 @@ public final class OrderViewTopology {
      * (customerId, summary) when the customer index takes it ({@link #listedFrom}). A tombstone (which the saga does
      * not write) has removed the order from the store: it wakes the listener and forwards nothing.
      */
-    private static final class OrderUpdatesProcessor implements Processor<String, OrderEvent, String, OrderSummary> {
+    private static final class OrderUpdatesProcessor extends ContextualProcessor<String, OrderEvent, String, OrderSummary> {
 
         private final OrderChangeListener onChange;
-        private ProcessorContext<String, OrderSummary> context;
 
         OrderUpdatesProcessor(OrderChangeListener onChange) {
             this.onChange = onChange;
-        }
-
-        @Override
-        public void init(ProcessorContext<String, OrderSummary> context) {
-            this.context = context;
         }
 
         @Override
@@ -187,7 +182,7 @@ public final class OrderViewTopology {
             onChange.orderChanged(record.key());
             OrderEvent order = record.value();
             if (order != null && listedFrom(order.getStatus())) {
-                context.forward(record.withKey(order.getCustomerId()).withValue(new OrderSummary(order.getOrderId(),
+                context().forward(record.withKey(order.getCustomerId()).withValue(new OrderSummary(order.getOrderId(),
                         order.getStatus(), order.getReason(), order.getTotal(), order.getCurrency(),
                         order.getCreatedAt(), order.getUpdatedAt())));
             }
