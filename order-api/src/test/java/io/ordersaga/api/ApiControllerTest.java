@@ -15,6 +15,9 @@ import org.springframework.test.web.servlet.ResultMatcher;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
+import static org.springframework.test.web.client.match.MockRestRequestMatchers.requestTo;
+import static org.springframework.test.web.client.response.MockRestResponseCreators.withSuccess;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.content;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.header;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
@@ -71,6 +74,15 @@ abstract class ApiControllerTest {
     /** A 503 problem with {@code Retry-After: 1} (seconds) whose {@code detail} is {@code detail}. */
     static ResultMatcher unavailable(String detail) {
         return unavailable(equalTo(detail));
+    }
+
+    /**
+     * A GET of {@code path} relayed to the backend at {@code backend} (a base URL of {@link ApiTestConfiguration}): the
+     * backend's 200 answer {@code json} is order-api's answer.
+     */
+    void assertRelayed(String backend, String path, String json) throws Exception {
+        services.server.expect(requestTo(backend + path)).andRespond(withSuccess(json, MediaType.APPLICATION_JSON));
+        mvc.perform(get(path)).andExpect(status().isOk()).andExpect(content().json(json));
     }
 
     /** The one write of the test: {@code value} to {@code topic} under {@code key}. */
