@@ -90,8 +90,7 @@ public class CatalogController {
      */
     @GetMapping("/products/{productId}")
     public ResponseEntity<byte[]> product(@PathVariable String productId) {
-        Requests.id("productId", productId);
-        return saga.get("/products/{productId}", productId);
+        return saga.get("/products/{productId}", Requests.id("productId", productId));
     }
 
     /**
@@ -137,8 +136,7 @@ public class CatalogController {
      */
     @GetMapping("/products/{productId}/stock")
     public ResponseEntity<byte[]> stock(@PathVariable String productId) {
-        Requests.id("productId", productId);
-        return inventory.get("/products/{productId}/stock", productId);
+        return inventory.get("/products/{productId}/stock", Requests.id("productId", productId));
     }
 
     /**

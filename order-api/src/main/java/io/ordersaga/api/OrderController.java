@@ -253,8 +253,7 @@ public class OrderController {
      */
     @GetMapping("/customers/{customerId}/orders")
     public ResponseEntity<byte[]> customerOrders(@PathVariable String customerId) {
-        Requests.id("customerId", customerId);
-        return view.get("/customers/{customerId}/orders", customerId);
+        return view.get("/customers/{customerId}/orders", Requests.id("customerId", customerId));
     }
 
     /**

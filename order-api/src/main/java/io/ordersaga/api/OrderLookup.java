@@ -20,8 +20,12 @@ import java.util.stream.Collectors;
  * ({@code GET /orders/{orderId}} of order-view-streams) with the short timeout of {@link Backends#viewLookup()}.
  * Never throws: a read model that is slow, unreachable or answers anything but the order or 404 is
  * {@link Unavailable}, and the caller decides without it.
+ *
+ * @param view   the read model's instances, with the short lookup timeout ({@link Backends#viewLookup()})
+ * @param recent the snapshots of order-api's own subscription, asked first
+ * @param json   parses the read model's answer
  */
-public final class OrderLookup {
+public record OrderLookup(ServiceInstances view, RecentOrders recent, JsonMapper json) {
 
     /** What the read model says about an order. */
     public sealed interface Result permits Found, NotFound, Unavailable {
@@ -48,21 +52,6 @@ public final class OrderLookup {
      * @param detail why, for a problem's detail
      */
     public record Unavailable(String detail) implements Result {
-    }
-
-    private final ServiceInstances view;
-    private final RecentOrders recent;
-    private final JsonMapper json;
-
-    /**
-     * @param view   the read model's instances, with the short lookup timeout ({@link Backends#viewLookup()})
-     * @param recent the snapshots of order-api's own subscription, asked first
-     * @param json   parses the read model's answer
-     */
-    public OrderLookup(ServiceInstances view, RecentOrders recent, JsonMapper json) {
-        this.view = view;
-        this.recent = recent;
-        this.json = json;
     }
 
     /** The order as the subscription last read it, or else as the read model shows it now (no long poll). */

@@ -80,8 +80,7 @@ public class WalletController {
      */
     @GetMapping("/customers/{customerId}/wallet")
     public ResponseEntity<byte[]> wallet(@PathVariable String customerId) {
-        Requests.id("customerId", customerId);
-        return payments.get("/customers/{customerId}/wallet", customerId);
+        return payments.get("/customers/{customerId}/wallet", Requests.id("customerId", customerId));
     }
 
     /** @param creditId the id of the accepted credit */

@@ -6,18 +6,14 @@ import io.ordersaga.events.CreditWallet;
 import io.ordersaga.events.InventoryCommand;
 import io.ordersaga.events.PaymentCommand;
 import io.ordersaga.events.Product;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.webmvc.test.autoconfigure.WebMvcTest;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
-import org.springframework.context.annotation.Import;
-import org.springframework.test.context.TestPropertySource;
-import org.springframework.test.web.servlet.MockMvc;
 import org.springframework.test.web.servlet.request.MockHttpServletRequestBuilder;
 
 import java.io.IOException;
@@ -31,54 +27,46 @@ import static org.hamcrest.Matchers.endsWith;
 import static org.hamcrest.Matchers.startsWith;
 import static org.springframework.test.web.client.match.MockRestRequestMatchers.requestTo;
 import static org.springframework.test.web.client.response.MockRestResponseCreators.withException;
-import static org.springframework.test.web.client.response.MockRestResponseCreators.withSuccess;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.put;
-import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.content;
-import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.header;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.request;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
-@WebMvcTest
-@Import(ApiTestConfiguration.class)
-@TestPropertySource(properties = "spring.config.name=order-api")
-class CatalogAndWalletControllerTest {
+class CatalogAndWalletControllerTest extends ApiControllerTest {
 
-    @Autowired
-    MockMvc mvc;
-
-    @Autowired
-    RecordingPublisher publisher;
-
-    @Autowired
-    ApiTestConfiguration.Services services;
-
-    @AfterEach
-    void reset() {
-        services.server.verify();
-        services.server.reset();
-        publisher.reset();
-    }
-
-    @ParameterizedTest
+    @ParameterizedTest(name = "{0} {1} {2}")
     @CsvSource(delimiter = '#', value = {
-            "{\"unitPrice\":255}                                  # name is required",
-            "{\"name\":\"\",\"unitPrice\":255}                    # name must not be blank",
-            "{\"name\":7,\"unitPrice\":255}                       # name must be a string",
-            "{\"name\":\"MUG\"}                                   # unitPrice is required",
-            "{\"name\":\"MUG\",\"unitPrice\":0}                   # unitPrice must be between 1 and 10000000000, was 0",
-            "{\"name\":\"MUG\",\"unitPrice\":-5}                  # unitPrice must be between 1 and 10000000000, was -5",
-            "{\"name\":\"MUG\",\"unitPrice\":10000000001}         # unitPrice must be between 1 and 10000000000, was 10000000001",
-            "{\"name\":\"MUG\",\"unitPrice\":\"255\"}             # unitPrice must be an integer between 1 and 10000000000",
-            "{\"name\":\"MUG\",\"unitPrice\":2.55}                # unitPrice must be an integer between 1 and 10000000000",
-            "{\"name\":\"MUG\",                                   # malformed JSON: ",
+            "PUT  # /products/85123A                   # {\"unitPrice\":255}                           # name is required",
+            "PUT  # /products/85123A                   # {\"name\":\"\",\"unitPrice\":255}             # name must not be blank",
+            "PUT  # /products/85123A                   # {\"name\":7,\"unitPrice\":255}                # name must be a string",
+            "PUT  # /products/85123A                   # {\"name\":\"MUG\"}                            # unitPrice is required",
+            "PUT  # /products/85123A                   # {\"name\":\"MUG\",\"unitPrice\":0}            # unitPrice must be between 1 and 10000000000, was 0",
+            "PUT  # /products/85123A                   # {\"name\":\"MUG\",\"unitPrice\":-5}           # unitPrice must be between 1 and 10000000000, was -5",
+            "PUT  # /products/85123A                   # {\"name\":\"MUG\",\"unitPrice\":10000000001}  # unitPrice must be between 1 and 10000000000, was 10000000001",
+            "PUT  # /products/85123A                   # {\"name\":\"MUG\",\"unitPrice\":\"255\"}      # unitPrice must be an integer between 1 and 10000000000",
+            "PUT  # /products/85123A                   # {\"name\":\"MUG\",\"unitPrice\":2.55}         # unitPrice must be an integer between 1 and 10000000000",
+            "PUT  # /products/85123A                   # {\"name\":\"MUG\",                            # malformed JSON: ",
+            "POST # /products/85123A/stock-adjustments # {\"delta\":0,\"reason\":\"RESTOCK\"}           # delta must not be 0",
+            "POST # /products/85123A/stock-adjustments # {\"delta\":1000000001,\"reason\":\"RESTOCK\"}  # delta must be between -1000000000 and 1000000000, was 1000000001",
+            "POST # /products/85123A/stock-adjustments # {\"delta\":-1000000001,\"reason\":\"DAMAGED\"} # delta must be between -1000000000 and 1000000000, was -1000000001",
+            "POST # /products/85123A/stock-adjustments # {\"delta\":\"5\",\"reason\":\"RESTOCK\"}       # delta must be an integer",
+            "POST # /products/85123A/stock-adjustments # {\"reason\":\"RESTOCK\"}                       # delta is required",
+            "POST # /products/85123A/stock-adjustments # {\"delta\":5}                                  # reason is required",
+            "POST # /products/85123A/stock-adjustments # {\"delta\":5,\"reason\":\" \"}                 # reason must not be blank",
+            "POST # /customers/17850/wallet/credits    # {\"amount\":0}                                 # amount must be between 1 and 10000000000, was 0",
+            "POST # /customers/17850/wallet/credits    # {\"amount\":-100}                              # amount must be between 1 and 10000000000, was -100",
+            "POST # /customers/17850/wallet/credits    # {\"amount\":10000000001}                       # amount must be between 1 and 10000000000, was 10000000001",
+            "POST # /customers/17850/wallet/credits    # {\"amount\":\"100\"}                           # amount must be an integer",
+            "POST # /customers/17850/wallet/credits    # {\"amount\":1.5}                               # amount must be an integer",
+            "POST # /customers/17850/wallet/credits    # {}                                             # amount is required",
+            "POST # /customers/17850/wallet/credits    # []                                             # the request body must be a JSON object",
     })
-    void rejectsAnInvalidProduct(String body, String detail) throws Exception {
-        mvc.perform(put("/products/85123A").contentType(MediaType.APPLICATION_JSON).content(body.strip()))
-                .andExpect(status().isBadRequest())
-                .andExpect(content().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON))
-                .andExpect(jsonPath("$.detail").value(startsWith(detail.strip())));
+    void rejectsAnInvalidBodyWith400ProblemAndWritesNothing(HttpMethod method, String path, String body, String detail)
+            throws Exception {
+        mvc.perform(request(method, path).contentType(MediaType.APPLICATION_JSON).content(body))
+                .andExpect(problem(HttpStatus.BAD_REQUEST, startsWith(detail)));
         assertThat(publisher.published).isEmpty();
     }
 
@@ -86,12 +74,9 @@ class CatalogAndWalletControllerTest {
     void rejectsAnOverlongProductNameAndInvalidProductIds() throws Exception {
         mvc.perform(put("/products/85123A").contentType(MediaType.APPLICATION_JSON)
                         .content("{\"name\":\"" + "N".repeat(201) + "\",\"unitPrice\":255}"))
-                .andExpect(status().isBadRequest())
-                .andExpect(jsonPath("$.detail").value("name must be at most 200 characters, was 201"));
+                .andExpect(problem(HttpStatus.BAD_REQUEST, "name must be at most 200 characters, was 201"));
         mvc.perform(put("/products/85|23A").contentType(MediaType.APPLICATION_JSON).content("{\"name\":\"MUG\",\"unitPrice\":255}"))
-                .andExpect(status().isBadRequest())
-                .andExpect(content().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON))
-                .andExpect(jsonPath("$.detail").value("productId must not contain '/' or '|'"));
+                .andExpect(problem(HttpStatus.BAD_REQUEST, "productId must not contain '/' or '|'"));
         mvc.perform(put("/products/" + "p".repeat(65)).contentType(MediaType.APPLICATION_JSON).content("{\"name\":\"MUG\",\"unitPrice\":255}"))
                 .andExpect(status().isBadRequest());
         assertThat(publisher.published).isEmpty();
@@ -117,46 +102,18 @@ class CatalogAndWalletControllerTest {
 
     @Test
     void relaysAProductFromTheSagasCatalog() throws Exception {
-        services.server.expect(requestTo(ApiTestConfiguration.SAGA + "/products/85123A"))
-                .andRespond(withSuccess("{\"productId\":\"85123A\",\"name\":\"MUG\",\"unitPrice\":255}", MediaType.APPLICATION_JSON));
-
-        mvc.perform(get("/products/85123A"))
-                .andExpect(status().isOk())
-                .andExpect(jsonPath("$.unitPrice").value(255));
+        assertRelayed(ApiTestConfiguration.SAGA, "/products/85123A", "{\"productId\":\"85123A\",\"name\":\"MUG\",\"unitPrice\":255}");
         mvc.perform(get("/products/85|23A")).andExpect(status().isBadRequest());
-    }
-
-    @ParameterizedTest
-    @CsvSource(delimiter = '#', value = {
-            "{\"delta\":0,\"reason\":\"RESTOCK\"}              # delta must not be 0",
-            "{\"delta\":1000000001,\"reason\":\"RESTOCK\"}     # delta must be between -1000000000 and 1000000000, was 1000000001",
-            "{\"delta\":-1000000001,\"reason\":\"DAMAGED\"}    # delta must be between -1000000000 and 1000000000, was -1000000001",
-            "{\"delta\":\"5\",\"reason\":\"RESTOCK\"}          # delta must be an integer",
-            "{\"reason\":\"RESTOCK\"}                          # delta is required",
-            "{\"delta\":5}                                     # reason is required",
-            "{\"delta\":5,\"reason\":\" \"}                    # reason must not be blank",
-    })
-    void rejectsAnInvalidStockAdjustment(String body, String detail) throws Exception {
-        mvc.perform(post("/products/85123A/stock-adjustments").contentType(MediaType.APPLICATION_JSON).content(body.strip()))
-                .andExpect(status().isBadRequest())
-                .andExpect(content().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON))
-                .andExpect(jsonPath("$.detail").value(startsWith(detail.strip())));
-        assertThat(publisher.published).isEmpty();
     }
 
     @Test
     void adjustsStock() throws Exception {
-        String adjustmentId = mvc.perform(post("/products/85123A/stock-adjustments").contentType(MediaType.APPLICATION_JSON)
-                        .content("{\"delta\":-3,\"reason\":\"DAMAGED\"}"))
-                .andExpect(status().isAccepted())
-                .andReturn().getResponse().getContentAsString().replaceAll(".*\"adjustmentId\":\"([^\"]+)\".*", "$1");
+        String adjustmentId = idOf("/products/85123A/stock-adjustments", "{\"delta\":-3,\"reason\":\"DAMAGED\"}", null,
+                "adjustmentId");
 
         assertThat(UUID.fromString(adjustmentId)).isNotNull();
-        assertThat(publisher.published).singleElement().satisfies(p -> {
-            assertThat(p.topic()).isEqualTo(Topics.INVENTORY_COMMANDS.name());
-            assertThat(p.key()).isEqualTo("85123A");
-            assertThat(p.value()).isEqualTo(new InventoryCommand("85123A", new AdjustStock(adjustmentId, -3L, "DAMAGED")));
-        });
+        assertPublishedOnly(Topics.INVENTORY_COMMANDS, "85123A",
+                new InventoryCommand("85123A", new AdjustStock(adjustmentId, -3L, "DAMAGED")));
     }
 
     /** Both writes that create something, with the id their answer names and the scope their id is derived from. */
@@ -201,9 +158,7 @@ class CatalogAndWalletControllerTest {
     void rejectsABlankOrOverlongIdempotencyKey(String path, String body) throws Exception {
         for (String key : List.of(" ", "k".repeat(256))) {
             mvc.perform(post(path).contentType(MediaType.APPLICATION_JSON).header("Idempotency-Key", key).content(body))
-                    .andExpect(status().isBadRequest())
-                    .andExpect(content().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON))
-                    .andExpect(jsonPath("$.detail").value("the Idempotency-Key header must be 1 to 255 non-blank characters"));
+                    .andExpect(problem(HttpStatus.BAD_REQUEST, "the Idempotency-Key header must be 1 to 255 non-blank characters"));
         }
         assertThat(publisher.published).isEmpty();
     }
@@ -215,15 +170,10 @@ class CatalogAndWalletControllerTest {
         String what = path.endsWith("credits") ? "credit" : "stock adjustment";
 
         mvc.perform(post(path).contentType(MediaType.APPLICATION_JSON).header("Idempotency-Key", "restock-1").content(body))
-                .andExpect(status().isServiceUnavailable())
-                .andExpect(content().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON))
-                .andExpect(header().string("Retry-After", "1"))
-                .andExpect(jsonPath("$.detail").value(endsWith("The outcome is unknown: the record may have been written."
+                .andExpect(unavailable(endsWith("The outcome is unknown: the record may have been written."
                         + " Retry with the same Idempotency-Key: it names the same " + what + ", which is applied once.")));
         mvc.perform(post(path).contentType(MediaType.APPLICATION_JSON).content(body))
-                .andExpect(status().isServiceUnavailable())
-                .andExpect(header().string("Retry-After", "1"))
-                .andExpect(jsonPath("$.detail").value(endsWith("This request had no Idempotency-Key, so a retry may create a second "
+                .andExpect(unavailable(endsWith("This request had no Idempotency-Key, so a retry may create a second "
                         + what + "; send a key, the same on every retry.")));
     }
 
@@ -231,73 +181,37 @@ class CatalogAndWalletControllerTest {
     void answers503WithRetryAfterWhenAProductPutIsNotAcknowledged() throws Exception {
         publisher.down = true;
         mvc.perform(put("/products/85123A").contentType(MediaType.APPLICATION_JSON).content("{\"name\":\"MUG\",\"unitPrice\":255}"))
-                .andExpect(status().isServiceUnavailable())
-                .andExpect(header().string("Retry-After", "1"))
-                .andExpect(jsonPath("$.detail").value(endsWith("The outcome is unknown: the record may have been written."
+                .andExpect(unavailable(endsWith("The outcome is unknown: the record may have been written."
                         + " A retry is safe: the latest PUT of a product wins.")));
     }
 
     @Test
-    void relaysStockAndAnswers503WhenNoInventoryInstanceAnswers() throws Exception {
-        services.server.expect(requestTo(ApiTestConfiguration.INVENTORY + "/products/85123A/stock"))
-                .andRespond(withSuccess("{\"productId\":\"85123A\",\"available\":10}", MediaType.APPLICATION_JSON));
-        services.server.expect(requestTo(ApiTestConfiguration.INVENTORY + "/products/71053/stock"))
-                .andRespond(withException(new IOException("Connection refused")));
-
-        mvc.perform(get("/products/85123A/stock"))
-                .andExpect(status().isOk())
-                .andExpect(jsonPath("$.available").value(10));
-        mvc.perform(get("/products/71053/stock"))
-                .andExpect(status().isServiceUnavailable())
-                .andExpect(content().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON))
-                .andExpect(header().string("Retry-After", "1"))
-                .andExpect(jsonPath("$.detail").value(startsWith("no inventory-streams instance answered: http://inventory-1:8082")));
+    void relaysStock() throws Exception {
+        assertRelayed(ApiTestConfiguration.INVENTORY, "/products/85123A/stock", "{\"productId\":\"85123A\",\"available\":10}");
     }
 
-    @ParameterizedTest
-    @CsvSource(delimiter = '#', value = {
-            "{\"amount\":0}               # amount must be between 1 and 10000000000, was 0",
-            "{\"amount\":-100}            # amount must be between 1 and 10000000000, was -100",
-            "{\"amount\":10000000001}     # amount must be between 1 and 10000000000, was 10000000001",
-            "{\"amount\":\"100\"}         # amount must be an integer",
-            "{\"amount\":1.5}             # amount must be an integer",
-            "{}                           # amount is required",
-            "[]                           # the request body must be a JSON object",
-    })
-    void rejectsAnInvalidCredit(String body, String detail) throws Exception {
-        mvc.perform(post("/customers/17850/wallet/credits").contentType(MediaType.APPLICATION_JSON).content(body.strip()))
-                .andExpect(status().isBadRequest())
-                .andExpect(content().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON))
-                .andExpect(jsonPath("$.detail").value(startsWith(detail.strip())));
-        assertThat(publisher.published).isEmpty();
+    @Test
+    void answers503WithRetryAfterWhenNoInventoryInstanceAnswers() throws Exception {
+        services.server.expect(requestTo(ApiTestConfiguration.INVENTORY + "/products/71053/stock"))
+                .andRespond(withException(new IOException("Connection refused")));
+        mvc.perform(get("/products/71053/stock"))
+                .andExpect(unavailable(startsWith("no inventory-streams instance answered: http://inventory-1:8082")));
     }
 
     @Test
     void creditsAWallet() throws Exception {
-        String creditId = mvc.perform(post("/customers/17850/wallet/credits").contentType(MediaType.APPLICATION_JSON)
-                        .content("{\"amount\":10000000000}"))
-                .andExpect(status().isAccepted())
-                .andReturn().getResponse().getContentAsString().replaceAll(".*\"creditId\":\"([^\"]+)\".*", "$1");
+        String creditId = idOf("/customers/17850/wallet/credits", "{\"amount\":10000000000}", null, "creditId");
 
-        assertThat(publisher.published).singleElement().satisfies(p -> {
-            assertThat(p.topic()).isEqualTo(Topics.PAYMENT_COMMANDS.name());
-            assertThat(p.key()).isEqualTo("17850");
-            assertThat(p.value()).isEqualTo(new PaymentCommand("17850", new CreditWallet(creditId, 10_000_000_000L)));
-        });
+        assertPublishedOnly(Topics.PAYMENT_COMMANDS, "17850",
+                new PaymentCommand("17850", new CreditWallet(creditId, 10_000_000_000L)));
     }
 
     @Test
     void relaysAWalletAndRejectsAnInvalidCustomerId() throws Exception {
-        services.server.expect(requestTo(ApiTestConfiguration.PAYMENTS + "/customers/17850/wallet"))
-                .andRespond(withSuccess("{\"customerId\":\"17850\",\"balance\":500}", MediaType.APPLICATION_JSON));
-
-        mvc.perform(get("/customers/17850/wallet"))
-                .andExpect(status().isOk())
-                .andExpect(jsonPath("$.balance").value(500));
+        assertRelayed(ApiTestConfiguration.PAYMENTS, "/customers/17850/wallet", "{\"customerId\":\"17850\",\"balance\":500}");
         mvc.perform(get("/customers/a|b/wallet")).andExpect(status().isBadRequest());
         mvc.perform(post("/customers/a|b/wallet/credits").contentType(MediaType.APPLICATION_JSON).content("{\"amount\":1}"))
-                .andExpect(status().isBadRequest())
-                .andExpect(content().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON));
+                .andExpect(problem(HttpStatus.BAD_REQUEST, "customerId must not contain '/' or '|'"));
         assertThat(publisher.published).isEmpty();
     }
 }

@@ -9,20 +9,17 @@ import io.ordersaga.events.OrderStatus;
 import io.ordersaga.events.OrderRequest;
 import io.ordersaga.events.PlaceOrder;
 import io.ordersaga.events.RequestedLine;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.webmvc.test.autoconfigure.WebMvcTest;
 import org.springframework.http.HttpMethod;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
-import org.springframework.context.annotation.Import;
-import org.springframework.test.context.TestPropertySource;
-import org.springframework.test.web.servlet.MockMvc;
 import org.springframework.test.web.servlet.ResultActions;
+import org.springframework.test.web.servlet.ResultMatcher;
 import org.springframework.test.web.client.ExpectedCount;
 
 import java.net.SocketTimeoutException;
@@ -55,32 +52,13 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
-@WebMvcTest
-@Import(ApiTestConfiguration.class)
-@TestPropertySource(properties = "spring.config.name=order-api")
-class OrderControllerTest {
+class OrderControllerTest extends ApiControllerTest {
 
     private static final String VALID = """
             {"customerId":"17850","lines":[{"productId":"85123A","quantity":6},{"productId":"71053","quantity":1}]}""";
 
     @Autowired
-    MockMvc mvc;
-
-    @Autowired
-    RecordingPublisher publisher;
-
-    @Autowired
-    ApiTestConfiguration.Services services;
-
-    @Autowired
     RecentOrders recent;
-
-    @AfterEach
-    void reset() {
-        services.server.verify();
-        services.server.reset();
-        publisher.reset();
-    }
 
     private ResultActions place(String body) throws Exception {
         return mvc.perform(post("/orders").contentType(MediaType.APPLICATION_JSON).content(body));
@@ -137,28 +115,22 @@ class OrderControllerTest {
     @ParameterizedTest
     @MethodSource("invalidOrders")
     void rejectsAnInvalidOrderWith400ProblemAndWritesNothing(String body, String detail) throws Exception {
-        place(body).andExpect(status().isBadRequest())
-                .andExpect(content().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON))
-                .andExpect(jsonPath("$.status").value(400))
-                .andExpect(jsonPath("$.detail").value(startsWith(detail)));
+        place(body).andExpect(problem(HttpStatus.BAD_REQUEST, startsWith(detail)))
+                .andExpect(jsonPath("$.status").value(400));
         assertThat(publisher.published).isEmpty();
     }
 
     @Test
     void rejectsABodyAbove64KiB() throws Exception {
         String padding = " ".repeat(Requests.MAX_BODY_BYTES);
-        place(VALID + padding).andExpect(status().isBadRequest())
-                .andExpect(content().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON))
-                .andExpect(jsonPath("$.detail").value("the request body must be at most 65536 bytes"));
+        place(VALID + padding).andExpect(problem(HttpStatus.BAD_REQUEST, "the request body must be at most 65536 bytes"));
         assertThat(publisher.published).isEmpty();
     }
 
     @Test
     void rejectsABlankOrOverlongIdempotencyKey() throws Exception {
         mvc.perform(post("/orders").contentType(MediaType.APPLICATION_JSON).header("Idempotency-Key", " ").content(VALID))
-                .andExpect(status().isBadRequest())
-                .andExpect(content().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON))
-                .andExpect(jsonPath("$.detail").value("the Idempotency-Key header must be 1 to 255 non-blank characters"));
+                .andExpect(problem(HttpStatus.BAD_REQUEST, "the Idempotency-Key header must be 1 to 255 non-blank characters"));
         mvc.perform(post("/orders").contentType(MediaType.APPLICATION_JSON).header("Idempotency-Key", "k".repeat(256)).content(VALID))
                 .andExpect(status().isBadRequest());
         assertThat(publisher.published).isEmpty();
@@ -233,9 +205,7 @@ class OrderControllerTest {
         viewHolds(orderId, "CONFIRMED", viewCustomer, viewLines);
 
         placeWithKey("checkout-42", VALID)
-                .andExpect(status().isUnprocessableContent())
-                .andExpect(content().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON))
-                .andExpect(jsonPath("$.detail").value("the Idempotency-Key already names order " + orderId
+                .andExpect(problem(HttpStatus.UNPROCESSABLE_CONTENT, "the Idempotency-Key already names order " + orderId
                         + " with other lines: use a new key for another order"));
         assertThat(publisher.published).isEmpty();
     }
@@ -262,17 +232,12 @@ class OrderControllerTest {
         String unknown = "Kafka did not acknowledge the write to order-requests: "
                 + "org.apache.kafka.common.errors.TimeoutException: broker down. "
                 + "The outcome is unknown: the record may have been written. ";
-        place(VALID).andExpect(status().isServiceUnavailable())
-                .andExpect(content().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON))
-                .andExpect(header().string("Retry-After", "1"))
-                .andExpect(jsonPath("$.detail").value(unknown + "This request had no Idempotency-Key, so a retry may create"
+        place(VALID).andExpect(unavailable(unknown + "This request had no Idempotency-Key, so a retry may create"
                         + " a second order; send a key, the same on every retry."));
 
         services.server.expect(requestTo(ApiTestConfiguration.VIEW + "/orders/" + IdempotencyKeys.orderId("17850", "checkout-42")))
                 .andRespond(withResourceNotFound());
-        placeWithKey("checkout-42", VALID).andExpect(status().isServiceUnavailable())
-                .andExpect(header().string("Retry-After", "1"))
-                .andExpect(jsonPath("$.detail").value(unknown
+        placeWithKey("checkout-42", VALID).andExpect(unavailable(unknown
                         + "Retry with the same Idempotency-Key: it names the same order, which is applied once."));
     }
 
@@ -341,26 +306,17 @@ class OrderControllerTest {
                         .body("{\"status\":404,\"detail\":\"order o-404 is unknown\"}"));
 
         mvc.perform(get("/orders/o-404"))
-                .andExpect(status().isNotFound())
-                .andExpect(content().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON))
-                .andExpect(jsonPath("$.detail").value("order o-404 is unknown"));
+                .andExpect(problem(HttpStatus.NOT_FOUND, "order o-404 is unknown"));
     }
 
     @Test
     void relaysACustomersOrders() throws Exception {
-        services.server.expect(requestTo(ApiTestConfiguration.VIEW + "/customers/17850/orders"))
-                .andRespond(withSuccess("{\"customerId\":\"17850\",\"orders\":[]}", MediaType.APPLICATION_JSON));
-
-        mvc.perform(get("/customers/17850/orders"))
-                .andExpect(status().isOk())
-                .andExpect(jsonPath("$.customerId").value("17850"));
+        assertRelayed(ApiTestConfiguration.VIEW, "/customers/17850/orders", "{\"customerId\":\"17850\",\"orders\":[]}");
     }
 
     @Test
     void rejectsInvalidPathIdsAndWaits() throws Exception {
-        mvc.perform(get("/orders/a|b")).andExpect(status().isBadRequest())
-                .andExpect(content().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON))
-                .andExpect(jsonPath("$.detail").value("orderId must not contain '/' or '|'"));
+        mvc.perform(get("/orders/a|b")).andExpect(problem(HttpStatus.BAD_REQUEST, "orderId must not contain '/' or '|'"));
         mvc.perform(get("/orders/" + "o".repeat(65))).andExpect(status().isBadRequest());
         mvc.perform(get("/orders/ ")).andExpect(status().isBadRequest())
                 .andExpect(jsonPath("$.detail").value("orderId must not be blank"));
@@ -394,6 +350,21 @@ class OrderControllerTest {
                 : mvc.perform(post("/orders/" + orderId + "/cancel").contentType(MediaType.APPLICATION_JSON).content(body));
     }
 
+    /** 202 with the cancel's answer: {@code {"orderId","status","detail"}}. */
+    private static ResultMatcher cancelAnswer(String orderId, String status, String detail) {
+        return result -> {
+            status().isAccepted().match(result);
+            jsonPath("$.orderId").value(orderId).match(result);
+            jsonPath("$.status").value(status).match(result);
+            jsonPath("$.detail").value(detail).match(result);
+        };
+    }
+
+    /** {@link #cancelAnswer} of a cancel written for the saga to decide. */
+    private static ResultMatcher cancelRequested(String orderId) {
+        return cancelAnswer(orderId, "CANCEL_REQUESTED", "cancel requested");
+    }
+
     private void assertCancelPublished(String orderId, String requestedBy) {
         assertThat(publisher.published).singleElement().satisfies(p -> {
             assertThat(p.topic()).isEqualTo(Topics.ORDER_REQUESTS.name());
@@ -406,11 +377,7 @@ class OrderControllerTest {
     void cancelsAnOrderInFlightForItsCustomer() throws Exception {
         viewHolds("o-1", "PAYING");
 
-        cancel("o-1", null)
-                .andExpect(status().isAccepted())
-                .andExpect(jsonPath("$.orderId").value("o-1"))
-                .andExpect(jsonPath("$.status").value("CANCEL_REQUESTED"))
-                .andExpect(jsonPath("$.detail").value("cancel requested"));
+        cancel("o-1", null).andExpect(cancelRequested("o-1"));
         assertCancelPublished("o-1", "17850");
     }
 
@@ -418,9 +385,7 @@ class OrderControllerTest {
     void cancelsAnOrderTheReadModelDoesNotHoldYetForTheGivenCustomer() throws Exception {
         viewDoesNotHold("o-9");
 
-        cancel("o-9", "{\"customerId\":\"17850\"}")
-                .andExpect(status().isAccepted())
-                .andExpect(jsonPath("$.status").value("CANCEL_REQUESTED"));
+        cancel("o-9", "{\"customerId\":\"17850\"}").andExpect(cancelRequested("o-9"));
         assertCancelPublished("o-9", "17850");
     }
 
@@ -429,9 +394,7 @@ class OrderControllerTest {
         viewDoesNotHold("o-9");
 
         cancel("o-9", null)
-                .andExpect(status().isBadRequest())
-                .andExpect(content().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON))
-                .andExpect(jsonPath("$.detail").value("customerId is required: the read model does not hold order o-9 (yet),"
+                .andExpect(problem(HttpStatus.BAD_REQUEST, "customerId is required: the read model does not hold order o-9 (yet),"
                         + " so it cannot tell whose it is"));
         assertThat(publisher.published).isEmpty();
     }
@@ -445,14 +408,10 @@ class OrderControllerTest {
                 .andRespond(withException(new SocketTimeoutException("request timed out")));
 
         cancel("o-1", null)
-                .andExpect(status().isServiceUnavailable())
-                .andExpect(content().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON))
-                .andExpect(header().string("Retry-After", "1"))
-                .andExpect(jsonPath("$.detail").value("customerId is required while the read model does not answer"
+                .andExpect(unavailable("customerId is required while the read model does not answer"
                         + " (order-view-streams answered 503): send it, or retry"));
         assertThat(publisher.published).isEmpty();
-        cancel("o-1", "{\"customerId\":\"17850\"}").andExpect(status().isAccepted())
-                .andExpect(jsonPath("$.status").value("CANCEL_REQUESTED"));
+        cancel("o-1", "{\"customerId\":\"17850\"}").andExpect(cancelRequested("o-1"));
         assertCancelPublished("o-1", "17850");
     }
 
@@ -461,9 +420,7 @@ class OrderControllerTest {
         viewHolds("o-1", "RESERVING");
 
         cancel("o-1", "{\"customerId\":\"12346\"}")
-                .andExpect(status().isUnprocessableContent())
-                .andExpect(content().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON))
-                .andExpect(jsonPath("$.detail").value("order o-1 is not an order of customer 12346"));
+                .andExpect(problem(HttpStatus.UNPROCESSABLE_CONTENT, "order o-1 is not an order of customer 12346"));
         assertThat(publisher.published).isEmpty();
     }
 
@@ -476,9 +433,7 @@ class OrderControllerTest {
     })
     void rejectsAnInvalidCancelBody(String body, String detail) throws Exception {
         cancel("o-1", body.strip())
-                .andExpect(status().isBadRequest())
-                .andExpect(content().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON))
-                .andExpect(jsonPath("$.detail").value(startsWith(detail.strip())));
+                .andExpect(problem(HttpStatus.BAD_REQUEST, startsWith(detail.strip())));
         assertThat(publisher.published).isEmpty();
     }
 
@@ -488,9 +443,7 @@ class OrderControllerTest {
         publisher.down = true;
 
         cancel("o-1", null)
-                .andExpect(status().isServiceUnavailable())
-                .andExpect(header().string("Retry-After", "1"))
-                .andExpect(jsonPath("$.detail").value(endsWith("The outcome is unknown: the record may have been written."
+                .andExpect(unavailable(endsWith("The outcome is unknown: the record may have been written."
                         + " A retry is safe: cancelling twice is the same as once.")));
     }
 
@@ -498,10 +451,7 @@ class OrderControllerTest {
     void cancellingACancelledOrderWritesNothing() throws Exception {
         viewHolds("o-1", "CANCELLED");
 
-        cancel("o-1", null)
-                .andExpect(status().isAccepted())
-                .andExpect(jsonPath("$.status").value("CANCELLED"))
-                .andExpect(jsonPath("$.detail").value("order o-1 is cancelled"));
+        cancel("o-1", null).andExpect(cancelAnswer("o-1", "CANCELLED", "order o-1 is cancelled"));
         assertThat(publisher.published).isEmpty();
     }
 
@@ -511,9 +461,7 @@ class OrderControllerTest {
         viewHolds("o-2", "REJECTED");
 
         cancel("o-1", "{\"customerId\":\"17850\"}")
-                .andExpect(status().isConflict())
-                .andExpect(content().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON))
-                .andExpect(jsonPath("$.detail").value("order o-1 is CONFIRMED and can no longer be cancelled"));
+                .andExpect(problem(HttpStatus.CONFLICT, "order o-1 is CONFIRMED and can no longer be cancelled"));
         cancel("o-2", null).andExpect(status().isConflict())
                 .andExpect(jsonPath("$.detail").value("order o-2 is REJECTED and can no longer be cancelled"));
         assertThat(publisher.published).isEmpty();

@@ -119,21 +119,18 @@ class ExceptionHandlersTest {
 
     @Test
     void anInvalidRecordExceptionIsDeadLettered() {
-        byte[] value = FakeRegistry.confluent(PRODUCT_SCHEMA, product());
-        ProcessingExceptionHandler.Response response = config.processingExceptionHandler().handleError(
-                context(TASK, value), new Record<>("p-1", product(), 0L), new InvalidRecordException("p-1: unknown command"));
+        ProcessingExceptionHandler.Response response = processingError(TASK, new InvalidRecordException("p-1: unknown command"));
 
         assertThat(response.result()).isEqualTo(ProcessingExceptionHandler.Result.RESUME);
-        assertDeadLetterRecord(response.deadLetterQueueRecords(), value, InvalidRecordException.class);
+        assertDeadLetterRecord(response.deadLetterQueueRecords(), FakeRegistry.confluent(PRODUCT_SCHEMA, product()),
+                InvalidRecordException.class);
     }
 
     @Test
     void anyOtherProcessingErrorFailsTheTask() {
-        byte[] value = FakeRegistry.confluent(PRODUCT_SCHEMA, product());
         for (Exception error : List.<Exception>of(new IllegalStateException("store closed"), new RuntimeException(
                 new java.net.ConnectException("Connection refused")))) {
-            ProcessingExceptionHandler.Response response = config.processingExceptionHandler().handleError(
-                    context(TASK, value), new Record<>("p-1", product(), 0L), error);
+            ProcessingExceptionHandler.Response response = processingError(TASK, error);
 
             assertThat(response.result()).as(error.toString()).isEqualTo(ProcessingExceptionHandler.Result.FAIL);
             assertThat(response.deadLetterQueueRecords()).isEmpty();
@@ -142,13 +139,17 @@ class ExceptionHandlersTest {
 
     @Test
     void anInvalidRecordOnTheGlobalTaskIsSkippedAndCountedWithoutADeadLetter() {
-        byte[] value = FakeRegistry.confluent(PRODUCT_SCHEMA, product());
-        ProcessingExceptionHandler.Response response = config.processingExceptionHandler().handleError(
-                context(GLOBAL_TASK, value), new Record<>("p-1", product(), 0L), new InvalidRecordException("p-1: bad"));
+        ProcessingExceptionHandler.Response response = processingError(GLOBAL_TASK, new InvalidRecordException("p-1: bad"));
 
         assertThat(response.result()).isEqualTo(ProcessingExceptionHandler.Result.RESUME);
         assertThat(response.deadLetterQueueRecords()).isEmpty();
         assertThat(SkippedGlobalRecords.count(applicationId)).isEqualTo(1);
+    }
+
+    /** The processing handler's answer to {@code error}, thrown by {@code task} for the record of product p-1. */
+    private ProcessingExceptionHandler.Response processingError(TaskId task, Exception error) {
+        return config.processingExceptionHandler().handleError(context(task, FakeRegistry.confluent(PRODUCT_SCHEMA, product())),
+                new Record<>("p-1", product(), 0L), error);
     }
 
     private void assertDeadLettered(TaskId task, byte[] value) {

@@ -7,6 +7,8 @@ import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.state.HostInfo;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import org.springframework.core.retry.RetryPolicy;
+import org.springframework.core.retry.RetryTemplate;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
@@ -46,14 +48,25 @@ public class StoreQueries {
     /** The {@code Retry-After} of every 503 of this class, in seconds: about how long a rebalance takes to settle. */
     public static final long RETRY_AFTER_SECONDS = 1;
 
-    private static final long RETRY_PAUSE_MS = 50;
+    /** The pause between two reads of a store that is not queryable yet. */
+    private static final Duration RETRY_PAUSE = Duration.ofMillis(50);
+
+    /**
+     * Retries a read while the store is not queryable, every {@link #RETRY_PAUSE}, for up to
+     * {@link #REBALANCE_PATIENCE}; the last failure is then rethrown as it is.
+     */
+    private final RetryTemplate untilQueryable = new RetryTemplate(RetryPolicy.builder()
+            .includes(InvalidStateStoreException.class, IllegalStateException.class)
+            .maxRetries(Long.MAX_VALUE).delay(RETRY_PAUSE).timeout(REBALANCE_PATIENCE).build());
 
     private final KafkaStreamsInteractiveQueryService queries;
     private final StreamsBuilderFactoryBean factory;
     private final RestClient http;
 
     /**
-     * @param queries spring-kafka's query service over this instance's Streams client
+     * @param queries spring-kafka's query service over this instance's Streams client, answering by one look (a
+     *                RetryTemplate of no retries: {@link StreamsServiceConfiguration#interactiveQueryService}), so that
+     *                an unknown owner fails at once and a store read retries by this class's patience alone
      * @param factory the Streams client's factory, for the client's state
      * @param http    client used to forward requests to other instances
      */
@@ -121,26 +134,17 @@ public class StoreQueries {
      * @throws UnavailableException 503 when the store stays unavailable for {@link #REBALANCE_PATIENCE}
      */
     public <V> V get(Store<V> store, String key) {
-        long deadline = System.nanoTime() + REBALANCE_PATIENCE.toNanos();
-        while (true) {
-            try {
+        try {
+            return untilQueryable.invoke(() -> {
                 var streams = factory.getKafkaStreams();
                 if (streams == null || !streams.state().isRunningOrRebalancing()) {
                     throw new InvalidStateStoreException("Streams client is " + (streams == null ? "not started" : streams.state()));
                 }
                 ReadOnlyKeyValueStore<String, V> local = queries.retrieveQueryableStore(store.name(), QueryableStoreTypes.keyValueStore());
                 return local.get(key);
-            } catch (InvalidStateStoreException | IllegalStateException e) {
-                if (System.nanoTime() > deadline) {
-                    throw new UnavailableException(e.getMessage());
-                }
-                try {
-                    Thread.sleep(RETRY_PAUSE_MS);
-                } catch (InterruptedException interrupted) {
-                    Thread.currentThread().interrupt();
-                    throw new UnavailableException("interrupted");
-                }
-            }
+            });
+        } catch (InvalidStateStoreException | IllegalStateException e) {
+            throw new UnavailableException(e.getMessage());
         }
     }
 

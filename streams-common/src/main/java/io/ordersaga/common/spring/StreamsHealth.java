@@ -19,29 +19,19 @@ import org.springframework.kafka.config.StreamsBuilderFactoryBean;
  * </ul>
  * Details: {@code state} (the client's state), {@code lastThreadFailure} (when degraded) and
  * {@code skippedGlobalRecords} ({@link SkippedGlobalRecords#count}).
+ *
+ * @param factory       spring-kafka's factory of the client
+ * @param recovery      the client's uncaught exception handler
+ * @param applicationId the Streams application.id, for {@link SkippedGlobalRecords#count}
  */
-public final class StreamsHealth implements HealthIndicator {
+public record StreamsHealth(StreamsBuilderFactoryBean factory, StreamThreadRecovery recovery, String applicationId)
+        implements HealthIndicator {
 
     /**
      * Running, but not processing: a stream thread is failing and being replaced. Ranked between OUT_OF_SERVICE
      * and UP and answered with HTTP 503 ({@link StreamsServiceConfiguration}).
      */
     public static final Status DEGRADED = new Status("DEGRADED", "a stream thread is failing and being replaced");
-
-    private final StreamsBuilderFactoryBean factory;
-    private final StreamThreadRecovery recovery;
-    private final String applicationId;
-
-    /**
-     * @param factory       spring-kafka's factory of the client
-     * @param recovery      the client's uncaught exception handler
-     * @param applicationId the Streams application.id, for {@link SkippedGlobalRecords#count}
-     */
-    public StreamsHealth(StreamsBuilderFactoryBean factory, StreamThreadRecovery recovery, String applicationId) {
-        this.factory = factory;
-        this.recovery = recovery;
-        this.applicationId = applicationId;
-    }
 
     /** DOWN, DEGRADED or UP, as the type's documentation says. */
     @Override

@@ -5,6 +5,7 @@ import io.ordersaga.common.SchemaRegistration;
 import io.ordersaga.common.StreamThreadRecovery;
 import io.ordersaga.common.StreamsDefaults;
 import io.ordersaga.common.Topics;
+import io.ordersaga.common.orders.OrderWaiters;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.streams.KafkaStreams;
 import org.springframework.beans.factory.annotation.Value;
@@ -17,6 +18,9 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.retry.RetryPolicy;
+import org.springframework.core.retry.RetryTemplate;
+import org.springframework.http.client.JdkClientHttpRequestFactory;
 import org.springframework.kafka.annotation.EnableKafkaStreams;
 import org.springframework.kafka.annotation.KafkaStreamsDefaultConfiguration;
 import org.springframework.kafka.config.KafkaStreamsConfiguration;
@@ -27,7 +31,9 @@ import org.springframework.kafka.core.KafkaAdmin;
 import org.springframework.kafka.streams.KafkaStreamsInteractiveQueryService;
 import org.springframework.web.client.RestClient;
 
+import java.net.http.HttpClient;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -46,6 +52,15 @@ import java.util.Map;
 @EnableKafkaStreams
 @EnableConfigurationProperties(OrderSagaProperties.class)
 public class StreamsServiceConfiguration {
+
+    /** How long a request forwarded to the instance owning a key may take to connect (2 s). */
+    public static final Duration FORWARD_CONNECT_TIMEOUT = Duration.ofSeconds(2);
+
+    /**
+     * How long a request forwarded to the instance owning a key may wait for the answer (40 s): above the longest
+     * long poll, {@link OrderWaiters#MAX_WAIT_MS} (30 s).
+     */
+    public static final Duration FORWARD_READ_TIMEOUT = Duration.ofMillis(OrderWaiters.MAX_WAIT_MS + 10_000);
 
     /**
      * The registry-backed serdes of every topic and store. Before handing them out, registers every topic's
@@ -123,16 +138,29 @@ public class StreamsServiceConfiguration {
         };
     }
 
-    /** spring-kafka's interactive-query service over this application's current Streams client. */
+    /**
+     * spring-kafka's interactive-query service over this application's current Streams client, answering by one look:
+     * its RetryTemplate makes no retries (spring-kafka's default retries 3 times, 1 s apart), so a key with no known
+     * owner fails at once and {@link StoreQueries#get} waits for a store by its own patience only.
+     */
     @Bean
     public KafkaStreamsInteractiveQueryService interactiveQueryService(StreamsBuilderFactoryBean factory) {
-        return new CurrentClientQueryService(factory);
+        CurrentClientQueryService queries = new CurrentClientQueryService(factory);
+        queries.setRetryTemplate(new RetryTemplate(RetryPolicy.withMaxRetries(0)));
+        return queries;
     }
 
-    /** Routes a key's query to the instance that owns it. */
+    /**
+     * Routes a key's query to the instance that owns it, forwarding over HTTP/1.1 with a connect timeout of
+     * {@link #FORWARD_CONNECT_TIMEOUT} and a read timeout of {@link #FORWARD_READ_TIMEOUT}.
+     */
     @Bean
     public StoreQueries storeQueries(KafkaStreamsInteractiveQueryService queries, StreamsBuilderFactoryBean factory) {
-        return new StoreQueries(queries, factory, RestClient.create());
+        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(FORWARD_CONNECT_TIMEOUT).build();
+        JdkClientHttpRequestFactory requests = new JdkClientHttpRequestFactory(client);
+        requests.setReadTimeout(FORWARD_READ_TIMEOUT);
+        return new StoreQueries(queries, factory, RestClient.builder().requestFactory(requests).build());
     }
 
     /** The Streams client's health: UP, {@link StreamsHealth#DEGRADED} or DOWN; see {@link StreamsHealth}. */

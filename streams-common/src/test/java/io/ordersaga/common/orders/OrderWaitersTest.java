@@ -50,6 +50,14 @@ class OrderWaitersTest {
         return CompletableFuture.supplyAsync(() -> waiters.awaitTerminal("o-1", waitMs, read), pollers);
     }
 
+    /** A long poll of o-1 whose reads of the store are counted in {@code reads}. */
+    private CompletableFuture<OrderEvent> pollCountingReads(AtomicInteger reads) {
+        return poll(LONG_WAIT_MS, id -> {
+            reads.incrementAndGet();
+            return store.get(id);
+        });
+    }
+
     @Test
     void answersATerminalOrderAtOnce() {
         store.put("o-1", order(OrderStatus.CONFIRMED, 5));
@@ -62,10 +70,7 @@ class OrderWaitersTest {
     void waitsThroughIntermediateStatesUntilTerminal() throws Exception {
         store.put("o-1", order(OrderStatus.PENDING, 1));
         AtomicInteger reads = new AtomicInteger();
-        CompletableFuture<OrderEvent> answer = poll(LONG_WAIT_MS, id -> {
-            reads.incrementAndGet();
-            return store.get(id);
-        });
+        CompletableFuture<OrderEvent> answer = pollCountingReads(reads);
         await().atMost(Duration.ofSeconds(5)).until(() -> reads.get() >= 1);
         write(order(OrderStatus.RESERVING, 2));
         await().atMost(Duration.ofSeconds(5)).until(() -> reads.get() >= 2);
@@ -94,10 +99,7 @@ class OrderWaitersTest {
     @Test
     void waitsForAnOrderThatIsNotInTheReadModelYet() throws Exception {
         AtomicInteger reads = new AtomicInteger();
-        CompletableFuture<OrderEvent> answer = poll(LONG_WAIT_MS, id -> {
-            reads.incrementAndGet();
-            return store.get(id);
-        });
+        CompletableFuture<OrderEvent> answer = pollCountingReads(reads);
         await().atMost(Duration.ofSeconds(5)).until(() -> reads.get() >= 1);
         write(order(OrderStatus.REJECTED, 1));
 

@@ -3,7 +3,9 @@ package io.ordersaga.common.spring;
 import io.ordersaga.common.Store;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.state.HostInfo;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.http.HttpHeaders;
@@ -143,5 +145,17 @@ class StoreQueriesTest {
         assertThat(storeQueries.ownership(ORDERS, "o-1")).isEqualTo(StoreQueries.Ownership.UNKNOWN);
         when(streams.state()).thenReturn(KafkaStreams.State.PENDING_SHUTDOWN);
         assertThat(storeQueries.ownership(ORDERS, "o-1")).isEqualTo(StoreQueries.Ownership.UNKNOWN);
+    }
+
+    @Test
+    void readsALocalStoreAgainUntilItIsQueryable() {
+        @SuppressWarnings("unchecked")
+        ReadOnlyKeyValueStore<String, String> store = mock(ReadOnlyKeyValueStore.class);
+        when(store.get("o-1")).thenReturn("PENDING");
+        when(queries.<ReadOnlyKeyValueStore<String, String>>retrieveQueryableStore(eq("orders"), any()))
+                .thenThrow(new InvalidStateStoreException("restoring"), new IllegalStateException("rebalancing"))
+                .thenReturn(store);
+
+        assertThat(storeQueries.get(ORDERS, "o-1")).isEqualTo("PENDING");
     }
 }
