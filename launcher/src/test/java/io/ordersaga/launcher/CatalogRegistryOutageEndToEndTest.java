@@ -3,10 +3,8 @@ package io.ordersaga.launcher;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.ordersaga.common.Topics;
+import io.ordersaga.common.testing.FakeRegistry;
 import io.ordersaga.events.Product;
-import org.apache.avro.io.BinaryEncoder;
-import org.apache.avro.io.EncoderFactory;
-import org.apache.avro.specific.SpecificDatumWriter;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -17,8 +15,6 @@ import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-import java.io.ByteArrayOutputStream;
-import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -58,7 +54,7 @@ class CatalogRegistryOutageEndToEndTest {
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, system.stack().bootstrapServers()),
                 new StringSerializer(), new ByteArraySerializer())) {
-            producer.send(new ProducerRecord<>(Topics.PRODUCTS.name(), productId, confluent(id, Product.newBuilder()
+            producer.send(new ProducerRecord<>(Topics.PRODUCTS.name(), productId, FakeRegistry.confluent(id, Product.newBuilder()
                     .setProductId(productId).setName("Teapot").setUnitPrice(1_250).setUpdatedAt(Instant.now()).build())))
                     .get(30, TimeUnit.SECONDS);
             await("the saga's client failed").atMost(Duration.ofSeconds(30))
@@ -82,14 +78,5 @@ class CatalogRegistryOutageEndToEndTest {
     /** Awaitility's await, not failing on the exceptions of the saga's failing threads. */
     private static org.awaitility.core.ConditionFactory await(String what) {
         return Awaitility.await(what).dontCatchUncaughtExceptions().pollInterval(Duration.ofMillis(100));
-    }
-
-    private static byte[] confluent(int id, Product product) throws Exception {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        out.write(0);
-        out.write(ByteBuffer.allocate(4).putInt(id).array());
-        BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, null);
-        new SpecificDatumWriter<Product>(Product.getClassSchema()).write(product, encoder);
-        return out.toByteArray();
     }
 }

@@ -5,27 +5,24 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class PercentilesTest {
 
-    @Test
-    void nearestRankOnOneToHundred() {
-        long[] values = LongStream.rangeClosed(1, 100).toArray();
-        assertThat(Percentiles.nearestRank(values, 50)).isEqualTo(50);
-        assertThat(Percentiles.nearestRank(values, 95)).isEqualTo(95);
-        assertThat(Percentiles.nearestRank(values, 99)).isEqualTo(99);
-        assertThat(Percentiles.nearestRank(values, 100)).isEqualTo(100);
-        assertThat(Percentiles.nearestRank(values, 0.1)).isEqualTo(1);
+    private static final long[] ONE_TO_HUNDRED = LongStream.rangeClosed(1, 100).toArray();
+    private static final long[] FIVE_VALUES = {15, 20, 35, 40, 50};
+
+    @ParameterizedTest(name = "p{0} of 1..100 is {1}")
+    @CsvSource({"50, 50", "95, 95", "99, 99", "100, 100", "0.1, 1"})
+    void nearestRankOnOneToHundred(double percentile, long expected) {
+        assertThat(Percentiles.nearestRank(ONE_TO_HUNDRED, percentile)).isEqualTo(expected);
     }
 
-    @Test
-    void nearestRankRoundsTheRankUp() {
-        long[] values = {15, 20, 35, 40, 50};
-        assertThat(Percentiles.nearestRank(values, 5)).isEqualTo(15);
-        assertThat(Percentiles.nearestRank(values, 30)).isEqualTo(20);
-        assertThat(Percentiles.nearestRank(values, 40)).isEqualTo(20);
-        assertThat(Percentiles.nearestRank(values, 50)).isEqualTo(35);
-        assertThat(Percentiles.nearestRank(values, 100)).isEqualTo(50);
+    @ParameterizedTest(name = "p{0} of 15,20,35,40,50 is {1}")
+    @CsvSource({"5, 15", "30, 20", "40, 20", "50, 35", "100, 50"})
+    void nearestRankRoundsTheRankUp(double percentile, long expected) {
+        assertThat(Percentiles.nearestRank(FIVE_VALUES, percentile)).isEqualTo(expected);
     }
 
     @Test
