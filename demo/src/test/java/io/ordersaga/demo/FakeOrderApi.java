@@ -96,6 +96,22 @@ final class FakeOrderApi implements AutoCloseable {
         }
     }
 
+    /**
+     * An idempotent write as order-api answers it: adds {@code amount} to {@code counters[0]} (the balance or the
+     * available units) and to {@code counters[total]} (the running total credited or adjusted) of {@code id}, once
+     * per {@code Idempotency-Key} ({@code key}, null for none: every request applies).
+     */
+    private Object[] addOnce(String path, String key, Map<String, long[]> books, String id, long amount, int total,
+                             Map<String, Object> reply) {
+        boolean first = key == null || appliedWrites.add(path + "|" + key);
+        if (first) {
+            long[] counters = books.computeIfAbsent(id, k -> new long[4]);
+            counters[0] += amount;
+            counters[total] += amount;
+        }
+        return written(first, reply);
+    }
+
     /** Returns {status, body}. */
     private Object[] route(String method, String path, String query, JsonNode body, String key) {
         Matcher m;
@@ -105,13 +121,7 @@ final class FakeOrderApi implements AutoCloseable {
                     : ok(Map.of("productId", id(m), "available", s[0], "reserved", s[1], "sold", s[2], "adjusted", s[3]));
         }
         if (method.equals("POST") && (m = ADJUST.matcher(path)).matches()) {
-            boolean first = key == null || appliedWrites.add(path + "|" + key);
-            if (first) {
-                long[] s = stock.computeIfAbsent(id(m), k -> new long[4]);
-                s[0] += body.get("delta").asLong();
-                s[3] += body.get("delta").asLong();
-            }
-            return written(first, Map.of("adjustmentId", "adj-" + id(m)));
+            return addOnce(path, key, stock, id(m), body.get("delta").asLong(), 3, Map.of("adjustmentId", "adj-" + id(m)));
         }
         if (method.equals("GET") && (m = PRODUCT.matcher(path)).matches()) {
             Long price = prices.get(id(m));
@@ -128,13 +138,7 @@ final class FakeOrderApi implements AutoCloseable {
             return ok(Map.of("customerId", id(m), "balance", w[0], "credited", w[1], "charged", w[2], "refunded", w[3]));
         }
         if (method.equals("POST") && (m = CREDIT.matcher(path)).matches()) {
-            boolean first = key == null || appliedWrites.add(path + "|" + key);
-            if (first) {
-                long[] w = wallets.computeIfAbsent(id(m), k -> new long[4]);
-                w[0] += body.get("amount").asLong();
-                w[1] += body.get("amount").asLong();
-            }
-            return written(first, Map.of("creditId", "cr-" + id(m)));
+            return addOnce(path, key, wallets, id(m), body.get("amount").asLong(), 1, Map.of("creditId", "cr-" + id(m)));
         }
         if (method.equals("GET") && (m = CUSTOMER_ORDERS.matcher(path)).matches()) {
             List<Object> list = new ArrayList<>();

@@ -42,6 +42,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -153,24 +154,19 @@ class SagaSystemPropertyTest {
         }
         KeyValueStore<String, StockLevel> stock = system.application(APPLICATIONS.get(1)).store(InventoryTopology.STOCK);
         for (String productId : world.products.keySet()) {
-            StockLevel level = stock.get(productId);
-            long adjusted = level == null ? 0 : level.getAdjusted();
-            long available = level == null ? 0 : level.getAvailable();
-            long reserved = level == null ? 0 : level.getReserved();
-            long sold = level == null ? 0 : level.getSold();
-            assertThat(adjusted).as("adjusted of %s", productId).isEqualTo(available + reserved + sold);
-            assertThat(reserved).as("units of %s still reserved", productId).isZero();
-            assertThat(sold).as("units of %s sold vs confirmed", productId).isEqualTo(soldByProduct.getOrDefault(productId, 0L));
+            StockLevel level = Objects.requireNonNullElseGet(stock.get(productId), () -> new StockLevel(productId, 0L, 0L, 0L, 0L));
+            assertThat(level.getAdjusted()).as("adjusted of %s", productId)
+                    .isEqualTo(level.getAvailable() + level.getReserved() + level.getSold());
+            assertThat(level.getReserved()).as("units of %s still reserved", productId).isZero();
+            assertThat(level.getSold()).as("units of %s sold vs confirmed", productId)
+                    .isEqualTo(soldByProduct.getOrDefault(productId, 0L));
         }
         KeyValueStore<String, Wallet> wallets = system.application(APPLICATIONS.get(2)).store(PaymentTopology.WALLETS);
         for (String customerId : world.customers.keySet()) {
-            Wallet wallet = wallets.get(customerId);
-            long credited = wallet == null ? 0 : wallet.getCredited();
-            long balance = wallet == null ? 0 : wallet.getBalance();
-            long charged = wallet == null ? 0 : wallet.getCharged();
-            long refunded = wallet == null ? 0 : wallet.getRefunded();
-            assertThat(credited).as("credited of %s", customerId).isEqualTo(balance + charged - refunded);
-            assertThat(charged - refunded).as("net charges of %s vs confirmed totals", customerId)
+            Wallet wallet = Objects.requireNonNullElseGet(wallets.get(customerId), () -> new Wallet(customerId, 0L, 0L, 0L, 0L));
+            assertThat(wallet.getCredited()).as("credited of %s", customerId)
+                    .isEqualTo(wallet.getBalance() + wallet.getCharged() - wallet.getRefunded());
+            assertThat(wallet.getCharged() - wallet.getRefunded()).as("net charges of %s vs confirmed totals", customerId)
                     .isEqualTo(paidByCustomer.getOrDefault(customerId, 0L));
         }
     }
