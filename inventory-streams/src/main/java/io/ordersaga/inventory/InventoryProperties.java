@@ -14,17 +14,15 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 @ConfigurationProperties("ordersaga.inventory")
 public record InventoryProperties(Long retentionMs, Long retentionScanIntervalMs, Long adjustmentDedupMs) {
 
-    /** @throws IllegalArgumentException when a duration is not positive, so the service does not start */
-    public InventoryProperties {
-        config(InventoryTopology.Config.defaults(), retentionMs, retentionScanIntervalMs, adjustmentDedupMs);
-    }
-
-    /** The topology's configuration: these settings over the defaults. */
+    /**
+     * The topology's configuration: these settings over the defaults. Called once when the service builds its
+     * topology, so a bad setting stops the start.
+     *
+     * @throws IllegalArgumentException when a duration is not positive
+     */
     public InventoryTopology.Config config() {
-        return config(InventoryTopology.Config.defaults(), retentionMs, retentionScanIntervalMs, adjustmentDedupMs);
-    }
-
-    private static InventoryTopology.Config config(InventoryTopology.Config defaults, Long retentionMs, Long scanIntervalMs, Long dedupMs) {
-        return new InventoryTopology.Config(defaults.reservations().with(retentionMs, scanIntervalMs), defaults.adjustments().with(dedupMs, scanIntervalMs));
+        InventoryTopology.Config defaults = InventoryTopology.Config.defaults();
+        return new InventoryTopology.Config(defaults.reservations().with(retentionMs, retentionScanIntervalMs),
+                defaults.adjustments().with(adjustmentDedupMs, retentionScanIntervalMs));
     }
 }

@@ -1,5 +1,7 @@
 package io.ordersaga.launcher;
 
+import io.ordersaga.payment.PaymentProperties;
+import io.ordersaga.saga.SagaProperties;
 import org.apache.kafka.streams.KafkaStreams;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.kafka.config.StreamsBuilderFactoryBean;
@@ -74,9 +76,11 @@ public final class ServiceCluster implements AutoCloseable {
     }
 
     /**
-     * Starts one instance of each service on its given port; order-api is pointed at the other instances.
+     * Starts one instance of each service on its given port; order-api is pointed at the other instances, and
+     * starts only once {@link #checkRetentions} holds.
      *
      * @param ports port of each service
+     * @throws IllegalStateException when an instance does not start or the retentions break the rule
      */
     public void startAll(Map<Service, Integer> ports) {
         for (Service service : Service.values()) {
@@ -84,7 +88,29 @@ public final class ServiceCluster implements AutoCloseable {
                 start(service, ports.get(service), Map.of());
             }
         }
+        checkRetentions(first(Service.SAGA).context().getBean(SagaProperties.class).timings().retentionMs(),
+                first(Service.PAYMENT).context().getBean(PaymentProperties.class).config().payments().retentionMs());
         start(Service.API, ports.get(Service.API), apiRoutes());
+    }
+
+    /**
+     * The rule that spans two services, checked here, where both settings are known (each service sees only its
+     * own): payment keeps a closed payment at least as long as the saga keeps an ended saga. The saga keeps an ended
+     * saga for its retention to answer what still arrives for the order (a late charge reply gets a refund); payment
+     * answers a late charge of a closed payment from its record (REFUNDED or VOIDED: declined, never charged). A
+     * payment forgotten before its saga could be charged afresh by a command still in flight, with no saga left
+     * to refund it. Both retentions default to the same 24 h.
+     *
+     * @param sagaRetentionMs    {@code ordersaga.saga.retention-ms}, in ms
+     * @param paymentRetentionMs {@code ordersaga.payment.retention-ms}, in ms
+     * @throws IllegalStateException naming both settings when payment's is the shorter
+     */
+    static void checkRetentions(long sagaRetentionMs, long paymentRetentionMs) {
+        if (paymentRetentionMs < sagaRetentionMs) {
+            throw new IllegalStateException("ordersaga.payment.retention-ms (" + paymentRetentionMs + " ms) must be at least"
+                    + " ordersaga.saga.retention-ms (" + sagaRetentionMs + " ms): payment must remember a closed payment"
+                    + " as long as the saga remembers its order");
+        }
     }
 
     /** order-api's properties pointing at every running instance of inventory, payment, saga (catalog) and view. */

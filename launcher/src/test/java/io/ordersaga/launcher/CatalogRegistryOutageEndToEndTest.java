@@ -1,9 +1,8 @@
 package io.ordersaga.launcher;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.ordersaga.common.Topics;
 import io.ordersaga.common.testing.FakeRegistry;
+import io.ordersaga.demo.client.OrderApi;
 import io.ordersaga.events.Product;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -14,7 +13,11 @@ import org.apache.kafka.streams.KafkaStreams;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import tools.jackson.databind.ObjectMapper;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
 
+import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -34,19 +37,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 @ExtendWith(RunningSystem.class)
 class CatalogRegistryOutageEndToEndTest {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = JsonMapper.builder().build();
 
     @Test
     void theSagaRestartsAfterItsGlobalThreadFailedOnTheRegistryAndAppliesTheProduct(RunningSystem system) throws Exception {
-        String known = new TestData(system.api()).product(500, 0);
-        Api registry = new Api(system.stack().registryUrl());
+        String known = system.data().product(500, 0);
         String productId = TestData.id("P");
         ObjectNode schema = (ObjectNode) JSON.readTree(Product.getClassSchema().toString());
         schema.put("doc", "The catalog entry, registered again with other content: " + productId);
-        int id = registry.send("POST", "/apis/ccompat/v7/subjects/" + productId + "-value/versions",
-                        Map.of("schema", JSON.writeValueAsString(schema)),
-                        Map.of("Content-Type", "application/vnd.schemaregistry.v1+json"))
-                .body().path("id").asInt();
+        int id;
+        try (OrderApi registry = new OrderApi(URI.create(system.stack().registryUrl()))) {
+            id = registry.exchange("POST", "/apis/ccompat/v7/subjects/" + productId + "-value/versions",
+                            Map.of("schema", JSON.writeValueAsString(schema)),
+                            Map.of("Content-Type", "application/vnd.schemaregistry.v1+json"))
+                    .body().path("id").asInt();
+        }
         assertThat(id).isPositive();
         ServiceCluster.Instance saga = system.cluster().first(Service.SAGA);
 
@@ -59,16 +64,16 @@ class CatalogRegistryOutageEndToEndTest {
                     .get(30, TimeUnit.SECONDS);
             await("the saga's client failed").atMost(Duration.ofSeconds(30))
                     .until(() -> saga.streams().state() == KafkaStreams.State.ERROR);
-            assertThat(new Api(saga.url()).get("/actuator/health").status()).isEqualTo(503);
+            assertThat(TestData.getFrom(saga.url(), "/actuator/health").status()).isEqualTo(503);
         } finally {
             system.stack().startRegistry();
         }
 
         await("the product in the catalog").atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
-            Api.Response product = system.api().get("/products/" + productId);
+            OrderApi.Response product = system.api().get("/products/" + productId);
             assertThat(product.body().path("unitPrice").asLong())
                     .as("%s %s; saga client %s, health %s", product.status(), product.body(), saga.streams().state(),
-                            new Api(saga.url()).get("/actuator/health").body())
+                            TestData.getFrom(saga.url(), "/actuator/health").body())
                     .isEqualTo(1_250);
         });
         assertThat(saga.streams().state()).isIn(KafkaStreams.State.RUNNING, KafkaStreams.State.REBALANCING);

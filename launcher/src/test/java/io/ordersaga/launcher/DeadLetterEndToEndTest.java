@@ -59,12 +59,11 @@ class DeadLetterEndToEndTest {
             }
         }
 
-        Api api = system.api();
-        TestData data = new TestData(api);
+        TestData data = system.data();
         String productId = data.product(300, 3);
         String customerId = data.customer(1_000);
-        String orderId = api.placeOrder(customerId, productId, 2).body().path("orderId").asText();
-        assertThat(api.awaitTerminal(orderId).path("status").asText()).isEqualTo("CONFIRMED");
+        String orderId = data.place(customerId, productId, 2);
+        assertThat(data.awaitTerminal(orderId).status()).isEqualTo("CONFIRMED");
 
         for (Map.Entry<Service, List<Topic<?>>> application : INPUTS.entrySet()) {
             String deadLetters = Topics.deadLetters(application.getKey().applicationName());

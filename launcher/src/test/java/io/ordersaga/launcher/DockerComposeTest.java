@@ -1,6 +1,7 @@
 package io.ordersaga.launcher;
 
 import io.ordersaga.api.ApiProperties;
+import io.ordersaga.demo.client.OrderApi;
 import io.ordersaga.common.SchemaRegistration;
 import io.ordersaga.localstack.LocalStack;
 import io.ordersaga.saga.OrderSagaApplication;
@@ -220,9 +221,9 @@ class DockerComposeTest {
     @Test
     void theHealthCheckPathAnswersUpOnEveryRunningService(RunningSystem system) {
         for (Service service : Service.values()) {
-            Api.Response health = new Api(system.cluster().first(service).url()).get(healthPath(service));
+            OrderApi.Response health = TestData.getFrom(system.cluster().first(service).url(), healthPath(service));
             assertThat(health.status()).as(service.applicationName() + " " + healthPath(service)).isEqualTo(200);
-            assertThat(health.body().path("status").asText()).as(service.applicationName()).isEqualTo("UP");
+            assertThat(health.body().path("status").asString()).as(service.applicationName()).isEqualTo("UP");
         }
     }
 

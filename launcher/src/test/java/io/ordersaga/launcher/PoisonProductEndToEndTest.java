@@ -30,8 +30,7 @@ class PoisonProductEndToEndTest {
 
     @Test
     void aPoisonProductIsSkippedAndCountedAndTheSagaKeepsApplyingTheCatalog(RunningSystem system) throws Exception {
-        Api api = system.api();
-        TestData data = new TestData(api);
+        TestData data = system.data();
         String before = data.product(250, 0);
         String applicationId = Service.SAGA.applicationName();
         long skippedBefore = SkippedGlobalRecords.count(applicationId);
@@ -47,17 +46,17 @@ class PoisonProductEndToEndTest {
         TestData.await("saga client RUNNING (an earlier class may have restarted it)",
                 () -> system.cluster().first(Service.SAGA).streams().state() == KafkaStreams.State.RUNNING);
         assertThat(SkippedGlobalRecords.count(applicationId)).isEqualTo(skippedBefore + 1);
-        assertThat(api.get("/products/" + after).body().path("unitPrice").asLong()).isEqualTo(375);
-        assertThat(api.get("/products/" + before).status()).isEqualTo(200);
+        assertThat(system.api().product(after).orElseThrow().unitPrice()).isEqualTo(375);
+        assertThat(system.api().product(before)).isPresent();
         String customerId = data.customer(1_000);
-        String orderId = api.placeOrder(customerId, after, 2).body().path("orderId").asText();
-        assertThat(api.awaitTerminal(orderId).path("status").asText()).isEqualTo("CONFIRMED");
+        String orderId = data.place(customerId, after, 2);
+        assertThat(data.awaitTerminal(orderId).status()).isEqualTo("CONFIRMED");
         // The stack is shared by the test classes: an earlier class's outage may keep the saga DEGRADED for up to
         // StreamThreadRecovery.HEALTHY_PERIOD_MS after it ended; a poison record that failed a thread would fail it
         // again on every retry and keep it DEGRADED for ever.
         Awaitility.await("saga health UP").atMost(Duration.ofMillis(StreamThreadRecovery.HEALTHY_PERIOD_MS + 30_000))
                 .pollInterval(Duration.ofMillis(200)).ignoreExceptions()
-                .until(() -> new Api(system.cluster().first(Service.SAGA).url()).get("/actuator/health")
-                        .body().path("status").asText().equals("UP"));
+                .until(() -> TestData.getFrom(system.cluster().first(Service.SAGA).url(), "/actuator/health")
+                        .body().path("status").asString().equals("UP"));
     }
 }

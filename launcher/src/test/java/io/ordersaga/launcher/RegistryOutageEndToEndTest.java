@@ -1,7 +1,8 @@
 package io.ordersaga.launcher;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.ordersaga.common.Topics;
+import io.ordersaga.demo.client.OrderApi;
+import io.ordersaga.demo.client.OrderApi.OrderView;
 import io.ordersaga.demo.client.OrderStatuses;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -12,11 +13,13 @@ import org.awaitility.core.ConditionFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -61,8 +64,8 @@ class RegistryOutageEndToEndTest {
     @Test
     void noCommandIsDeadLetteredEveryOrderEndsAndTheBooksBalance(RunningSystem system) throws Exception {
         long startNanos = System.nanoTime();
-        Api api = system.api();
-        TestData data = new TestData(api);
+        OrderApi api = system.api();
+        TestData data = system.data();
         Random random = new Random(11);
         List<String> products = new ArrayList<>();
         for (int i = 0; i < PRODUCTS; i++) {
@@ -72,14 +75,14 @@ class RegistryOutageEndToEndTest {
         for (int i = 0; i < CUSTOMERS; i++) {
             customers.add(data.customer(CREDIT_PENCE));
         }
-        String firstOrder = api.placeOrder(customers.getFirst(), products.getFirst(), 1).body().path("orderId").asText();
-        assertThat(api.awaitTerminal(firstOrder).path("status").asText()).isEqualTo("CONFIRMED");
+        String firstOrder = data.place(customers.getFirst(), products.getFirst(), 1);
+        assertThat(data.awaitTerminal(firstOrder).status()).isEqualTo("CONFIRMED");
         Map<TopicPartition, Long> deadLettersBefore = deadLetterEnds(system);
 
         ServiceCluster.Instance payment = system.cluster().first(Service.PAYMENT);
         system.cluster().stop(payment);
         ServiceCluster.Instance coldPayment = system.cluster().start(Service.PAYMENT, payment.port(), Map.of());
-        Api paymentHealth = new Api(coldPayment.url());
+        OrderApi paymentHealth = new OrderApi(URI.create(coldPayment.url()));
 
         system.stack().stopRegistry();
         long outageEndNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(OUTAGE_MS);
@@ -102,9 +105,9 @@ class RegistryOutageEndToEndTest {
             Map<String, Object> body = Map.of("customerId", customers.get(lineRandom.nextInt(CUSTOMERS)), "lines", lines);
             clients.submit(() -> {
                 try {
-                    Api.Response response = api.postOrder(body, run + "-" + i);
+                    OrderApi.Response response = api.exchange("POST", "/orders", body, Map.of("Idempotency-Key", run + "-" + i));
                     if (response.status() == 202) {
-                        accepted.put(run + "-" + i, response.body().path("orderId").asText());
+                        accepted.put(run + "-" + i, response.body().path("orderId").asString());
                     } else {
                         refused.incrementAndGet();
                     }
@@ -118,8 +121,8 @@ class RegistryOutageEndToEndTest {
         try {
             await("outage of " + OUTAGE_MS + " ms").atMost(Duration.ofMillis(OUTAGE_MS + 10_000))
                     .pollInterval(Duration.ofMillis(500)).until(() -> {
-                        Api.Response health = paymentHealth.get("/actuator/health");
-                        if (health.body().path("status").asText().equals("DEGRADED")) {
+                        OrderApi.Response health = paymentHealth.get("/actuator/health");
+                        if (health.body().path("status").asString().equals("DEGRADED")) {
                             assertThat(health.status()).as("a DEGRADED service answers its health with 503").isEqualTo(503);
                             degradedSeen.set(true);
                         }
@@ -127,6 +130,7 @@ class RegistryOutageEndToEndTest {
                     });
         } finally {
             system.stack().startRegistry();
+            paymentHealth.close();
         }
         long outageOverNanos = System.nanoTime();
         await("every order posted").atMost(Duration.ofSeconds(ORDERS / ORDERS_PER_SECOND + 30))
@@ -138,17 +142,16 @@ class RegistryOutageEndToEndTest {
         AtomicInteger probes = new AtomicInteger();
         await("an order placed after the outage confirmed").atMost(SETTLED).pollInterval(Duration.ofSeconds(1)).until(() -> {
             String key = run + "-probe-" + probes.incrementAndGet();
-            Api.Response response = api.postOrder(Map.of("customerId", customers.getLast(),
-                    "lines", List.of(Map.of("productId", products.getLast(), "quantity", 1))), key);
+            OrderApi.Response response = api.exchange("POST", "/orders",
+                    TestData.orderBody(customers.getLast(), products.getLast(), 1), Map.of("Idempotency-Key", key));
             if (response.status() != 202) {
                 return false;
             }
-            accepted.put(key, response.body().path("orderId").asText());
-            return terminalStatus(api, response.body().path("orderId").asText()).equals("CONFIRMED");
+            accepted.put(key, response.body().path("orderId").asString());
+            return terminalStatus(api, response.body().path("orderId").asString()).equals("CONFIRMED");
         });
         await("every accepted order terminal").atMost(SETTLED).pollInterval(Duration.ofMillis(500))
-                .until(() -> accepted.values().stream().allMatch(orderId -> OrderStatuses.TERMINAL.contains(
-                        api.order(orderId, 0).body().path("status").asText())));
+                .until(() -> accepted.values().stream().allMatch(orderId -> api.order(orderId, 0).map(OrderView::terminal).orElse(false)));
         await("the books balance").atMost(SETTLED).pollInterval(Duration.ofMillis(500)).ignoreExceptions()
                 .untilAsserted(() -> assertBooksBalance(api, products, customers));
         assertThat(deadLettersSince(system, deadLettersBefore)).as("records dead-lettered during the test").isZero();
@@ -156,8 +159,8 @@ class RegistryOutageEndToEndTest {
 
         Map<String, Integer> outcomes = new HashMap<>();
         for (String orderId : accepted.values()) {
-            JsonNode order = api.order(orderId, 0).body();
-            outcomes.merge(order.path("status").asText() + "/" + order.path("reason").asText(""), 1, Integer::sum);
+            OrderView order = data.order(orderId);
+            outcomes.merge(order.status() + "/" + Objects.requireNonNullElse(order.reason(), ""), 1, Integer::sum);
         }
         System.out.printf("Registry outage test: %d orders posted, then %d after it until one confirmed; %d accepted,"
                         + " %d refused or timed out; outcomes %s; settled %d s after the registry came back; %d s in all%n",
@@ -173,40 +176,38 @@ class RegistryOutageEndToEndTest {
         return Awaitility.await(what).dontCatchUncaughtExceptions();
     }
 
-    private static String terminalStatus(Api api, String orderId) {
+    private static String terminalStatus(OrderApi api, String orderId) {
         String[] status = {""};
         await("order " + orderId + " terminal").atMost(Duration.ofSeconds(60)).until(() -> {
-            status[0] = api.order(orderId, 5_000).body().path("status").asText();
+            status[0] = api.order(orderId, 5_000).map(OrderView::status).orElse("");
             return OrderStatuses.TERMINAL.contains(status[0]);
         });
         return status[0];
     }
 
-    private static void assertBooksBalance(Api api, List<String> products, List<String> customers) {
+    private static void assertBooksBalance(OrderApi api, List<String> products, List<String> customers) {
         Map<String, Long> soldByProduct = new HashMap<>();
         for (String customerId : customers) {
             long confirmedPence = 0;
-            for (JsonNode summary : api.get("/customers/" + customerId + "/orders").body().path("orders")) {
-                JsonNode order = api.order(summary.path("orderId").asText(), 0).body();
-                assertThat(OrderStatuses.TERMINAL).as("order %s", order).contains(order.path("status").asText());
-                if (order.path("status").asText().equals("CONFIRMED")) {
-                    confirmedPence += order.path("total").asLong();
-                    order.path("lines").forEach(line ->
-                            soldByProduct.merge(line.path("productId").asText(), line.path("quantity").asLong(), Long::sum));
+            for (OrderApi.OrderSummary summary : api.customerOrders(customerId)) {
+                OrderView order = api.order(summary.orderId(), 0).orElseThrow();
+                assertThat(order.terminal()).as("order %s", order).isTrue();
+                if (order.status().equals("CONFIRMED")) {
+                    confirmedPence += order.total();
+                    order.lines().forEach(line -> soldByProduct.merge(line.productId(), (long) line.quantity(), Long::sum));
                 }
             }
-            JsonNode wallet = api.wallet(customerId);
-            assertThat(wallet.path("credited").asLong()).as("wallet %s", wallet).isEqualTo(CREDIT_PENCE)
-                    .isEqualTo(wallet.path("balance").asLong() + wallet.path("charged").asLong() - wallet.path("refunded").asLong());
-            assertThat(wallet.path("charged").asLong() - wallet.path("refunded").asLong()).as("wallet %s", wallet)
-                    .isEqualTo(confirmedPence);
+            OrderApi.Wallet wallet = api.wallet(customerId);
+            assertThat(wallet.credited()).as("wallet %s", wallet).isEqualTo(CREDIT_PENCE)
+                    .isEqualTo(wallet.balance() + wallet.charged() - wallet.refunded());
+            assertThat(wallet.charged() - wallet.refunded()).as("wallet %s", wallet).isEqualTo(confirmedPence);
         }
         for (String productId : products) {
-            JsonNode stock = api.stock(productId);
-            assertThat(stock.path("reserved").asLong()).as("stock %s", stock).isZero();
-            assertThat(stock.path("adjusted").asLong()).as("stock %s", stock).isEqualTo(STOCK).isEqualTo(
-                    stock.path("available").asLong() + stock.path("reserved").asLong() + stock.path("sold").asLong());
-            assertThat(stock.path("sold").asLong()).as("stock %s", stock).isEqualTo(soldByProduct.getOrDefault(productId, 0L));
+            OrderApi.Stock stock = api.stock(productId).orElseThrow();
+            assertThat(stock.reserved()).as("stock %s", stock).isZero();
+            assertThat(stock.adjusted()).as("stock %s", stock).isEqualTo(STOCK)
+                    .isEqualTo(stock.available() + stock.reserved() + stock.sold());
+            assertThat(stock.sold()).as("stock %s", stock).isEqualTo(soldByProduct.getOrDefault(productId, 0L));
         }
     }
 

@@ -1,11 +1,13 @@
 package io.ordersaga.launcher;
 
+import io.ordersaga.demo.client.OrderApi;
 import io.ordersaga.localstack.LocalStack;
 import io.ordersaga.localstack.LocalStackExtension;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;
 
+import java.net.URI;
 import java.nio.file.Path;
 import java.util.EnumMap;
 import java.util.Map;
@@ -28,7 +30,7 @@ public final class RunningSystem implements ParameterResolver, AutoCloseable {
 
     private final LocalStack stack;
     private final ServiceCluster cluster;
-    private final Api api;
+    private final OrderApi api;
 
     private RunningSystem(LocalStack stack) {
         this.stack = stack;
@@ -40,7 +42,7 @@ public final class RunningSystem implements ParameterResolver, AutoCloseable {
             ports.put(service, Main.freePort());
         }
         cluster.startAll(ports);
-        this.api = new Api(cluster.first(Service.API).url());
+        this.api = new OrderApi(URI.create(cluster.first(Service.API).url()));
     }
 
     /** Public no-arg constructor for {@code @ExtendWith}; the shared instance lives in the root store. */
@@ -73,8 +75,13 @@ public final class RunningSystem implements ParameterResolver, AutoCloseable {
     }
 
     /** A client of order-api. */
-    public Api api() {
+    public OrderApi api() {
         return api;
+    }
+
+    /** Test data and order steps through {@link #api()}. */
+    TestData data() {
+        return new TestData(api);
     }
 
     /** Where instances started by a test keep their state. */
@@ -85,6 +92,7 @@ public final class RunningSystem implements ParameterResolver, AutoCloseable {
     /** Stops every service instance; the stack is closed by {@link LocalStackExtension}. */
     @Override
     public void close() {
+        api.close();
         cluster.close();
     }
 }

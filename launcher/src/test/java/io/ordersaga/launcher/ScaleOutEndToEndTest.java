@@ -1,10 +1,12 @@
 package io.ordersaga.launcher;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import io.ordersaga.demo.client.OrderApi;
 import org.apache.kafka.streams.KafkaStreams;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import tools.jackson.databind.JsonNode;
 
+import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -22,17 +24,16 @@ class ScaleOutEndToEndTest {
 
     @Test
     void everyInstanceAnswersForEveryKey(RunningSystem system) {
-        Api api = system.api();
-        TestData data = new TestData(api);
+        TestData data = system.data();
         String customerId = data.customer(1_000_000);
         List<String> products = new ArrayList<>();
         List<String> orders = new ArrayList<>();
         for (int i = 0; i < 12; i++) {
             String productId = data.product(100 + i, 20 + i);
             products.add(productId);
-            orders.add(api.placeOrder(customerId, productId, 1).body().path("orderId").asText());
+            orders.add(data.place(customerId, productId, 1));
         }
-        orders.forEach(api::awaitTerminal);
+        orders.forEach(data::awaitTerminal);
 
         ServiceCluster cluster = system.cluster();
         ServiceCluster.Instance inventory2 = cluster.start(Service.INVENTORY, Main.freePort(), Map.of());
@@ -47,20 +48,25 @@ class ScaleOutEndToEndTest {
 
             for (int i = 0; i < products.size(); i++) {
                 for (ServiceCluster.Instance instance : inventories) {
-                    JsonNode stock = new Api(instance.url()).stock(products.get(i));
-                    assertThat(stock.path("productId").asText()).isEqualTo(products.get(i));
-                    assertThat(stock.path("sold").asLong()).as("sold via " + instance.url()).isEqualTo(1);
-                    assertThat(stock.path("available").asLong()).isEqualTo(19 + i);
+                    try (OrderApi direct = new OrderApi(URI.create(instance.url()))) {
+                        JsonNode stock = direct.get("/products/" + products.get(i) + "/stock").body();
+                        assertThat(stock.path("productId").asString()).isEqualTo(products.get(i));
+                        assertThat(stock.path("sold").asLong()).as("sold via " + instance.url()).isEqualTo(1);
+                        assertThat(stock.path("available").asLong()).isEqualTo(19 + i);
+                    }
                 }
                 for (ServiceCluster.Instance instance : views) {
-                    JsonNode order = new Api(instance.url()).order(orders.get(i), 0).body();
-                    assertThat(order.path("orderId").asText()).as("order via " + instance.url()).isEqualTo(orders.get(i));
-                    assertThat(order.path("status").asText()).isEqualTo("CONFIRMED");
+                    try (OrderApi direct = new OrderApi(URI.create(instance.url()))) {
+                        JsonNode order = direct.get("/orders/" + orders.get(i)).body();
+                        assertThat(order.path("orderId").asString()).as("order via " + instance.url()).isEqualTo(orders.get(i));
+                        assertThat(order.path("status").asString()).isEqualTo("CONFIRMED");
+                    }
                 }
             }
             for (ServiceCluster.Instance instance : views) {
-                await("12 orders listed via " + instance.url(), () -> new Api(instance.url())
-                        .get("/customers/" + customerId + "/orders").body().path("orders").size() == 12);
+                try (OrderApi direct = new OrderApi(URI.create(instance.url()))) {
+                    await("12 orders listed via " + instance.url(), () -> direct.customerOrders(customerId).size() == 12);
+                }
             }
         } finally {
             cluster.stop(inventory2);
@@ -72,7 +78,7 @@ class ScaleOutEndToEndTest {
                 .stream().allMatch(i -> i.streams().state() == KafkaStreams.State.RUNNING
                         && i.streams().metadataForAllStreamsClients().size() == 1));
         for (String productId : products) {
-            assertThat(api.stock(productId).path("sold").asLong()).isEqualTo(1);
+            assertThat(system.api().stock(productId).orElseThrow().sold()).isEqualTo(1);
         }
     }
 

@@ -1,7 +1,5 @@
 package io.ordersaga.launcher;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.apicurio.registry.serde.avro.AvroKafkaDeserializer;
 import io.apicurio.registry.serde.avro.AvroKafkaSerializer;
 import io.apicurio.registry.serde.avro.AvroSerdeConfig;
@@ -29,9 +27,11 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
+import tools.jackson.databind.json.JsonMapper;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -77,29 +77,26 @@ class SchemaEvolutionEndToEndTest {
     private static final String SUBJECT = SchemaRegistration.subject(Topics.ORDER_EVENTS);
     private static final String CCOMPAT_TYPE = "application/vnd.schemaregistry.v1+json";
     private static final Duration DEADLINE = Duration.ofSeconds(30);
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = JsonMapper.builder().build();
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    private static RunningSystem system;
-    private static Api api;
+    private final RunningSystem system;
 
-    @BeforeAll
-    static void start(RunningSystem running) {
-        system = running;
-        api = running.api();
+    SchemaEvolutionEndToEndTest(RunningSystem system) {
+        this.system = system;
     }
 
     @Test
     void everyTopicSubjectIsSelfContainedAndFullTransitive() {
         List<String> subjects = new ArrayList<>();
-        registry("GET", "/subjects", null).body().forEach(s -> subjects.add(s.asText()));
+        registry("GET", "/subjects", null).body().forEach(s -> subjects.add(s.asString()));
 
         for (Topic<?> topic : Topics.ALL) {
             String subject = SchemaRegistration.subject(topic);
             assertThat(subjects).as("subjects in the registry").contains(subject);
             Registry config = registry("GET", "/config/" + subject, null);
             assertThat(config.status()).as("GET /config/" + subject).isEqualTo(200);
-            assertThat(config.body().path("compatibilityLevel").asText()).as(subject)
+            assertThat(config.body().path("compatibilityLevel").asString()).as(subject)
                     .isEqualTo(CompatibilityCheck.RULE).isEqualTo(SchemaRegistration.COMPATIBILITY);
         }
         // TopicIdStrategy with dereferenced schemas: values only (keys are plain strings), and no nested
@@ -146,31 +143,30 @@ class SchemaEvolutionEndToEndTest {
         List<Integer> versionsAfter = versions();
         assertThat(versionsAfter).hasSizeGreaterThan(versionsBefore.size());
         Schema latest = new Schema.Parser().parse(
-                registry("GET", "/subjects/" + SUBJECT + "/versions/latest", null).body().path("schema").asText());
+                registry("GET", "/subjects/" + SUBJECT + "/versions/latest", null).body().path("schema").asString());
         assertThat(latest.getField("channel")).as("latest version of " + SUBJECT).isNotNull();
 
         // order-view-streams, built with v1, reads it and serves it through order-api.
-        TestData.await("v2 order " + orderId + " in the read model", () -> api.get("/orders/" + orderId).status() == 200);
-        JsonNode served = api.get("/orders/" + orderId).body();
-        assertThat(served.path("orderId").asText()).isEqualTo(orderId);
-        assertThat(served.path("customerId").asText()).isEqualTo(customerId);
-        assertThat(served.path("status").asText()).isEqualTo("CONFIRMED");
+        TestData.await("v2 order " + orderId + " in the read model", () -> system.api().get("/orders/" + orderId).status() == 200);
+        JsonNode served = system.api().get("/orders/" + orderId).body();
+        assertThat(served.path("orderId").asString()).isEqualTo(orderId);
+        assertThat(served.path("customerId").asString()).isEqualTo(customerId);
+        assertThat(served.path("status").asString()).isEqualTo("CONFIRMED");
         assertThat(served.path("total").asLong()).isEqualTo(300);
-        assertThat(served.path("currency").asText()).isEqualTo("GBP");
-        assertThat(served.path("lines").get(0).path("productId").asText()).isEqualTo(productId);
+        assertThat(served.path("currency").asString()).isEqualTo("GBP");
+        assertThat(served.path("lines").get(0).path("productId").asString()).isEqualTo(productId);
         assertThat(served.path("lines").get(0).path("lineTotal").asLong()).isEqualTo(300);
         assertThat(served.has("channel")).as("a v1 reader does not know channel").isFalse();
-        JsonNode listed = api.get("/customers/" + customerId + "/orders").body();
-        assertThat(listed.path("orders").get(0).path("orderId").asText()).isEqualTo(orderId);
+        assertThat(system.api().customerOrders(customerId).getFirst().orderId()).isEqualTo(orderId);
     }
 
     @Test
     void v1EventsAlreadyInTheTopicAreReadByAV2Consumer() {
-        TestData data = new TestData(api);
+        TestData data = system.data();
         String productId = data.product(400, 5);
         String customerId = data.customer(10_000);
-        String orderId = api.placeOrder(customerId, productId, 2).body().path("orderId").asText();
-        assertThat(api.awaitTerminal(orderId).path("status").asText()).isEqualTo("CONFIRMED");
+        String orderId = data.place(customerId, productId, 2);
+        assertThat(data.awaitTerminal(orderId).status()).isEqualTo("CONFIRMED");
 
         Map<String, Object> consumerConfig = new HashMap<>();
         consumerConfig.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, system.stack().bootstrapServers());
@@ -235,7 +231,7 @@ class SchemaEvolutionEndToEndTest {
         for (Schema v3 : List.of(totalAsString, requiredPriority)) {
             Registry refused = registry("POST", "/subjects/" + SUBJECT + "/versions", Map.of("schema", v3.toString()));
             assertThat(refused.status()).as("registering " + v3).isEqualTo(409);
-            assertThat(refused.body().path("message").asText()).contains("Incompatible");
+            assertThat(refused.body().path("message").asString()).contains("Incompatible");
         }
         assertThat(versions()).as("versions of " + SUBJECT + " after the refusals").isEqualTo(versionsBefore);
 
@@ -262,7 +258,7 @@ class SchemaEvolutionEndToEndTest {
     }
 
     /** The serde settings of {@code EventSerdes.registry}, without the specific (generated-class) reader. */
-    private static Map<String, Object> serdeConfig() {
+    private Map<String, Object> serdeConfig() {
         return Map.of(
                 SerdeConfig.REGISTRY_URL, system.stack().registryUrl().replaceAll("/+$", "") + "/apis/registry/v3",
                 SerdeConfig.AUTO_REGISTER_ARTIFACT, true,
@@ -277,15 +273,15 @@ class SchemaEvolutionEndToEndTest {
     }
 
     /** The schema a value was written with: the id after the magic byte, looked up in the registry. */
-    private static Schema writerSchema(byte[] value) {
+    private Schema writerSchema(byte[] value) {
         assertThat(value[0]).as("magic byte").isZero();
         int id = ByteBuffer.wrap(value, 1, 4).getInt();
         Registry schema = registry("GET", "/schemas/ids/" + id, null);
         assertThat(schema.status()).as("schema id " + id).isEqualTo(200);
-        return new Schema.Parser().parse(schema.body().path("schema").asText());
+        return new Schema.Parser().parse(schema.body().path("schema").asString());
     }
 
-    private static List<Integer> versions() {
+    private List<Integer> versions() {
         List<Integer> versions = new ArrayList<>();
         registry("GET", "/subjects/" + SUBJECT + "/versions", null).body().forEach(v -> versions.add(v.asInt()));
         return versions;
@@ -296,7 +292,7 @@ class SchemaEvolutionEndToEndTest {
     }
 
     /** One request to the registry's Confluent-compatible API ({@code /apis/ccompat/v7}); never throws on a status. */
-    private static Registry registry(String method, String path, Map<String, String> body) {
+    private Registry registry(String method, String path, Map<String, String> body) {
         try {
             HttpRequest.Builder request = HttpRequest.newBuilder(
                             URI.create(system.stack().registryUrl().replaceAll("/+$", "") + "/apis/ccompat/v7" + path))

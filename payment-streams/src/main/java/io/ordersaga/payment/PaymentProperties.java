@@ -15,17 +15,15 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 @ConfigurationProperties("ordersaga.payment")
 public record PaymentProperties(Long retentionMs, Long retentionScanIntervalMs, Long creditDedupMs) {
 
-    /** @throws IllegalArgumentException when a duration is not positive, so the service does not start */
-    public PaymentProperties {
-        config(PaymentTopology.Config.defaults(), retentionMs, retentionScanIntervalMs, creditDedupMs);
-    }
-
-    /** The topology's configuration: these settings over the defaults. */
+    /**
+     * The topology's configuration: these settings over the defaults. Called once when the service builds its
+     * topology, so a bad setting stops the start.
+     *
+     * @throws IllegalArgumentException when a duration is not positive
+     */
     public PaymentTopology.Config config() {
-        return config(PaymentTopology.Config.defaults(), retentionMs, retentionScanIntervalMs, creditDedupMs);
-    }
-
-    private static PaymentTopology.Config config(PaymentTopology.Config defaults, Long retentionMs, Long scanIntervalMs, Long dedupMs) {
-        return new PaymentTopology.Config(defaults.payments().with(retentionMs, scanIntervalMs), defaults.credits().with(dedupMs, scanIntervalMs));
+        PaymentTopology.Config defaults = PaymentTopology.Config.defaults();
+        return new PaymentTopology.Config(defaults.payments().with(retentionMs, retentionScanIntervalMs),
+                defaults.credits().with(creditDedupMs, retentionScanIntervalMs));
     }
 }

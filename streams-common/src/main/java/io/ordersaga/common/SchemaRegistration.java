@@ -1,7 +1,8 @@
 package io.ordersaga.common;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.avro.specific.SpecificData;
+import tools.jackson.databind.ObjectMapper;
+import tools.jackson.databind.json.JsonMapper;
 
 import java.io.IOException;
 import java.net.URI;
@@ -28,7 +29,7 @@ public final class SchemaRegistration {
     public static final String COMPATIBILITY = "FULL_TRANSITIVE";
 
     private static final String CONTENT_TYPE = "application/vnd.schemaregistry.v1+json";
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = JsonMapper.builder().build();
 
     private SchemaRegistration() {
     }
@@ -59,11 +60,7 @@ public final class SchemaRegistration {
     }
 
     private static HttpRequest.BodyPublisher body(Map<String, String> json) {
-        try {
-            return HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(json));
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        return HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(json));
     }
 
     private static void send(HttpClient http, HttpRequest.Builder request, String subject) {

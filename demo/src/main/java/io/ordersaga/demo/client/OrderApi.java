@@ -26,11 +26,13 @@ import tools.jackson.databind.json.JsonMapper;
  * A blocking client of order-api's REST API (JDK {@link HttpClient}, HTTP/1.1, JSON with Jackson); money in pence.
  * Safe to share between threads; meant to be called from virtual threads.
  *
- * <p>Retries, with the same request, on an I/O error or a 429/502/503/504, at most {@value #RETRIES} times with
+ * <p>The typed methods retry, with the same request, on an I/O error or a 429/502/503/504, at most {@value #RETRIES} times with
  * a doubling pause from {@value #FIRST_BACKOFF_MS} ms. Every request it sends is safe to repeat, because a 503 or a
  * lost answer may follow a write that landed: GETs, the catalog PUT (the latest wins), and the writes that create
  * something, each with an Idempotency-Key ({@code POST /orders}: the same key names the same order;
  * stock adjustments and wallet credits: the same key names the same adjustmentId or creditId, applied once).
+ * {@link #exchange} sends any request once and answers whatever came back, for callers that check statuses
+ * themselves (the end-to-end tests).
  */
 public final class OrderApi implements AutoCloseable {
 
@@ -142,6 +144,17 @@ public final class OrderApi implements AutoCloseable {
     }
 
     private record CustomerOrders(String customerId, List<OrderSummary> orders) {
+    }
+
+    /**
+     * An answer as it came, for callers that check statuses, headers and problem details themselves.
+     *
+     * @param status      the HTTP status
+     * @param contentType the Content-Type header, or "" when absent
+     * @param body        the body as JSON; a missing node when it is empty or not JSON
+     * @param location    the Location header, or null when absent
+     */
+    public record Response(int status, String contentType, JsonNode body, String location) {
     }
 
     /** What {@code POST /orders} came to. */
@@ -305,6 +318,63 @@ public final class OrderApi implements AutoCloseable {
         return getOptional("/customers/" + segment(customerId) + "/orders", REQUEST_TIMEOUT, CustomerOrders.class)
                 .map(c -> c.orders() == null ? List.<OrderSummary>of() : c.orders())
                 .orElse(List.of());
+    }
+
+    /**
+     * Sends one request exactly once, with no retry, and returns whatever came back: for callers (the end-to-end
+     * tests) that check every status, including the transient ones the typed methods retry.
+     *
+     * @param method  the HTTP method
+     * @param path    the path and query, starting with "/", already encoded
+     * @param body    null for no body, a String sent as it is, or any other object written as JSON
+     * @param headers extra request headers (for example {@code Idempotency-Key}); a body goes as
+     *                {@code application/json} unless they name another {@code Content-Type}
+     * @return the answer, whatever its status
+     * @throws DemoException on an I/O error or when interrupted
+     */
+    public Response exchange(String method, String path, Object body, Map<String, String> headers) {
+        // No Accept header (the server picks, as for any plain client); room for the longest long poll.
+        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(base + path))
+                .timeout(REQUEST_TIMEOUT.plusMillis(MAX_WAIT_MS));
+        headers.forEach(builder::header);
+        if (body == null) {
+            builder.method(method, HttpRequest.BodyPublishers.noBody());
+        } else {
+            String text = body instanceof String s ? s : JSON.writeValueAsString(body);
+            if (!headers.containsKey("Content-Type")) {
+                builder.header("Content-Type", "application/json");
+            }
+            builder.method(method, HttpRequest.BodyPublishers.ofString(text));
+        }
+        HttpRequest request = builder.build();
+        HttpResponse<String> response;
+        try {
+            response = http.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new DemoException(request.method() + " " + request.uri() + " failed: " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new DemoException(request.method() + " " + request.uri() + " interrupted", e);
+        }
+        JsonNode json;
+        try {
+            json = response.body().isBlank() ? JSON.missingNode() : JSON.readTree(response.body());
+        } catch (JacksonException notJson) {
+            json = JSON.missingNode();
+        }
+        return new Response(response.statusCode(), response.headers().firstValue("Content-Type").orElse(""), json,
+                response.headers().firstValue("Location").orElse(null));
+    }
+
+    /**
+     * {@code GET path} once, with no retry ({@link #exchange}).
+     *
+     * @param path the path and query, starting with "/", already encoded
+     * @return the answer, whatever its status
+     * @throws DemoException on an I/O error or when interrupted
+     */
+    public Response get(String path) {
+        return exchange("GET", path, null, Map.of());
     }
 
     @Override
