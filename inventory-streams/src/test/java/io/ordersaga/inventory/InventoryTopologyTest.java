@@ -14,6 +14,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -104,47 +106,6 @@ class InventoryTopologyTest {
     }
 
     @Test
-    void releaseGivesTheUnitsBackAndAReReleaseChangesNothing() {
-        inventory.adjust("p1", 10);
-        inventory.reserve("o1", "p1", 4);
-
-        inventory.release("o1", "p1");
-        assertStock("p1", 10, 0, 0, 10);
-        inventory.release("o1", "p1");
-
-        assertStock("p1", 10, 0, 0, 10);
-        assertThat(inventory.reservation("o1", "p1").getState()).isEqualTo(ReservationState.RELEASED);
-        assertThat(inventory.replies().readValuesToList()).containsExactly(reply("o1", "p1", new StockReserved(4)));
-    }
-
-    @Test
-    void reserveRepeatedAfterItsReleaseIsRefusedAsClosedAndHoldsNothing() {
-        inventory.adjust("p1", 10);
-        inventory.reserve("o1", "p1", 4);
-        inventory.release("o1", "p1");
-        inventory.replies().readValuesToList();
-
-        inventory.reserve("o1", "p1", 4);
-
-        assertThat(onlyReply().value).isEqualTo(reply("o1", "p1", new StockRejected(4, 10L, StockRejectReason.RESERVATION_CLOSED)));
-        assertStock("p1", 10, 0, 0, 10);
-    }
-
-    @Test
-    void reserveRepeatedAfterItsCommitIsRefusedAsClosedAndSellsNothingMore() {
-        inventory.adjust("p1", 10);
-        inventory.reserve("o1", "p1", 4);
-        inventory.commit("o1", "p1");
-        inventory.replies().readValuesToList();
-
-        inventory.reserve("o1", "p1", 4);
-        inventory.commit("o1", "p1");
-
-        assertThat(onlyReply().value).isEqualTo(reply("o1", "p1", new StockRejected(4, 6L, StockRejectReason.RESERVATION_CLOSED)));
-        assertStock("p1", 6, 0, 4, 10);
-    }
-
-    @Test
     void anAdjustmentIdIsAppliedOnceWithinTheWindowAndIsNewAfterIt() {
         inventory.adjust("p1", 10, "a1");
         inventory.adjust("p1", 10, "a1");
@@ -174,40 +135,35 @@ class InventoryTopologyTest {
         assertStock("p1", 10, 0, 0, 10);
     }
 
-    @Test
-    void commitSellsTheReservedUnitsOnce() {
+    /**
+     * A reservation of 4 of 10 units closed by {@code closes} in turn, then its reserve redelivered and the closes
+     * repeated: the first close decides (a commit sells the units, a release gives them back), and nothing after it
+     * changes the stock; the repeated reserve is refused as closed.
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(textBlock = """
+            commit,          6, 4, COMMITTED
+            commit commit,   6, 4, COMMITTED
+            commit release,  6, 4, COMMITTED
+            release,        10, 0, RELEASED
+            release release, 10, 0, RELEASED
+            release commit, 10, 0, RELEASED
+            """)
+    void theFirstCloseOfAReservationDecidesAndARepeatedReserveIsRefusedAsClosed(String closes, long available, long sold,
+                                                                              ReservationState state) {
         inventory.adjust("p1", 10);
         inventory.reserve("o1", "p1", 4);
+        close("o1", "p1", closes);
+        assertStock("p1", available, 0, sold, 10);
 
-        inventory.commit("o1", "p1");
-        inventory.commit("o1", "p1");
-
-        assertStock("p1", 6, 0, 4, 10);
-        assertThat(inventory.reservation("o1", "p1").getState()).isEqualTo(ReservationState.COMMITTED);
-    }
-
-    @Test
-    void releaseAfterCommitGivesNothingBack() {
-        inventory.adjust("p1", 10);
         inventory.reserve("o1", "p1", 4);
-        inventory.commit("o1", "p1");
+        close("o1", "p1", closes);
 
-        inventory.release("o1", "p1");
-
-        assertStock("p1", 6, 0, 4, 10);
-        assertThat(inventory.reservation("o1", "p1").getState()).isEqualTo(ReservationState.COMMITTED);
-    }
-
-    @Test
-    void commitAfterReleaseNeverSells() {
-        inventory.adjust("p1", 10);
-        inventory.reserve("o1", "p1", 4);
-        inventory.release("o1", "p1");
-
-        inventory.commit("o1", "p1");
-
-        assertStock("p1", 10, 0, 0, 10);
-        assertThat(inventory.reservation("o1", "p1").getState()).isEqualTo(ReservationState.RELEASED);
+        assertThat(inventory.replies().readValuesToList()).containsExactly(
+                reply("o1", "p1", new StockReserved(4)),
+                reply("o1", "p1", new StockRejected(4, available, StockRejectReason.RESERVATION_CLOSED)));
+        assertStock("p1", available, 0, sold, 10);
+        assertThat(inventory.reservation("o1", "p1").getState()).isEqualTo(state);
     }
 
     @Test
@@ -299,6 +255,17 @@ class InventoryTopologyTest {
         inventory.advanceWallClock(SCAN_INTERVAL);
 
         assertThat(inventory.reservation("o1", "p1")).isNull();
+    }
+
+    /** Sends the saga's closes of the reservation, in turn: each word of {@code closes} is "commit" or "release". */
+    private void close(String orderId, String productId, String closes) {
+        for (String close : closes.split(" ")) {
+            switch (close) {
+                case "commit" -> inventory.commit(orderId, productId);
+                case "release" -> inventory.release(orderId, productId);
+                default -> throw new IllegalArgumentException(close);
+            }
+        }
     }
 
     private KeyValue<String, InventoryReply> onlyReply() {

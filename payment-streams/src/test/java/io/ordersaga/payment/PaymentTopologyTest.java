@@ -13,6 +13,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -103,46 +105,37 @@ class PaymentTopologyTest {
         assertWallet("c1", 5_400, 6_000, 600, 0);
     }
 
-    @Test
-    void refundGivesTheAmountBackAndASecondRefundChangesNothing() {
+    /**
+     * A charge of 600 of 1,000 pence closed by {@code closes} in turn, then redelivered: the first close decides (a
+     * refund gives the amount back, a settlement makes the charge final), a later refund changes nothing, and the
+     * redelivered charge is declined as closed.
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(textBlock = """
+            refund,        1_000, 600, REFUNDED, false
+            refund refund, 1_000, 600, REFUNDED, false
+            settle,          400,   0, CHARGED,  true
+            settle refund,   400,   0, CHARGED,  true
+            """)
+    void theFirstCloseOfAChargeDecidesAndARedeliveredChargeIsDeclinedAsClosed(String closes, long balance, long refunded,
+                                                                             PaymentState state, boolean settled) {
         payments.credit("c1", 1_000);
         payments.charge("o1", "c1", 600);
-
-        payments.refund("o1", "c1");
-        assertWallet("c1", 1_000, 1_000, 600, 600);
-        payments.refund("o1", "c1");
-
-        assertWallet("c1", 1_000, 1_000, 600, 600);
-        assertThat(payments.payment("o1").getState()).isEqualTo(PaymentState.REFUNDED);
-        assertThat(payments.replies().readValuesToList()).containsExactly(reply("o1", "c1", new PaymentCharged(600L)));
-    }
-
-    @Test
-    void chargeRepeatedAfterItsRefundIsDeclinedAsClosedAndTakesNothing() {
-        payments.credit("c1", 1_000);
-        payments.charge("o1", "c1", 600);
-        payments.refund("o1", "c1");
-        payments.replies().readValuesToList();
+        for (String close : closes.split(" ")) {
+            switch (close) {
+                case "refund" -> payments.refund("o1", "c1");
+                case "settle" -> payments.settle("o1", "c1", 600);
+                default -> throw new IllegalArgumentException(close);
+            }
+        }
 
         payments.charge("o1", "c1", 600);
 
-        assertThat(onlyReply().value).isEqualTo(reply("o1", "c1", new PaymentDeclined(600L, 1_000L, DeclineReason.PAYMENT_CLOSED)));
-        assertWallet("c1", 1_000, 1_000, 600, 600);
-    }
-
-    @Test
-    void aSettledChargeIsFinalNeitherRefundedNorReemitted() {
-        payments.credit("c1", 1_000);
-        payments.charge("o1", "c1", 600);
-        payments.settle("o1", "c1", 600);
-        payments.replies().readValuesToList();
-
-        payments.refund("o1", "c1");
-        payments.charge("o1", "c1", 600);
-
-        assertThat(onlyReply().value).isEqualTo(reply("o1", "c1", new PaymentDeclined(600L, 400L, DeclineReason.PAYMENT_CLOSED)));
-        assertWallet("c1", 400, 1_000, 600, 0);
-        assertThat(payments.payment("o1").getSettled()).isTrue();
+        assertThat(payments.replies().readValuesToList()).as("no reply to a refund or settlement").containsExactly(
+                reply("o1", "c1", new PaymentCharged(600L)),
+                reply("o1", "c1", new PaymentDeclined(600L, balance, DeclineReason.PAYMENT_CLOSED)));
+        assertWallet("c1", balance, 1_000, 600, refunded);
+        assertThat(payments.payment("o1")).extracting(Payment::getState, Payment::getSettled).containsExactly(state, settled);
     }
 
     @Test
