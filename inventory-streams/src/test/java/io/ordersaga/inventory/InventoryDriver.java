@@ -15,7 +15,6 @@ import io.ordersaga.events.StockLevel;
 import io.ordersaga.events.StockReservation;
 import org.apache.kafka.streams.TestOutputTopic;
 
-import java.nio.file.Path;
 import java.util.List;
 
 /**
@@ -24,10 +23,9 @@ import java.util.List;
  */
 final class InventoryDriver extends ServiceDriver {
 
-    InventoryDriver(Retention retention, Path stateDir) {
+    InventoryDriver(Retention retention) {
         super("inventory-streams", InventoryTopology.build(
-                new InventoryTopology.Config(retention, InventoryTopology.Config.defaults().adjustments()), EventSerdes.unregistered()),
-                stateDir);
+                new InventoryTopology.Config(retention, InventoryTopology.Config.defaults().adjustments()), EventSerdes.unregistered()));
     }
 
     void reserve(String orderId, String productId, int quantity) {

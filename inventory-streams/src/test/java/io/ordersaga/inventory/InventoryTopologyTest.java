@@ -10,18 +10,21 @@ import io.ordersaga.events.StockRejected;
 import io.ordersaga.events.StockReservation;
 import io.ordersaga.events.StockReserved;
 import org.apache.kafka.streams.KeyValue;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
-import java.nio.file.Path;
 import java.time.Duration;
+import java.util.stream.Stream;
 
+import static io.ordersaga.common.testing.StreamsTestSupport.onlyRecord;
+import static io.ordersaga.common.testing.StreamsTestSupport.onlyValue;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
+import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 /** The inventory rules, command by command, in {@link InventoryDriver}. */
 class InventoryTopologyTest {
@@ -29,47 +32,45 @@ class InventoryTopologyTest {
     private static final Duration RETENTION = Duration.ofHours(1);
     private static final Duration SCAN_INTERVAL = Duration.ofSeconds(1);
 
-    @TempDir
-    Path stateDir;
+    @RegisterExtension
+    final InventoryDriver inventory = new InventoryDriver(new Retention(RETENTION.toMillis(), SCAN_INTERVAL.toMillis()));
 
-    private InventoryDriver inventory;
+    /**
+     * A reserve of {@code quantity} with {@code stock} units in stock holds the units when they are available, else is
+     * rejected out of stock with what was available and holds nothing. Its redeliveries, with the same quantity or
+     * another and after a restock, re-emit that first outcome and change nothing.
+     */
+    @ParameterizedTest(name = "{1} of {0}")
+    @MethodSource("firstReserves")
+    void aReserveIsDecidedOnceByTheStockAvailableWhenItFirstArrives(long stock, int quantity, Object outcome, long reserved,
+                                                                  ReservationState state) {
+        inventory.adjust("p1", stock);
 
-    @BeforeEach
-    void start() {
-        inventory = new InventoryDriver(new Retention(RETENTION.toMillis(), SCAN_INTERVAL.toMillis()), stateDir);
+        inventory.reserve("o1", "p1", quantity);
+        assertThat(onlyRecord(inventory.replies())).isEqualTo(KeyValue.pair("o1", reply("o1", "p1", outcome)));
+        assertStock("p1", stock - reserved, reserved, 0, stock);
+
+        inventory.adjust("p1", 100);
+        inventory.reserve("o1", "p1", quantity);
+        inventory.reserve("o1", "p1", 1);
+
+        assertThat(inventory.replies().readValuesToList()).containsExactly(reply("o1", "p1", outcome), reply("o1", "p1", outcome));
+        assertStock("p1", stock - reserved + 100, reserved, 0, stock + 100);
+        assertThat(inventory.reservation("o1", "p1").getState()).isEqualTo(state);
     }
 
-    @AfterEach
-    void stop() {
-        inventory.close();
-    }
-
-    @Test
-    void reserveWithinAvailableStockHoldsTheUnits() {
-        inventory.adjust("p1", 10);
-
-        inventory.reserve("o1", "p1", 3);
-
-        assertThat(onlyReply()).isEqualTo(KeyValue.pair("o1", reply("o1", "p1", new StockReserved(3))));
-        assertStock("p1", 7, 3, 0, 10);
-        assertThat(inventory.reservation("o1", "p1").getState()).isEqualTo(ReservationState.RESERVED);
-    }
-
-    @Test
-    void reserveOfMoreThanAvailableIsRejectedOutOfStockAndChangesNoStock() {
-        inventory.adjust("p1", 2);
-
-        inventory.reserve("o1", "p1", 3);
-
-        assertThat(onlyReply().value).isEqualTo(reply("o1", "p1", new StockRejected(3, 2L, StockRejectReason.OUT_OF_STOCK)));
-        assertStock("p1", 2, 0, 0, 2);
+    static Stream<Arguments> firstReserves() {
+        return Stream.of(
+                arguments(10L, 3, new StockReserved(3), 3L, ReservationState.RESERVED),
+                arguments(3L, 3, new StockReserved(3), 3L, ReservationState.RESERVED),
+                arguments(2L, 3, new StockRejected(3, 2L, StockRejectReason.OUT_OF_STOCK), 0L, ReservationState.REJECTED));
     }
 
     @Test
     void productWithoutStockRecordHasNothingAvailable() {
         inventory.reserve("o1", "unknown", 1);
 
-        assertThat(onlyReply().value).isEqualTo(reply("o1", "unknown", new StockRejected(1, 0L, StockRejectReason.OUT_OF_STOCK)));
+        assertThat(onlyValue(inventory.replies())).isEqualTo(reply("o1", "unknown", new StockRejected(1, 0L, StockRejectReason.OUT_OF_STOCK)));
         assertThat(inventory.stock("unknown")).isNull();
     }
 
@@ -84,25 +85,6 @@ class InventoryTopologyTest {
                 reply("first", "p1", new StockReserved(1)),
                 reply("second", "p1", new StockRejected(1, 0L, StockRejectReason.OUT_OF_STOCK)));
         assertStock("p1", 0, 1, 0, 1);
-    }
-
-    @Test
-    void duplicateReserveReemitsTheFirstOutcomeAndChangesNothing() {
-        inventory.adjust("p1", 5);
-        inventory.reserve("o1", "p1", 3);
-        inventory.reserve("o2", "p1", 4);
-        inventory.replies().readValuesToList();
-        inventory.adjust("p1", 100);
-
-        inventory.reserve("o1", "p1", 3);
-        inventory.reserve("o1", "p1", 1);
-        inventory.reserve("o2", "p1", 4);
-
-        assertThat(inventory.replies().readValuesToList()).containsExactly(
-                reply("o1", "p1", new StockReserved(3)),
-                reply("o1", "p1", new StockReserved(3)),
-                reply("o2", "p1", new StockRejected(4, 2L, StockRejectReason.OUT_OF_STOCK)));
-        assertStock("p1", 102, 3, 0, 105);
     }
 
     @Test
@@ -266,12 +248,6 @@ class InventoryTopologyTest {
                 default -> throw new IllegalArgumentException(close);
             }
         }
-    }
-
-    private KeyValue<String, InventoryReply> onlyReply() {
-        KeyValue<String, InventoryReply> reply = inventory.replies().readKeyValue();
-        assertThat(inventory.replies().isEmpty()).as("one reply only").isTrue();
-        return reply;
     }
 
     private static InventoryReply reply(String orderId, String productId, Object outcome) {

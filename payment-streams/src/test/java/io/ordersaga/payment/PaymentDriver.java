@@ -14,7 +14,6 @@ import io.ordersaga.events.RefundPayment;
 import io.ordersaga.events.Wallet;
 import org.apache.kafka.streams.TestOutputTopic;
 
-import java.nio.file.Path;
 import java.util.List;
 
 /**
@@ -23,10 +22,9 @@ import java.util.List;
  */
 final class PaymentDriver extends ServiceDriver {
 
-    PaymentDriver(Retention retention, Path stateDir) {
+    PaymentDriver(Retention retention) {
         super("payment-streams", PaymentTopology.build(
-                new PaymentTopology.Config(retention, PaymentTopology.Config.defaults().credits()), EventSerdes.unregistered()),
-                stateDir);
+                new PaymentTopology.Config(retention, PaymentTopology.Config.defaults().credits()), EventSerdes.unregistered()));
     }
 
     /** A credit with a new creditId each call. */
