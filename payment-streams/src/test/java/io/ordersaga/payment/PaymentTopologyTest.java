@@ -16,7 +16,6 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 import java.time.Duration;
 
-import static io.ordersaga.common.testing.StreamsTestSupport.onlyValue;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
@@ -31,6 +30,7 @@ class PaymentTopologyTest {
 
     @Test
     void chargesAreTakenWhileTheBalanceCoversThemAndDeclinedForWantOfFundsWhenItDoesNot() {
+        payments.charge("o0", "nobody", 1);
         payments.credit("c1", 1_000);
 
         payments.charge("o1", "c1", 599);
@@ -38,23 +38,17 @@ class PaymentTopologyTest {
         payments.charge("o3", "c1", 401);
         payments.charge("o4", "c1", 1);
 
-        assertThat(payments.replies().readKeyValuesToList()).containsExactly(
+        assertThat(payments.replies().readKeyValuesToList()).as("an unknown wallet has balance zero").containsExactly(
+                KeyValue.pair("o0", reply("o0", "nobody", new PaymentDeclined(1L, 0L, DeclineReason.INSUFFICIENT_FUNDS))),
                 KeyValue.pair("o1", reply("o1", "c1", new PaymentCharged(599L))),
                 KeyValue.pair("o2", reply("o2", "c1", new PaymentDeclined(402L, 401L, DeclineReason.INSUFFICIENT_FUNDS))),
                 KeyValue.pair("o3", reply("o3", "c1", new PaymentCharged(401L))),
                 KeyValue.pair("o4", reply("o4", "c1", new PaymentDeclined(1L, 0L, DeclineReason.INSUFFICIENT_FUNDS))));
         assertWallet("c1", 0, 1_000, 1_000, 0);
-        assertThat(payments.allPayments()).extracting(Payment::getOrderId, Payment::getState).containsExactly(
-                tuple("o1", PaymentState.CHARGED), tuple("o2", PaymentState.DECLINED),
-                tuple("o3", PaymentState.CHARGED), tuple("o4", PaymentState.DECLINED));
-    }
-
-    @Test
-    void unknownWalletHasBalanceZero() {
-        payments.charge("o1", "nobody", 1);
-
-        assertThat(onlyValue(payments.replies())).isEqualTo(reply("o1", "nobody", new PaymentDeclined(1L, 0L, DeclineReason.INSUFFICIENT_FUNDS)));
         assertThat(payments.wallet("nobody")).isNull();
+        assertThat(payments.allPayments()).extracting(Payment::getOrderId, Payment::getState).containsExactly(
+                tuple("o0", PaymentState.DECLINED), tuple("o1", PaymentState.CHARGED), tuple("o2", PaymentState.DECLINED),
+                tuple("o3", PaymentState.CHARGED), tuple("o4", PaymentState.DECLINED));
     }
 
     @Test
@@ -120,26 +114,27 @@ class PaymentTopologyTest {
         assertWallet("c1", 2_000, 2_000, 0, 0);
     }
 
-    @Test
-    void refundGoesBackToTheWalletThatWasCharged() {
-        payments.credit("c1", 1_000);
+    /**
+     * A charge of 600 pence against a wallet credited with {@code credited}, then refunded by a command keyed by
+     * {@code refundKey}: the refund gives back what the charge took (nothing for a declined one), always to the wallet
+     * charged.
+     */
+    @ParameterizedTest(name = "credited {0}, refund keyed by {1}")
+    @CsvSource(textBlock = """
+            1_000, c1, 1_000, 600, 600, REFUNDED
+            1_000, c2, 1_000, 600, 600, REFUNDED
+              100, c1,   100,   0,   0, DECLINED
+            """)
+    void aRefundGivesBackWhatItsChargeTookToTheWalletCharged(long credited, String refundKey, long balance, long charged,
+                                                             long refunded, PaymentState state) {
+        payments.credit("c1", credited);
         payments.charge("o1", "c1", 600);
 
-        payments.refund("o1", "c2");
+        payments.refund("o1", refundKey);
 
-        assertWallet("c1", 1_000, 1_000, 600, 600);
+        assertWallet("c1", balance, credited, charged, refunded);
         assertThat(payments.wallet("c2")).isNull();
-    }
-
-    @Test
-    void refundOfADeclinedPaymentGivesNothingBack() {
-        payments.credit("c1", 100);
-        payments.charge("o1", "c1", 600);
-
-        payments.refund("o1", "c1");
-
-        assertWallet("c1", 100, 100, 0, 0);
-        assertThat(payments.payment("o1").getState()).isEqualTo(PaymentState.DECLINED);
+        assertThat(payments.payment("o1").getState()).isEqualTo(state);
     }
 
     @Test
@@ -158,26 +153,18 @@ class PaymentTopologyTest {
     }
 
     @Test
-    void creditsAddUpAndNonPositiveCreditsAreIgnored() {
+    void creditsAddUpAndNonPositiveCreditsAndChargesAreIgnored() {
         payments.credit("c1", 1_000);
         payments.credit("c1", 250);
 
         payments.credit("c1", 0);
         payments.credit("c1", -500);
-
-        assertWallet("c1", 1_250, 1_250, 0, 0);
-    }
-
-    @Test
-    void chargeOfLessThanOnePennyIsIgnored() {
-        payments.credit("c1", 1_000);
-
         payments.charge("o1", "c1", 0);
         payments.charge("o2", "c1", -100);
 
-        assertThat(payments.replies().isEmpty()).isTrue();
-        assertThat(payments.payment("o1")).isNull();
-        assertWallet("c1", 1_000, 1_000, 0, 0);
+        assertWallet("c1", 1_250, 1_250, 0, 0);
+        assertThat(payments.replies().isEmpty()).as("no reply to an ignored charge").isTrue();
+        assertThat(payments.allPayments()).isEmpty();
     }
 
     @Test
