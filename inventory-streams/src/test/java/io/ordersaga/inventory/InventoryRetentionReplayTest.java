@@ -18,7 +18,6 @@ import io.ordersaga.events.StockRejectReason;
 import io.ordersaga.events.StockRejected;
 import io.ordersaga.events.StockReservation;
 import io.ordersaga.events.StockReserved;
-import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.junit.jupiter.api.Test;
 

@@ -59,6 +59,7 @@ class InventoryTopologyTest {
         assertThat(inventory.reservation("o1", "p1").getState()).isEqualTo(state);
     }
 
+    /** Stock, quantity reserved, the first outcome, units reserved by it, the reservation's state. */
     static Stream<Arguments> firstReserves() {
         return Stream.of(
                 arguments(10L, 3, new StockReserved(3), 3L, ReservationState.RESERVED),
@@ -124,12 +125,12 @@ class InventoryTopologyTest {
      */
     @ParameterizedTest(name = "{0}")
     @CsvSource(textBlock = """
-            commit,          6, 4, COMMITTED
-            commit commit,   6, 4, COMMITTED
-            commit release,  6, 4, COMMITTED
-            release,        10, 0, RELEASED
+            commit,           6, 4, COMMITTED
+            commit commit,    6, 4, COMMITTED
+            commit release,   6, 4, COMMITTED
+            release,         10, 0, RELEASED
             release release, 10, 0, RELEASED
-            release commit, 10, 0, RELEASED
+            release commit,  10, 0, RELEASED
             """)
     void theFirstCloseOfAReservationDecidesAndARepeatedReserveIsRefusedAsClosed(String closes, long available, long sold,
                                                                               ReservationState state) {

@@ -17,7 +17,6 @@ import io.ordersaga.events.PaymentSettlement;
 import io.ordersaga.events.PaymentState;
 import io.ordersaga.events.RefundPayment;
 import io.ordersaga.events.Wallet;
-import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.junit.jupiter.api.Test;
 
