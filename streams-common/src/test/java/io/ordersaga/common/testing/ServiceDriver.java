@@ -17,10 +17,11 @@ import java.util.stream.Stream;
 
 /**
  * What a service's topology-test driver (inventory's, payment's) is built on, as a JUnit extension a test registers
- * ({@code @RegisterExtension final XDriver x = new XDriver(...)}): before each test it starts the service's topology
- * in a {@link TopologyHarness} on a fresh state directory, its wall clock at {@link #START} and moving only with
- * {@link #advanceWallClock}; after it, it closes the harness and deletes the directory. A subclass adds the
- * service's commands in a few words, piped into {@link #harness}'s topics, and names what it reads.
+ * on an instance field, so that each test has its own ({@code @RegisterExtension final XDriver x = new XDriver(...)}):
+ * before each test it starts the service's topology in a {@link TopologyHarness} on a fresh state directory, its
+ * wall clock at {@link #START} and moving only with {@link #advanceWallClock}; after it, it closes the harness and
+ * deletes the directory. A subclass adds the service's commands in a few words, piped into {@link #harness}'s
+ * topics, and names what it reads.
  */
 public abstract class ServiceDriver implements BeforeEachCallback, AfterEachCallback {
 
