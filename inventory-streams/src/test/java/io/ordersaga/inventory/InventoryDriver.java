@@ -3,7 +3,7 @@ package io.ordersaga.inventory;
 import io.ordersaga.common.EventSerdes;
 import io.ordersaga.common.Retention;
 import io.ordersaga.common.Topics;
-import io.ordersaga.common.testing.TopologyHarness;
+import io.ordersaga.common.testing.ServiceDriver;
 import io.ordersaga.events.AdjustStock;
 import io.ordersaga.events.CommitStock;
 import io.ordersaga.events.InventoryCommand;
@@ -13,39 +13,19 @@ import io.ordersaga.events.ReserveStock;
 import io.ordersaga.events.StockAdjustmentRejected;
 import io.ordersaga.events.StockLevel;
 import io.ordersaga.events.StockReservation;
-import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
-import org.apache.kafka.streams.state.KeyValueIterator;
-import org.apache.kafka.streams.state.KeyValueStore;
 
-import java.nio.file.Path;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
- * {@link InventoryTopology} in a {@link TopologyTestDriver} with production Streams settings (except that a
- * processing error fails the test instead of going to the dead-letter topic), and commands in a few words.
- * The wall clock starts at {@link #START} and moves only with {@link #advanceWallClock}.
+ * {@link InventoryTopology} in a {@link ServiceDriver} with production Streams settings (except that a processing
+ * error fails the test instead of going to the dead-letter topic), and commands in a few words.
  */
-final class InventoryDriver implements AutoCloseable {
+final class InventoryDriver extends ServiceDriver {
 
-    static final Instant START = Instant.parse("2026-01-01T00:00:00Z");
-
-    private final TopologyHarness driver;
-    private final TestInputTopic<String, InventoryCommand> commands;
-    private final TestOutputTopic<String, InventoryReply> replies;
-    private final TestOutputTopic<String, StockAdjustmentRejected> rejections;
-    private int adjustments;
-
-    InventoryDriver(Retention retention, Path stateDir) {
-        driver = new TopologyHarness("inventory-streams", InventoryTopology.build(
-                new InventoryTopology.Config(retention, InventoryTopology.Config.defaults().adjustments()), EventSerdes.unregistered()),
-                stateDir, START);
-        commands = driver.input(Topics.INVENTORY_COMMANDS);
-        replies = driver.output(Topics.INVENTORY_REPLIES);
-        rejections = driver.output(Topics.STOCK_ADJUSTMENT_REJECTIONS);
+    InventoryDriver(Retention retention) {
+        super("inventory-streams", InventoryTopology.build(
+                new InventoryTopology.Config(retention, InventoryTopology.Config.defaults().adjustments()), EventSerdes.unregistered()));
     }
 
     void reserve(String orderId, String productId, int quantity) {
@@ -62,7 +42,7 @@ final class InventoryDriver implements AutoCloseable {
 
     /** An adjustment with a new adjustmentId each call. */
     void adjust(String productId, long delta) {
-        adjust(productId, delta, "adj-" + ++adjustments);
+        adjust(productId, delta, newId("adj"));
     }
 
     /** An adjustment with the given adjustmentId, as order-api sends a retried request's. */
@@ -71,49 +51,31 @@ final class InventoryDriver implements AutoCloseable {
     }
 
     private void send(String productId, Object command) {
-        commands.pipeInput(productId, new InventoryCommand(productId, command));
+        harness.input(Topics.INVENTORY_COMMANDS).pipeInput(productId, new InventoryCommand(productId, command));
     }
 
     /** Replies emitted since the last read, as the saga would see them. */
     TestOutputTopic<String, InventoryReply> replies() {
-        return replies;
+        return harness.output(Topics.INVENTORY_REPLIES);
     }
 
     /** Refused adjustments emitted since the last read. */
     TestOutputTopic<String, StockAdjustmentRejected> rejections() {
-        return rejections;
+        return harness.output(Topics.STOCK_ADJUSTMENT_REJECTIONS);
     }
 
     /** The stock record of productId, or null when it has none. */
     StockLevel stock(String productId) {
-        KeyValueStore<String, StockLevel> store = driver.store(InventoryTopology.STOCK);
-        return store.get(productId);
+        return get(InventoryTopology.STOCK, productId);
     }
 
     /** The reservation of orderId for productId, or null when there is none (never made, or deleted). */
     StockReservation reservation(String orderId, String productId) {
-        return reservations().get(InventoryTopology.reservationKey(orderId, productId));
+        return get(InventoryTopology.RESERVATIONS, InventoryTopology.reservationKey(orderId, productId));
     }
 
     /** Every reservation in the store, in key order. */
     List<StockReservation> allReservations() {
-        List<StockReservation> all = new ArrayList<>();
-        try (KeyValueIterator<String, StockReservation> it = reservations().all()) {
-            it.forEachRemaining(entry -> all.add(entry.value));
-        }
-        return all;
-    }
-
-    private KeyValueStore<String, StockReservation> reservations() {
-        return driver.store(InventoryTopology.RESERVATIONS);
-    }
-
-    void advanceWallClock(Duration by) {
-        driver.advanceWallClock(by);
-    }
-
-    @Override
-    public void close() {
-        driver.close();
+        return all(InventoryTopology.RESERVATIONS);
     }
 }

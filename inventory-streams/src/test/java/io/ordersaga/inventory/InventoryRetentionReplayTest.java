@@ -4,9 +4,8 @@ import io.ordersaga.common.EventSerdes;
 import io.ordersaga.common.Retention;
 import io.ordersaga.common.Topics;
 import io.ordersaga.common.testing.RetainedKeys;
+import io.ordersaga.common.testing.RetentionReplay;
 import io.ordersaga.common.testing.StreamsTestSupport;
-import io.ordersaga.common.testing.TickedReplay;
-import io.ordersaga.common.testing.TopologyHarness;
 import io.ordersaga.events.AdjustStock;
 import io.ordersaga.events.CommitStock;
 import io.ordersaga.events.InventoryCommand;
@@ -17,14 +16,11 @@ import io.ordersaga.events.ReserveStock;
 import io.ordersaga.events.StockLevel;
 import io.ordersaga.events.StockRejectReason;
 import io.ordersaga.events.StockRejected;
+import io.ordersaga.events.StockReservation;
 import io.ordersaga.events.StockReserved;
-import org.apache.kafka.streams.TestInputTopic;
-import org.apache.kafka.streams.TestOutputTopic;
-import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.junit.jupiter.api.Test;
 
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -33,7 +29,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -46,7 +44,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  *
  * <p>A closed reservation lives {@value #RETENTION_MS} ms, so the reservation store never holds more than the lines
  * of the last hold + retention ({@link #BOUND}) plus the never-closed ones, while the orders replayed keep growing.
- * Every {@value #SAMPLE_EVERY_ORDERS} orders the test checks against its own model that the store holds exactly the
+ * Every {@value #SAMPLE_EVERY_TICKS} ticks the test checks against its own model that the store holds exactly the
  * open reservations (never deleted, however old) and the closed ones still within retention, that the retention
  * index has one entry per closed one, that every stock record is kept and exact, and that the reservation changelog
  * got one tombstone per deleted reservation (and the stock changelog none).
@@ -54,27 +52,18 @@ import static org.assertj.core.api.Assertions.assertThat;
  * <p>The size of the replay is set by TopologyTestDriver's cost: it commits after every record, flushing RocksDB
  * each time, so a replay of a few thousand orders keeps the test near 10 s on a 2-core machine (15 s busy).
  */
-class InventoryRetentionReplayTest extends TickedReplay {
+class InventoryRetentionReplayTest extends RetentionReplay<StockReservation> {
 
     private static final int ORDERS = 2_400;
     private static final int ORDERS_PER_SECOND = 1;
     private static final int MAX_LINES = 2;
-    private static final int SAMPLE_EVERY_ORDERS = 100;
-    private static final long TICK_MS = 1_000;
-    private static final long RETENTION_MS = 60_000;
-    private static final long SCAN_INTERVAL_MS = 1_000;
     private static final int SLOW_HOLD_TICKS = 30;
     private static final int NEVER_CLOSED_EVERY = 500;
-    private static final int RESTOCK_EVERY_TICKS = 60;
-    /** Ticks with no new order after the load: every reservation that closes has closed and left the store. */
-    private static final long QUIET_TICKS = SLOW_HOLD_TICKS + RETENTION_MS / TICK_MS + 5;
-    /** Most reservations the store may hold: lines of the last slow hold + retention, a scan late, and the never-closed ones. */
-    private static final long BOUND = (long) ORDERS_PER_SECOND * MAX_LINES
-            * (SLOW_HOLD_TICKS * TICK_MS + RETENTION_MS + 2 * SCAN_INTERVAL_MS) / TICK_MS + ORDERS / NEVER_CLOSED_EVERY;
-    private static final String APPLICATION_ID = "inventory-streams";
-    private static final Instant START = Instant.parse("2026-03-02T08:00:00Z");
-    private static final int PRODUCTS = 20;
+    private static final List<String> PRODUCT_IDS = IntStream.range(0, 20).mapToObj(p -> String.format("p%02d", p)).toList();
     private static final long INITIAL_STOCK = 40;
+    private static final int RESTOCK_EVERY_TICKS = 60;
+    /** Most reservations the store may hold: lines of the last slow hold + retention, a scan late, and the never-closed ones. */
+    private static final long BOUND = bound((long) ORDERS_PER_SECOND * MAX_LINES, SLOW_HOLD_TICKS) + ORDERS / NEVER_CLOSED_EVERY;
 
     /** What the order does with its reservations once they are all answered. */
     private enum Plan {
@@ -100,76 +89,45 @@ class InventoryRetentionReplayTest extends TickedReplay {
         }
     }
 
-    private final EventSerdes serdes = EventSerdes.unregistered();
-    private TopologyHarness harness;
-    private TestInputTopic<String, InventoryCommand> commands;
-    private TestOutputTopic<String, InventoryReply> replies;
-    private TestOutputTopic<String, byte[]> reservationChangelog;
-    private TestOutputTopic<String, byte[]> retentionChangelog;
-    private TestOutputTopic<String, byte[]> stockChangelog;
-
     private final Map<String, Stock> stock = new TreeMap<>();
     /** Open (RESERVED) reservations by key, and their units. */
     private final Map<String, Integer> open = new HashMap<>();
     private final Set<String> neverClosed = new HashSet<>();
     private final RetainedKeys retained = new RetainedKeys();
-    private final Map<String, Integer> outcomes = new TreeMap<>();
-    private long reservationsCreated;
-    private long reservationTombstones;
-    private long retentionTombstones;
-    private long stockTombstones;
-    private long maxReservations;
-    private long maxRetentionEntries;
 
     InventoryRetentionReplayTest() {
-        super(START, TICK_MS);
+        super("inventory-streams", retention -> InventoryTopology.build(
+                        new InventoryTopology.Config(retention, InventoryTopology.Config.defaults().adjustments()), EventSerdes.unregistered()),
+                InventoryTopology.RESERVATIONS, InventoryTopology.RESERVATION_RETENTION, InventoryTopology.STOCK, BOUND);
     }
 
     @Test
     void reservationStoreStaysBoundedAndShrinksByTombstonesOverALongReplay() {
-        long started = System.nanoTime();
-        Samples samples = run(ORDERS, ORDERS_PER_SECOND, SAMPLE_EVERY_ORDERS, QUIET_TICKS);
-        long[] atEndOfLoad = samples.atEndOfLoad();
-        long[] afterQuiet = samples.afterQuiet();
-        assertThat(ORDERS).as("orders replayed, far more than the store ever held").isGreaterThan(10 * (int) maxReservations);
+        Samples samples = replay(ORDERS, ORDERS_PER_SECOND, quietTicks(SLOW_HOLD_TICKS));
 
-        assertThat(nothingDue()).as("every commit and release sent").isTrue();
         assertThat(open.keySet()).as("only the never-closed reservations stay open").isEqualTo(neverClosed);
-        assertThat(afterQuiet).as("reservations (the never-closed ones) and retention entries after hold + retention")
+        assertThat(samples.afterQuiet()).as("reservations (the never-closed ones) and retention entries after hold + retention")
                 .containsExactly(neverClosed.size(), 0);
-        assertThat(reservationTombstones).as("one reservation changelog tombstone per reservation closed")
-                .isEqualTo(reservationsCreated - neverClosed.size());
-        assertThat(retentionTombstones).as("retention index changelog tombstones").isGreaterThanOrEqualTo(reservationTombstones);
-        assertThat(stockTombstones).as("stock records are never deleted").isZero();
-        assertThat(outcomes).as("every kind of reply and close happened")
+        assertThat(outcomes()).as("every kind of reply and close happened")
                 .containsOnlyKeys("Reserved", "OUT_OF_STOCK", "RESERVATION_VOIDED", "redelivered", "COMMITTED", "RELEASED");
-        System.out.printf("inventory retention replay: %d orders (%d reservations) over %d s simulated (retention %d s), "
-                        + "max reservations %d (bound %d), max retention entries %d, at end of load reservations=%d "
-                        + "retention=%d, after a quiet %d s reservations=%d (never closed, all RESERVED) retention=%d, stock "
-                        + "records %d, changelog tombstones reservations=%d reservation-retention=%d stock=%d, outcomes %s, %.1f s%n",
-                ORDERS, reservationsCreated, ticks(), RETENTION_MS / 1000, maxReservations, BOUND, maxRetentionEntries,
-                atEndOfLoad[0], atEndOfLoad[1], QUIET_TICKS, afterQuiet[0], afterQuiet[1], stock.size(),
-                reservationTombstones, retentionTombstones, stockTombstones, outcomes, (System.nanoTime() - started) / 1e9);
     }
 
+    /** Every product restocked with {@value #INITIAL_STOCK} units. */
     @Override
-    protected TopologyHarness start() {
-        harness = new TopologyHarness(APPLICATION_ID, InventoryTopology.build(new InventoryTopology.Config(new Retention(RETENTION_MS, SCAN_INTERVAL_MS), InventoryTopology.Config.defaults().adjustments()), serdes), stateDir, START);
-        commands = harness.input(Topics.INVENTORY_COMMANDS);
-        replies = harness.output(Topics.INVENTORY_REPLIES);
-        reservationChangelog = harness.changelog(InventoryTopology.RESERVATIONS);
-        retentionChangelog = harness.changelog(InventoryTopology.RESERVATION_RETENTION);
-        stockChangelog = harness.changelog(InventoryTopology.STOCK);
-        for (int p = 0; p < PRODUCTS; p++) {
-            String productId = String.format("p%02d", p);
+    protected void seed() {
+        for (String productId : PRODUCT_IDS) {
             stock.put(productId, new Stock());
             restock(productId, INITIAL_STOCK);
         }
-        return harness;
     }
 
     private void send(String productId, Object command) {
-        commands.pipeInput(productId, new InventoryCommand(productId, command), now());
+        harness.input(Topics.INVENTORY_COMMANDS).pipeInput(productId, new InventoryCommand(productId, command), now());
+    }
+
+    /** The one reply to the command just sent. */
+    private InventoryReply onlyReply() {
+        return StreamsTestSupport.onlyValue(harness.output(Topics.INVENTORY_REPLIES));
     }
 
     /** Reserves 1-2 products for a new order, checks the replies against the model, and schedules what the order does next. */
@@ -184,13 +142,13 @@ class InventoryRetentionReplayTest extends TickedReplay {
         if (plan == Plan.VOID) {
             String productId = lines.getFirst();
             send(productId, new ReleaseStock(orderId));
-            reservationsCreated++;
+            created();
             closed(InventoryTopology.reservationKey(orderId, productId));
             send(productId, new ReserveStock(orderId, 1));
-            InventoryReply reply = StreamsTestSupport.onlyValue(replies);
+            InventoryReply reply = onlyReply();
             assertThat(reply.getOutcome()).as("reserve after its release").isEqualTo(
                     new StockRejected(1, stock.get(productId).available(), StockRejectReason.RESERVATION_VOIDED));
-            outcomes.merge("RESERVATION_VOIDED", 1, Integer::sum);
+            count("RESERVATION_VOIDED");
             return;
         }
         List<String> reserved = new ArrayList<>();
@@ -220,24 +178,24 @@ class InventoryRetentionReplayTest extends TickedReplay {
         Stock product = stock.get(productId);
         long available = product.available();
         send(productId, new ReserveStock(orderId, quantity));
-        InventoryReply reply = StreamsTestSupport.onlyValue(replies);
-        reservationsCreated++;
+        InventoryReply reply = onlyReply();
+        created();
         if (random.nextInt(100) == 0) {
             send(productId, new ReserveStock(orderId, quantity));
-            assertThat(StreamsTestSupport.onlyValue(replies)).as("a redelivered reserve re-emits the first outcome").isEqualTo(reply);
-            outcomes.merge("redelivered", 1, Integer::sum);
+            assertThat(onlyReply()).as("a redelivered reserve re-emits the first outcome").isEqualTo(reply);
+            count("redelivered");
         }
         if (available >= quantity) {
             assertThat(reply.getOutcome()).as("reserve of %d with %d available", quantity, available).isEqualTo(new StockReserved(quantity));
             product.reserved += quantity;
             open.put(key, quantity);
-            outcomes.merge("Reserved", 1, Integer::sum);
+            count("Reserved");
             return true;
         }
         assertThat(reply.getOutcome()).as("reserve of %d with %d available", quantity, available)
                 .isEqualTo(new StockRejected(quantity, available, StockRejectReason.OUT_OF_STOCK));
         closed(key);
-        outcomes.merge("OUT_OF_STOCK", 1, Integer::sum);
+        count("OUT_OF_STOCK");
         return false;
     }
 
@@ -255,7 +213,7 @@ class InventoryRetentionReplayTest extends TickedReplay {
                 send(productId, new ReleaseStock(orderId));
             }
             closed(key);
-            outcomes.merge(commit ? "COMMITTED" : "RELEASED", 1, Integer::sum);
+            count(commit ? "COMMITTED" : "RELEASED");
         }
     }
 
@@ -277,34 +235,22 @@ class InventoryRetentionReplayTest extends TickedReplay {
     }
 
     /**
-     * Checks the stores against the model and returns {reservations, retention entries}: exactly the open
-     * reservations (RESERVED) and the closed ones within retention are stored, within {@link #BOUND}, one retention
-     * entry per closed one, every stock record as the model has it, and one changelog tombstone per reservation deleted.
+     * Checks the stores against the model: exactly the open reservations (RESERVED) and the closed ones within
+     * retention are stored, one retention entry per closed one, and every stock record as the model has it.
      */
     @Override
-    protected long[] sample() {
+    protected void check(SortedMap<String, StockReservation> stored, long retentionEntries) {
         List<String> closedWithinRetention = retained.at(nowMs());
-        Map<String, ReservationState> stored = new HashMap<>();
-        harness.contents(InventoryTopology.RESERVATIONS).forEach((key, reservation) -> stored.put(key, reservation.getState()));
-        long retentionEntries = harness.contents(InventoryTopology.RESERVATION_RETENTION).size();
-        reservationTombstones += StreamsTestSupport.tombstones(reservationChangelog);
-        retentionTombstones += StreamsTestSupport.tombstones(retentionChangelog);
-        stockTombstones += StreamsTestSupport.tombstones(stockChangelog);
-        maxReservations = Math.max(maxReservations, stored.size());
-        maxRetentionEntries = Math.max(maxRetentionEntries, retentionEntries);
-
-        assertThat((long) stored.size()).as("reservations stored after %d orders", placed()).isLessThanOrEqualTo(BOUND);
-        open.keySet().forEach(key -> assertThat(stored.get(key)).as("open reservation " + key + " kept").isEqualTo(ReservationState.RESERVED));
+        open.keySet().forEach(key -> assertThat(stored.get(key)).as("open reservation " + key + " kept")
+                .extracting(StockReservation::getState).isEqualTo(ReservationState.RESERVED));
         closedWithinRetention.forEach(key -> assertThat(stored.get(key)).as("closed reservation " + key + " kept within retention")
+                .extracting(StockReservation::getState)
                 .isIn(ReservationState.COMMITTED, ReservationState.RELEASED, ReservationState.REJECTED, ReservationState.VOIDED));
         assertThat(stored).as("no reservation kept past its retention").hasSize(open.size() + closedWithinRetention.size());
         assertThat(retentionEntries).as("one retention entry per closed reservation").isEqualTo(closedWithinRetention.size());
-        assertThat(reservationTombstones).as("reservation changelog tombstones: one per reservation deleted")
-                .isEqualTo(reservationsCreated - stored.size());
 
         KeyValueStore<String, StockLevel> levels = harness.store(InventoryTopology.STOCK);
         stock.forEach((productId, product) -> assertThat(levels.get(productId)).as("stock of " + productId)
                 .isEqualTo(new StockLevel(productId, product.available(), product.reserved, product.sold, product.adjusted)));
-        return new long[] {stored.size(), retentionEntries};
     }
 }

@@ -10,16 +10,21 @@ import io.ordersaga.events.StockRejected;
 import io.ordersaga.events.StockReservation;
 import io.ordersaga.events.StockReserved;
 import org.apache.kafka.streams.KeyValue;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
-import java.nio.file.Path;
 import java.time.Duration;
+import java.util.stream.Stream;
 
+import static io.ordersaga.common.testing.StreamsTestSupport.onlyRecord;
+import static io.ordersaga.common.testing.StreamsTestSupport.onlyValue;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
+import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 /** The inventory rules, command by command, in {@link InventoryDriver}. */
 class InventoryTopologyTest {
@@ -27,47 +32,46 @@ class InventoryTopologyTest {
     private static final Duration RETENTION = Duration.ofHours(1);
     private static final Duration SCAN_INTERVAL = Duration.ofSeconds(1);
 
-    @TempDir
-    Path stateDir;
+    @RegisterExtension
+    final InventoryDriver inventory = new InventoryDriver(new Retention(RETENTION.toMillis(), SCAN_INTERVAL.toMillis()));
 
-    private InventoryDriver inventory;
+    /**
+     * A reserve of {@code quantity} with {@code stock} units in stock holds the units when they are available, else is
+     * rejected out of stock with what was available and holds nothing. Its redeliveries, with the same quantity or
+     * another and after a restock, re-emit that first outcome and change nothing.
+     */
+    @ParameterizedTest(name = "{1} of {0}")
+    @MethodSource("firstReserves")
+    void aReserveIsDecidedOnceByTheStockAvailableWhenItFirstArrives(long stock, int quantity, Object outcome, long reserved,
+                                                                  ReservationState state) {
+        inventory.adjust("p1", stock);
 
-    @BeforeEach
-    void start() {
-        inventory = new InventoryDriver(new Retention(RETENTION.toMillis(), SCAN_INTERVAL.toMillis()), stateDir);
+        inventory.reserve("o1", "p1", quantity);
+        assertThat(onlyRecord(inventory.replies())).isEqualTo(KeyValue.pair("o1", reply("o1", "p1", outcome)));
+        assertStock("p1", stock - reserved, reserved, 0, stock);
+
+        inventory.adjust("p1", 100);
+        inventory.reserve("o1", "p1", quantity);
+        inventory.reserve("o1", "p1", 1);
+
+        assertThat(inventory.replies().readValuesToList()).containsExactly(reply("o1", "p1", outcome), reply("o1", "p1", outcome));
+        assertStock("p1", stock - reserved + 100, reserved, 0, stock + 100);
+        assertThat(inventory.reservation("o1", "p1").getState()).isEqualTo(state);
     }
 
-    @AfterEach
-    void stop() {
-        inventory.close();
-    }
-
-    @Test
-    void reserveWithinAvailableStockHoldsTheUnits() {
-        inventory.adjust("p1", 10);
-
-        inventory.reserve("o1", "p1", 3);
-
-        assertThat(onlyReply()).isEqualTo(KeyValue.pair("o1", reply("o1", "p1", new StockReserved(3))));
-        assertStock("p1", 7, 3, 0, 10);
-        assertThat(inventory.reservation("o1", "p1").getState()).isEqualTo(ReservationState.RESERVED);
-    }
-
-    @Test
-    void reserveOfMoreThanAvailableIsRejectedOutOfStockAndChangesNoStock() {
-        inventory.adjust("p1", 2);
-
-        inventory.reserve("o1", "p1", 3);
-
-        assertThat(onlyReply().value).isEqualTo(reply("o1", "p1", new StockRejected(3, 2L, StockRejectReason.OUT_OF_STOCK)));
-        assertStock("p1", 2, 0, 0, 2);
+    /** Stock, quantity reserved, the first outcome, units reserved by it, the reservation's state. */
+    static Stream<Arguments> firstReserves() {
+        return Stream.of(
+                arguments(10L, 3, new StockReserved(3), 3L, ReservationState.RESERVED),
+                arguments(3L, 3, new StockReserved(3), 3L, ReservationState.RESERVED),
+                arguments(2L, 3, new StockRejected(3, 2L, StockRejectReason.OUT_OF_STOCK), 0L, ReservationState.REJECTED));
     }
 
     @Test
     void productWithoutStockRecordHasNothingAvailable() {
         inventory.reserve("o1", "unknown", 1);
 
-        assertThat(onlyReply().value).isEqualTo(reply("o1", "unknown", new StockRejected(1, 0L, StockRejectReason.OUT_OF_STOCK)));
+        assertThat(onlyValue(inventory.replies())).isEqualTo(reply("o1", "unknown", new StockRejected(1, 0L, StockRejectReason.OUT_OF_STOCK)));
         assertThat(inventory.stock("unknown")).isNull();
     }
 
@@ -82,66 +86,6 @@ class InventoryTopologyTest {
                 reply("first", "p1", new StockReserved(1)),
                 reply("second", "p1", new StockRejected(1, 0L, StockRejectReason.OUT_OF_STOCK)));
         assertStock("p1", 0, 1, 0, 1);
-    }
-
-    @Test
-    void duplicateReserveReemitsTheFirstOutcomeAndChangesNothing() {
-        inventory.adjust("p1", 5);
-        inventory.reserve("o1", "p1", 3);
-        inventory.reserve("o2", "p1", 4);
-        inventory.replies().readValuesToList();
-        inventory.adjust("p1", 100);
-
-        inventory.reserve("o1", "p1", 3);
-        inventory.reserve("o1", "p1", 1);
-        inventory.reserve("o2", "p1", 4);
-
-        assertThat(inventory.replies().readValuesToList()).containsExactly(
-                reply("o1", "p1", new StockReserved(3)),
-                reply("o1", "p1", new StockReserved(3)),
-                reply("o2", "p1", new StockRejected(4, 2L, StockRejectReason.OUT_OF_STOCK)));
-        assertStock("p1", 102, 3, 0, 105);
-    }
-
-    @Test
-    void releaseGivesTheUnitsBackAndAReReleaseChangesNothing() {
-        inventory.adjust("p1", 10);
-        inventory.reserve("o1", "p1", 4);
-
-        inventory.release("o1", "p1");
-        assertStock("p1", 10, 0, 0, 10);
-        inventory.release("o1", "p1");
-
-        assertStock("p1", 10, 0, 0, 10);
-        assertThat(inventory.reservation("o1", "p1").getState()).isEqualTo(ReservationState.RELEASED);
-        assertThat(inventory.replies().readValuesToList()).containsExactly(reply("o1", "p1", new StockReserved(4)));
-    }
-
-    @Test
-    void reserveRepeatedAfterItsReleaseIsRefusedAsClosedAndHoldsNothing() {
-        inventory.adjust("p1", 10);
-        inventory.reserve("o1", "p1", 4);
-        inventory.release("o1", "p1");
-        inventory.replies().readValuesToList();
-
-        inventory.reserve("o1", "p1", 4);
-
-        assertThat(onlyReply().value).isEqualTo(reply("o1", "p1", new StockRejected(4, 10L, StockRejectReason.RESERVATION_CLOSED)));
-        assertStock("p1", 10, 0, 0, 10);
-    }
-
-    @Test
-    void reserveRepeatedAfterItsCommitIsRefusedAsClosedAndSellsNothingMore() {
-        inventory.adjust("p1", 10);
-        inventory.reserve("o1", "p1", 4);
-        inventory.commit("o1", "p1");
-        inventory.replies().readValuesToList();
-
-        inventory.reserve("o1", "p1", 4);
-        inventory.commit("o1", "p1");
-
-        assertThat(onlyReply().value).isEqualTo(reply("o1", "p1", new StockRejected(4, 6L, StockRejectReason.RESERVATION_CLOSED)));
-        assertStock("p1", 6, 0, 4, 10);
     }
 
     @Test
@@ -174,40 +118,35 @@ class InventoryTopologyTest {
         assertStock("p1", 10, 0, 0, 10);
     }
 
-    @Test
-    void commitSellsTheReservedUnitsOnce() {
+    /**
+     * A reservation of 4 of 10 units closed by {@code closes} in turn, then its reserve redelivered and the closes
+     * repeated: the first close decides (a commit sells the units, a release gives them back), and nothing after it
+     * changes the stock; the repeated reserve is refused as closed.
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(textBlock = """
+            commit,           6, 4, COMMITTED
+            commit commit,    6, 4, COMMITTED
+            commit release,   6, 4, COMMITTED
+            release,         10, 0, RELEASED
+            release release, 10, 0, RELEASED
+            release commit,  10, 0, RELEASED
+            """)
+    void theFirstCloseOfAReservationDecidesAndARepeatedReserveIsRefusedAsClosed(String closes, long available, long sold,
+                                                                              ReservationState state) {
         inventory.adjust("p1", 10);
         inventory.reserve("o1", "p1", 4);
+        close("o1", "p1", closes);
+        assertStock("p1", available, 0, sold, 10);
 
-        inventory.commit("o1", "p1");
-        inventory.commit("o1", "p1");
-
-        assertStock("p1", 6, 0, 4, 10);
-        assertThat(inventory.reservation("o1", "p1").getState()).isEqualTo(ReservationState.COMMITTED);
-    }
-
-    @Test
-    void releaseAfterCommitGivesNothingBack() {
-        inventory.adjust("p1", 10);
         inventory.reserve("o1", "p1", 4);
-        inventory.commit("o1", "p1");
+        close("o1", "p1", closes);
 
-        inventory.release("o1", "p1");
-
-        assertStock("p1", 6, 0, 4, 10);
-        assertThat(inventory.reservation("o1", "p1").getState()).isEqualTo(ReservationState.COMMITTED);
-    }
-
-    @Test
-    void commitAfterReleaseNeverSells() {
-        inventory.adjust("p1", 10);
-        inventory.reserve("o1", "p1", 4);
-        inventory.release("o1", "p1");
-
-        inventory.commit("o1", "p1");
-
-        assertStock("p1", 10, 0, 0, 10);
-        assertThat(inventory.reservation("o1", "p1").getState()).isEqualTo(ReservationState.RELEASED);
+        assertThat(inventory.replies().readValuesToList()).containsExactly(
+                reply("o1", "p1", new StockReserved(4)),
+                reply("o1", "p1", new StockRejected(4, available, StockRejectReason.RESERVATION_CLOSED)));
+        assertStock("p1", available, 0, sold, 10);
+        assertThat(inventory.reservation("o1", "p1").getState()).isEqualTo(state);
     }
 
     @Test
@@ -301,10 +240,15 @@ class InventoryTopologyTest {
         assertThat(inventory.reservation("o1", "p1")).isNull();
     }
 
-    private KeyValue<String, InventoryReply> onlyReply() {
-        KeyValue<String, InventoryReply> reply = inventory.replies().readKeyValue();
-        assertThat(inventory.replies().isEmpty()).as("one reply only").isTrue();
-        return reply;
+    /** Sends the saga's closes of the reservation, in turn: each word of {@code closes} is "commit" or "release". */
+    private void close(String orderId, String productId, String closes) {
+        for (String close : closes.split(" ")) {
+            switch (close) {
+                case "commit" -> inventory.commit(orderId, productId);
+                case "release" -> inventory.release(orderId, productId);
+                default -> throw new IllegalArgumentException(close);
+            }
+        }
     }
 
     private static InventoryReply reply(String orderId, String productId, Object outcome) {

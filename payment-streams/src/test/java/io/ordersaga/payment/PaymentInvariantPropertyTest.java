@@ -81,10 +81,15 @@ class PaymentInvariantPropertyTest {
         wallets.forEach((customerId, wallet) -> {
             assertThat(wallet.getBalance()).isNotNegative();
             assertThat(wallet.getCredited()).isEqualTo(wallet.getBalance() + wallet.getCharged() - wallet.getRefunded());
-            assertThat(wallet.getCharged() - wallet.getRefunded()).isEqualTo(payments.values().stream()
-                    .filter(p -> p.getCustomerId().equals(customerId) && p.getState() == PaymentState.CHARGED)
-                    .mapToLong(Payment::getAmount).sum());
+            assertThat(wallet.getCharged() - wallet.getRefunded()).isEqualTo(held(payments, customerId));
         });
+    }
+
+    /** The pence held by customerId's CHARGED payments. */
+    private static long held(Map<String, Payment> payments, String customerId) {
+        return payments.values().stream()
+                .filter(p -> p.getCustomerId().equals(customerId) && p.getState() == PaymentState.CHARGED)
+                .mapToLong(Payment::getAmount).sum();
     }
 
     @Provide

@@ -9,12 +9,11 @@ import io.ordersaga.events.PaymentReply;
 import io.ordersaga.events.PaymentState;
 import io.ordersaga.events.Wallet;
 import org.apache.kafka.streams.KeyValue;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
-import java.nio.file.Path;
 import java.time.Duration;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -26,62 +25,30 @@ class PaymentTopologyTest {
     private static final Duration RETENTION = Duration.ofHours(1);
     private static final Duration SCAN_INTERVAL = Duration.ofSeconds(1);
 
-    @TempDir
-    Path stateDir;
-
-    private PaymentDriver payments;
-
-    @BeforeEach
-    void start() {
-        payments = new PaymentDriver(new Retention(RETENTION.toMillis(), SCAN_INTERVAL.toMillis()), stateDir);
-    }
-
-    @AfterEach
-    void stop() {
-        payments.close();
-    }
+    @RegisterExtension
+    final PaymentDriver payments = new PaymentDriver(new Retention(RETENTION.toMillis(), SCAN_INTERVAL.toMillis()));
 
     @Test
-    void chargeWithinBalanceTakesTheAmount() {
-        payments.credit("c1", 10_000);
-
-        payments.charge("o1", "c1", 2_599);
-
-        assertThat(onlyReply()).isEqualTo(KeyValue.pair("o1", reply("o1", "c1", new PaymentCharged(2_599L))));
-        assertWallet("c1", 7_401, 10_000, 2_599, 0);
-        assertThat(payments.payment("o1").getState()).isEqualTo(PaymentState.CHARGED);
-    }
-
-    @Test
-    void chargeOfMoreThanTheBalanceIsDeclinedAndTakesNothing() {
+    void chargesAreTakenWhileTheBalanceCoversThemAndDeclinedForWantOfFundsWhenItDoesNot() {
+        payments.charge("o0", "nobody", 1);
         payments.credit("c1", 1_000);
 
-        payments.charge("o1", "c1", 1_001);
+        payments.charge("o1", "c1", 599);
+        payments.charge("o2", "c1", 402);
+        payments.charge("o3", "c1", 401);
+        payments.charge("o4", "c1", 1);
 
-        assertThat(onlyReply().value).isEqualTo(reply("o1", "c1",
-                new PaymentDeclined(1_001L, 1_000L, DeclineReason.INSUFFICIENT_FUNDS)));
-        assertWallet("c1", 1_000, 1_000, 0, 0);
-    }
-
-    @Test
-    void unknownWalletHasBalanceZero() {
-        payments.charge("o1", "nobody", 1);
-
-        assertThat(onlyReply().value).isEqualTo(reply("o1", "nobody", new PaymentDeclined(1L, 0L, DeclineReason.INSUFFICIENT_FUNDS)));
+        assertThat(payments.replies().readKeyValuesToList()).containsExactly(
+                KeyValue.pair("o0", reply("o0", "nobody", new PaymentDeclined(1L, 0L, DeclineReason.INSUFFICIENT_FUNDS))),
+                KeyValue.pair("o1", reply("o1", "c1", new PaymentCharged(599L))),
+                KeyValue.pair("o2", reply("o2", "c1", new PaymentDeclined(402L, 401L, DeclineReason.INSUFFICIENT_FUNDS))),
+                KeyValue.pair("o3", reply("o3", "c1", new PaymentCharged(401L))),
+                KeyValue.pair("o4", reply("o4", "c1", new PaymentDeclined(1L, 0L, DeclineReason.INSUFFICIENT_FUNDS))));
+        assertWallet("c1", 0, 1_000, 1_000, 0);
         assertThat(payments.wallet("nobody")).isNull();
-    }
-
-    @Test
-    void chargeOfExactlyTheBalanceEmptiesTheWalletAndTheNextIsDeclined() {
-        payments.credit("c1", 500);
-
-        payments.charge("o1", "c1", 500);
-        payments.charge("o2", "c1", 1);
-
-        assertThat(payments.replies().readValuesToList()).containsExactly(
-                reply("o1", "c1", new PaymentCharged(500L)),
-                reply("o2", "c1", new PaymentDeclined(1L, 0L, DeclineReason.INSUFFICIENT_FUNDS)));
-        assertWallet("c1", 0, 500, 500, 0);
+        assertThat(payments.allPayments()).extracting(Payment::getOrderId, Payment::getState).containsExactly(
+                tuple("o0", PaymentState.DECLINED), tuple("o1", PaymentState.CHARGED), tuple("o2", PaymentState.DECLINED),
+                tuple("o3", PaymentState.CHARGED), tuple("o4", PaymentState.DECLINED));
     }
 
     @Test
@@ -103,46 +70,37 @@ class PaymentTopologyTest {
         assertWallet("c1", 5_400, 6_000, 600, 0);
     }
 
-    @Test
-    void refundGivesTheAmountBackAndASecondRefundChangesNothing() {
+    /**
+     * A charge of 600 of 1,000 pence closed by {@code closes} in turn, then redelivered: the first close decides (a
+     * refund gives the amount back, a settlement makes the charge final), a later refund changes nothing, and the
+     * redelivered charge is declined as closed.
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(textBlock = """
+            refund,        1_000, 600, REFUNDED, false
+            refund refund, 1_000, 600, REFUNDED, false
+            settle,          400,   0, CHARGED,  true
+            settle refund,   400,   0, CHARGED,  true
+            """)
+    void theFirstCloseOfAChargeDecidesAndARedeliveredChargeIsDeclinedAsClosed(String closes, long balance, long refunded,
+                                                                             PaymentState state, boolean settled) {
         payments.credit("c1", 1_000);
         payments.charge("o1", "c1", 600);
-
-        payments.refund("o1", "c1");
-        assertWallet("c1", 1_000, 1_000, 600, 600);
-        payments.refund("o1", "c1");
-
-        assertWallet("c1", 1_000, 1_000, 600, 600);
-        assertThat(payments.payment("o1").getState()).isEqualTo(PaymentState.REFUNDED);
-        assertThat(payments.replies().readValuesToList()).containsExactly(reply("o1", "c1", new PaymentCharged(600L)));
-    }
-
-    @Test
-    void chargeRepeatedAfterItsRefundIsDeclinedAsClosedAndTakesNothing() {
-        payments.credit("c1", 1_000);
-        payments.charge("o1", "c1", 600);
-        payments.refund("o1", "c1");
-        payments.replies().readValuesToList();
+        for (String close : closes.split(" ")) {
+            switch (close) {
+                case "refund" -> payments.refund("o1", "c1");
+                case "settle" -> payments.settle("o1", "c1", 600);
+                default -> throw new IllegalArgumentException(close);
+            }
+        }
 
         payments.charge("o1", "c1", 600);
 
-        assertThat(onlyReply().value).isEqualTo(reply("o1", "c1", new PaymentDeclined(600L, 1_000L, DeclineReason.PAYMENT_CLOSED)));
-        assertWallet("c1", 1_000, 1_000, 600, 600);
-    }
-
-    @Test
-    void aSettledChargeIsFinalNeitherRefundedNorReemitted() {
-        payments.credit("c1", 1_000);
-        payments.charge("o1", "c1", 600);
-        payments.settle("o1", "c1", 600);
-        payments.replies().readValuesToList();
-
-        payments.refund("o1", "c1");
-        payments.charge("o1", "c1", 600);
-
-        assertThat(onlyReply().value).isEqualTo(reply("o1", "c1", new PaymentDeclined(600L, 400L, DeclineReason.PAYMENT_CLOSED)));
-        assertWallet("c1", 400, 1_000, 600, 0);
-        assertThat(payments.payment("o1").getSettled()).isTrue();
+        assertThat(payments.replies().readValuesToList()).as("no reply to a refund or settlement").containsExactly(
+                reply("o1", "c1", new PaymentCharged(600L)),
+                reply("o1", "c1", new PaymentDeclined(600L, balance, DeclineReason.PAYMENT_CLOSED)));
+        assertWallet("c1", balance, 1_000, 600, refunded);
+        assertThat(payments.payment("o1")).extracting(Payment::getState, Payment::getSettled).containsExactly(state, settled);
     }
 
     @Test
@@ -156,26 +114,27 @@ class PaymentTopologyTest {
         assertWallet("c1", 2_000, 2_000, 0, 0);
     }
 
-    @Test
-    void refundGoesBackToTheWalletThatWasCharged() {
-        payments.credit("c1", 1_000);
+    /**
+     * A charge of 600 pence against a wallet credited with {@code credited}, then refunded by a command keyed by
+     * {@code refundKey}: the refund gives back what the charge took (nothing for a declined one), always to the wallet
+     * charged.
+     */
+    @ParameterizedTest(name = "credited {0}, refund keyed by {1}")
+    @CsvSource(textBlock = """
+            1_000, c1, 1_000, 600, 600, REFUNDED
+            1_000, c2, 1_000, 600, 600, REFUNDED
+              100, c1,   100,   0,   0, DECLINED
+            """)
+    void aRefundGivesBackWhatItsChargeTookToTheWalletCharged(long credited, String refundKey, long balance, long charged,
+                                                             long refunded, PaymentState state) {
+        payments.credit("c1", credited);
         payments.charge("o1", "c1", 600);
 
-        payments.refund("o1", "c2");
+        payments.refund("o1", refundKey);
 
-        assertWallet("c1", 1_000, 1_000, 600, 600);
+        assertWallet("c1", balance, credited, charged, refunded);
         assertThat(payments.wallet("c2")).isNull();
-    }
-
-    @Test
-    void refundOfADeclinedPaymentGivesNothingBack() {
-        payments.credit("c1", 100);
-        payments.charge("o1", "c1", 600);
-
-        payments.refund("o1", "c1");
-
-        assertWallet("c1", 100, 100, 0, 0);
-        assertThat(payments.payment("o1").getState()).isEqualTo(PaymentState.DECLINED);
+        assertThat(payments.payment("o1").getState()).isEqualTo(state);
     }
 
     @Test
@@ -194,26 +153,18 @@ class PaymentTopologyTest {
     }
 
     @Test
-    void creditsAddUpAndNonPositiveCreditsAreIgnored() {
+    void creditsAddUpAndNonPositiveCreditsAndChargesAreIgnored() {
         payments.credit("c1", 1_000);
         payments.credit("c1", 250);
 
         payments.credit("c1", 0);
         payments.credit("c1", -500);
-
-        assertWallet("c1", 1_250, 1_250, 0, 0);
-    }
-
-    @Test
-    void chargeOfLessThanOnePennyIsIgnored() {
-        payments.credit("c1", 1_000);
-
         payments.charge("o1", "c1", 0);
         payments.charge("o2", "c1", -100);
 
-        assertThat(payments.replies().isEmpty()).isTrue();
-        assertThat(payments.payment("o1")).isNull();
-        assertWallet("c1", 1_000, 1_000, 0, 0);
+        assertWallet("c1", 1_250, 1_250, 0, 0);
+        assertThat(payments.replies().isEmpty()).as("no reply to an ignored charge").isTrue();
+        assertThat(payments.allPayments()).isEmpty();
     }
 
     @Test
@@ -239,12 +190,6 @@ class PaymentTopologyTest {
                 .extracting(Payment::getOrderId).containsExactly("charged");
         payments.refund("charged", "c1");
         assertWallet("c1", 950, 1_000, 350, 300);
-    }
-
-    private KeyValue<String, PaymentReply> onlyReply() {
-        KeyValue<String, PaymentReply> reply = payments.replies().readKeyValue();
-        assertThat(payments.replies().isEmpty()).as("one reply only").isTrue();
-        return reply;
     }
 
     private static PaymentReply reply(String orderId, String customerId, Object outcome) {

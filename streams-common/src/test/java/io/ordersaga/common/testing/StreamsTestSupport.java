@@ -33,11 +33,16 @@ public final class StreamsTestSupport {
                 StreamsDefaults.COMMIT_INTERVAL_MS);
     }
 
-    /** Reads every record the topic got since the last read and returns the value of the only one; fails unless there is exactly one. */
-    public static <V> V onlyValue(TestOutputTopic<String, V> topic) {
+    /** Reads every record the topic got since the last read and returns the only one; fails unless there is exactly one. */
+    public static <V> KeyValue<String, V> onlyRecord(TestOutputTopic<String, V> topic) {
         List<KeyValue<String, V>> all = topic.readKeyValuesToList();
         assertThat(all).as("one record on " + topic).hasSize(1);
-        return all.getFirst().value;
+        return all.getFirst();
+    }
+
+    /** Reads every record the topic got since the last read and returns the value of the only one; fails unless there is exactly one. */
+    public static <V> V onlyValue(TestOutputTopic<String, V> topic) {
+        return onlyRecord(topic).value;
     }
 
     /** Reads every record the changelog got since the last read and returns how many were tombstones (null values). */

@@ -19,6 +19,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
 
@@ -34,6 +36,8 @@ public final class TopologyHarness implements AutoCloseable {
     private final EventSerdes serdes = EventSerdes.unregistered();
     private final String applicationId;
     private final TopologyTestDriver driver;
+    private final Map<Topic<?>, TestInputTopic<String, ?>> inputs = new HashMap<>();
+    private final Map<Topic<?>, TestOutputTopic<String, ?>> outputs = new HashMap<>();
 
     /**
      * @param applicationId the Streams application.id, also the prefix of its changelogs and its dead-letter topic
@@ -46,14 +50,24 @@ public final class TopologyHarness implements AutoCloseable {
         this.driver = new TopologyTestDriver(topology, StreamsTestSupport.properties(applicationId, stateDir), start);
     }
 
-    /** The catalogue topic as an input, String key, value in bare Avro. */
+    /**
+     * The catalogue topic as an input, String key, value in bare Avro; the same one on every call, so a test or driver
+     * may ask for it where it pipes a record instead of keeping it in a field.
+     */
+    @SuppressWarnings("unchecked")
     public <V extends SpecificRecord> TestInputTopic<String, V> input(Topic<V> topic) {
-        return driver.createInputTopic(topic.name(), topic.keySerde().serializer(), topic.valueSerde(serdes).serializer());
+        return (TestInputTopic<String, V>) inputs.computeIfAbsent(topic, t ->
+                driver.createInputTopic(topic.name(), topic.keySerde().serializer(), topic.valueSerde(serdes).serializer()));
     }
 
-    /** The catalogue topic as an output, String key, value in bare Avro. */
+    /**
+     * The catalogue topic as an output, String key, value in bare Avro; the same one on every call (what it has read
+     * is read for every caller, as records are read off the driver's one queue per topic).
+     */
+    @SuppressWarnings("unchecked")
     public <V extends SpecificRecord> TestOutputTopic<String, V> output(Topic<V> topic) {
-        return driver.createOutputTopic(topic.name(), topic.keySerde().deserializer(), topic.valueSerde(serdes).deserializer());
+        return (TestOutputTopic<String, V>) outputs.computeIfAbsent(topic, t ->
+                driver.createOutputTopic(topic.name(), topic.keySerde().deserializer(), topic.valueSerde(serdes).deserializer()));
     }
 
     /** Any topic as an input of raw bytes: for poison records, or records routed from another harness. */
