@@ -122,8 +122,8 @@ class OrderSagaConservationTest {
         private long nowMs = 1_750_000_000_000L;
 
         World(List<Integer> stock, List<Long> balances) {
-            inventory = new Inventory(stock);
-            payments = new Payments(balances);
+            inventory = new Inventory(new Holds(PRODUCTS, stock));
+            payments = new Payments(new Holds(CUSTOMERS, balances));
         }
 
         void send(Channel channel, String key, Object record) {
@@ -224,21 +224,23 @@ class OrderSagaConservationTest {
                         .as("%s published exactly one terminal state: %s", orderId, published).isOne();
                 assertThat(terminal(order.getStatus())).as("%s ended", orderId).isTrue();
 
-                Long net = payments.netCharged.getOrDefault(orderId, 0L);
+                Hold payment = payments.payments().get(orderId);
                 if (order.getStatus() == OrderStatus.CONFIRMED) {
-                    assertThat(payments.charges.get(orderId)).as("%s charged exactly once", orderId).isEqualTo(1);
-                    assertThat(net).as("%s paid its total", orderId).isEqualTo(order.getTotal());
+                    assertThat(payment).as("%s charged once, its total, and not refunded", orderId)
+                            .isEqualTo(new Hold(order.getTotal(), Hold.State.HELD));
                     for (OrderLine line : order.getLines()) {
-                        assertThat(inventory.reservations.get(orderId + "|" + line.getProductId()))
+                        assertThat(inventory.reservations().get(orderId + "|" + line.getProductId()))
                                 .as("%s committed %s", orderId, line.getProductId())
-                                .isEqualTo(new Reservation(line.getQuantity(), Reservation.State.COMMITTED));
+                                .isEqualTo(new Hold(line.getQuantity(), Hold.State.KEPT));
                     }
                 } else {
-                    assertThat(net).as("%s (%s) keeps none of the customer's money", orderId, order.getStatus()).isZero();
-                    inventory.reservations.forEach((key, reservation) -> {
+                    Hold.State paymentState = payment == null ? null : payment.state();
+                    assertThat(paymentState).as("%s (%s) keeps none of the customer's money", orderId, order.getStatus())
+                            .isIn(null, Hold.State.RETURNED, Hold.State.REFUSED, Hold.State.VOIDED);
+                    inventory.reservations().all().forEach((key, reservation) -> {
                         if (key.startsWith(orderId + "|")) {
                             assertThat(reservation.state()).as("%s (%s) holds no stock of %s", orderId, order.getStatus(), key)
-                                    .isIn(Reservation.State.RELEASED, Reservation.State.REJECTED, Reservation.State.VOIDED);
+                                    .isIn(Hold.State.RETURNED, Hold.State.REFUSED, Hold.State.VOIDED);
                         }
                     });
                 }
@@ -286,64 +288,91 @@ class OrderSagaConservationTest {
         }
     }
 
-    /** A reservation as inventory keeps it, key "orderId|productId". */
-    record Reservation(int quantity, State state) {
-        enum State { RESERVED, COMMITTED, RELEASED, REJECTED, VOIDED }
+    /** What one key (a line of an order, or an order) holds of a pool: the amount it asked for and how far it got. */
+    record Hold(long amount, State state) {
+        /**
+         * HELD: taken from the pool; KEPT: held for good (stock committed); RETURNED: given back; REFUSED: the pool had
+         * too little; VOIDED: given back before any take, so no take will ever hold it.
+         */
+        enum State { HELD, KEPT, RETURNED, REFUSED, VOIDED }
     }
 
-    /** inventory-streams as its schemas specify it. */
-    static final class Inventory {
-        private final Pool available;
-        private final Map<String, Reservation> reservations = new LinkedHashMap<>();
+    /**
+     * Holds per key on one {@link Pool}, idempotent as inventory and payment are: the first take of a key holds the
+     * amount if the pool has it and is refused if not, a later take changes nothing; a give-back returns what a key
+     * holds, and voids a key no take reached yet; a keep makes a hold final.
+     */
+    static final class Holds {
+        private final Pool pool;
+        private final Map<String, Hold> holds = new LinkedHashMap<>();
 
-        Inventory(List<Integer> stock) {
-            available = new Pool(PRODUCTS, stock);
+        Holds(List<String> ids, List<? extends Number> amounts) {
+            pool = new Pool(ids, amounts);
         }
+
+        /** The hold of {@code key}, or null while no take or give-back reached it. */
+        Hold get(String key) {
+            return holds.get(key);
+        }
+
+        /** Every key's hold. */
+        Map<String, Hold> all() {
+            return holds;
+        }
+
+        /** The pool the holds are taken from. */
+        Pool pool() {
+            return pool;
+        }
+
+        /** The hold of {@code key} after a take of {@code amount} from {@code id}: the first take's outcome. */
+        Hold take(String key, String id, long amount) {
+            return holds.computeIfAbsent(key, k -> new Hold(amount, pool.take(id, amount) ? Hold.State.HELD : Hold.State.REFUSED));
+        }
+
+        /** Gives what {@code key} holds back to {@code id}; voids {@code key} if no take reached it yet. */
+        void giveBack(String key, String id) {
+            Hold hold = holds.get(key);
+            if (hold == null) {
+                holds.put(key, new Hold(0, Hold.State.VOIDED));
+            } else if (hold.state() == Hold.State.HELD) {
+                pool.giveBack(id, hold.amount());
+                holds.put(key, new Hold(hold.amount(), Hold.State.RETURNED));
+            }
+        }
+
+        /** Keeps what {@code key} holds for good. */
+        void keep(String key) {
+            Hold hold = holds.get(key);
+            if (hold != null && hold.state() == Hold.State.HELD) {
+                holds.put(key, new Hold(hold.amount(), Hold.State.KEPT));
+            }
+        }
+    }
+
+    /** inventory-streams as its schemas specify it: one hold per order and product (key "orderId|productId") on the product's stock. */
+    record Inventory(Holds reservations) {
 
         void handle(InventoryCommand command, World world) {
             String productId = command.getProductId();
             switch (command.getCommand()) {
                 case ReserveStock reserve -> {
                     String key = reserve.getOrderId() + "|" + productId;
-                    Reservation existing = reservations.get(key);
-                    Object outcome = existing == null ? firstReserve(key, productId, reserve.getQuantity())
-                            : switch (existing.state()) {
-                                case REJECTED -> new StockRejected(reserve.getQuantity(), 0L, StockRejectReason.OUT_OF_STOCK);
-                                case VOIDED -> new StockRejected(reserve.getQuantity(), 0L, StockRejectReason.RESERVATION_VOIDED);
-                                case RESERVED, COMMITTED, RELEASED -> new StockReserved(existing.quantity());
-                            };
+                    boolean first = reservations.get(key) == null;
+                    Hold reservation = reservations.take(key, productId, reserve.getQuantity());
+                    Object outcome = switch (reservation.state()) {
+                        case HELD, KEPT, RETURNED -> new StockReserved((int) reservation.amount());
+                        case REFUSED -> new StockRejected(reserve.getQuantity(), first ? reservations.pool().current(productId) : 0L,
+                                StockRejectReason.OUT_OF_STOCK);
+                        case VOIDED -> new StockRejected(reserve.getQuantity(), 0L, StockRejectReason.RESERVATION_VOIDED);
+                    };
                     InventoryReply reply = new InventoryReply(reserve.getOrderId(), productId, outcome);
                     world.send(Channel.INVENTORY_REPLIES, reserve.getOrderId(), SagaInput.of(reserve.getOrderId(), reply));
                 }
-                case ReleaseStock release -> {
-                    String key = release.getOrderId() + "|" + productId;
-                    Reservation existing = reservations.get(key);
-                    if (existing == null) {
-                        reservations.put(key, new Reservation(0, Reservation.State.VOIDED));
-                    } else if (existing.state() == Reservation.State.RESERVED) {
-                        available.giveBack(productId, existing.quantity());
-                        reservations.put(key, new Reservation(existing.quantity(), Reservation.State.RELEASED));
-                    }
-                }
-                case CommitStock commit -> {
-                    String key = commit.getOrderId() + "|" + productId;
-                    Reservation existing = reservations.get(key);
-                    if (existing != null && existing.state() == Reservation.State.RESERVED) {
-                        reservations.put(key, new Reservation(existing.quantity(), Reservation.State.COMMITTED));
-                    }
-                }
+                case ReleaseStock release -> reservations.giveBack(release.getOrderId() + "|" + productId, productId);
+                case CommitStock commit -> reservations.keep(commit.getOrderId() + "|" + productId);
                 default -> throw new IllegalStateException("the saga never sends " + command);
             }
-        }
-
-        /** The outcome of the first reserve of {@code key}: reserved when the product has the units free, else rejected. */
-        private Object firstReserve(String key, String productId, int quantity) {
-            if (available.take(productId, quantity)) {
-                reservations.put(key, new Reservation(quantity, Reservation.State.RESERVED));
-                return new StockReserved(quantity);
-            }
-            reservations.put(key, new Reservation(quantity, Reservation.State.REJECTED));
-            return new StockRejected(quantity, available.current(productId), StockRejectReason.OUT_OF_STOCK);
         }
 
         /** Per product: initial stock = available + held by reservations + sold to confirmed orders, and nothing held. */
@@ -351,11 +380,11 @@ class OrderSagaConservationTest {
             for (String productId : PRODUCTS) {
                 long held = 0;
                 long sold = 0;
-                for (Map.Entry<String, Reservation> r : reservations.entrySet()) {
+                for (Map.Entry<String, Hold> r : reservations.all().entrySet()) {
                     if (r.getKey().endsWith("|" + productId)) {
                         switch (r.getValue().state()) {
-                            case RESERVED -> held += r.getValue().quantity();
-                            case COMMITTED -> sold += r.getValue().quantity();
+                            case HELD -> held += r.getValue().amount();
+                            case KEPT -> sold += r.getValue().amount();
                             default -> {
                             }
                         }
@@ -367,67 +396,33 @@ class OrderSagaConservationTest {
                         .mapToLong(OrderLine::getQuantity).sum();
                 assertThat(held).as("units of %s still held", productId).isZero();
                 assertThat(sold).as("units of %s sold = units confirmed", productId).isEqualTo(confirmed);
-                assertThat(available.current(productId) + held + sold).as("units of %s conserved", productId)
-                        .isEqualTo(available.initial(productId));
+                assertThat(reservations.pool().current(productId) + held + sold).as("units of %s conserved", productId)
+                        .isEqualTo(reservations.pool().initial(productId));
             }
         }
     }
 
-    /** payment-streams as its schemas specify it. */
-    static final class Payments {
-        private final Pool balance;
-        /** orderId to "CHARGED:amount", "REFUNDED:amount", "DECLINED" or "VOIDED". */
-        private final Map<String, String> payments = new LinkedHashMap<>();
-        /** Times money actually left a wallet, per orderId. */
-        private final Map<String, Integer> charges = new LinkedHashMap<>();
-        /** Charged minus refunded, per orderId, pence. */
-        private final Map<String, Long> netCharged = new LinkedHashMap<>();
-
-        Payments(List<Long> balances) {
-            balance = new Pool(CUSTOMERS, balances);
-        }
+    /** payment-streams as its schemas specify it: one hold per order (key orderId) on the customer's wallet. */
+    record Payments(Holds payments) {
 
         void handle(PaymentCommand command, World world) {
             String customerId = command.getCustomerId();
             switch (command.getCommand()) {
                 case ChargePayment charge -> {
                     String orderId = charge.getOrderId();
-                    String existing = payments.get(orderId);
-                    Object outcome = existing == null ? firstCharge(orderId, customerId, charge.getAmount())
-                            : switch (existing) {
-                                case "DECLINED" -> new PaymentDeclined(charge.getAmount(), 0L, DeclineReason.INSUFFICIENT_FUNDS);
-                                case "VOIDED" -> new PaymentDeclined(charge.getAmount(), 0L, DeclineReason.ORDER_VOIDED);
-                                default -> new PaymentCharged(charge.getAmount());
-                            };
+                    boolean first = payments.get(orderId) == null;
+                    Object outcome = switch (payments.take(orderId, customerId, charge.getAmount()).state()) {
+                        case HELD, KEPT, RETURNED -> new PaymentCharged(charge.getAmount());
+                        case REFUSED -> new PaymentDeclined(charge.getAmount(), first ? payments.pool().current(customerId) : 0L,
+                                DeclineReason.INSUFFICIENT_FUNDS);
+                        case VOIDED -> new PaymentDeclined(charge.getAmount(), 0L, DeclineReason.ORDER_VOIDED);
+                    };
                     PaymentReply reply = new PaymentReply(orderId, customerId, outcome);
                     world.send(Channel.PAYMENT_REPLIES, orderId, SagaInput.of(orderId, reply));
                 }
-                case RefundPayment refund -> {
-                    String orderId = refund.getOrderId();
-                    String existing = payments.get(orderId);
-                    if (existing == null) {
-                        payments.put(orderId, "VOIDED");
-                    } else if (existing.startsWith("CHARGED:")) {
-                        long amount = Long.parseLong(existing.substring("CHARGED:".length()));
-                        balance.giveBack(customerId, amount);
-                        payments.put(orderId, "REFUNDED:" + amount);
-                        netCharged.merge(orderId, -amount, Long::sum);
-                    }
-                }
+                case RefundPayment refund -> payments.giveBack(refund.getOrderId(), customerId);
                 default -> throw new IllegalStateException("the saga never sends " + command);
             }
-        }
-
-        /** The outcome of the first charge of {@code orderId}: charged when the wallet holds the amount, else declined. */
-        private Object firstCharge(String orderId, String customerId, long amount) {
-            if (balance.take(customerId, amount)) {
-                payments.put(orderId, "CHARGED:" + amount);
-                charges.merge(orderId, 1, Integer::sum);
-                netCharged.merge(orderId, amount, Long::sum);
-                return new PaymentCharged(amount);
-            }
-            payments.put(orderId, "DECLINED");
-            return new PaymentDeclined(amount, balance.current(customerId), DeclineReason.INSUFFICIENT_FUNDS);
         }
 
         /** Per customer: initial balance = balance + what confirmed orders paid. */
@@ -436,7 +431,8 @@ class OrderSagaConservationTest {
                 long paid = sagas.values().stream().map(OrderSagaState::getOrder)
                         .filter(o -> o.getStatus() == OrderStatus.CONFIRMED && Objects.equals(o.getCustomerId(), customerId))
                         .mapToLong(OrderEvent::getTotal).sum();
-                assertThat(balance.current(customerId) + paid).as("money of %s conserved", customerId).isEqualTo(balance.initial(customerId));
+                assertThat(payments.pool().current(customerId) + paid).as("money of %s conserved", customerId)
+                        .isEqualTo(payments.pool().initial(customerId));
             }
         }
     }

@@ -1,7 +1,6 @@
 package io.ordersaga.saga;
 
 import io.ordersaga.common.EventSerdes;
-import io.ordersaga.common.Topics;
 import io.ordersaga.common.testing.RetainedKeys;
 import io.ordersaga.common.testing.StreamsTestSupport;
 import io.ordersaga.common.testing.TickedReplay;
@@ -10,14 +9,12 @@ import io.ordersaga.events.CancelOrder;
 import io.ordersaga.events.ChargePayment;
 import io.ordersaga.events.CommitStock;
 import io.ordersaga.events.DeclineReason;
-import io.ordersaga.events.InventoryCommand;
 import io.ordersaga.events.InventoryReply;
 import io.ordersaga.events.OrderEvent;
 import io.ordersaga.events.OrderReason;
 import io.ordersaga.events.OrderRequest;
 import io.ordersaga.events.OrderStatus;
 import io.ordersaga.events.PaymentCharged;
-import io.ordersaga.events.PaymentCommand;
 import io.ordersaga.events.PaymentDeclined;
 import io.ordersaga.events.PaymentReply;
 import io.ordersaga.events.PlaceOrder;
@@ -30,7 +27,6 @@ import io.ordersaga.events.StockRejectReason;
 import io.ordersaga.events.StockRejected;
 import io.ordersaga.events.StockReserved;
 import org.apache.kafka.streams.KeyValue;
-import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.junit.jupiter.api.Test;
@@ -115,12 +111,7 @@ class OrderSagaRetentionReplayTest extends TickedReplay {
     private final EventSerdes serdes = EventSerdes.unregistered();
     private final Map<String, Long> prices = new HashMap<>();
     private TopologyHarness harness;
-    private TestInputTopic<String, OrderRequest> requests;
-    private TestInputTopic<String, InventoryReply> inventoryReplies;
-    private TestInputTopic<String, PaymentReply> paymentReplies;
-    private TestOutputTopic<String, InventoryCommand> inventoryCommands;
-    private TestOutputTopic<String, PaymentCommand> paymentCommands;
-    private TestOutputTopic<String, OrderEvent> orderEvents;
+    private SagaTopics topics;
     private TestOutputTopic<String, byte[]> sagaChangelog;
     private TestOutputTopic<String, byte[]> deadlineChangelog;
 
@@ -164,21 +155,14 @@ class OrderSagaRetentionReplayTest extends TickedReplay {
     protected TopologyHarness start() {
         OrderSaga.Timings config = new OrderSaga.Timings(TIMEOUT_MS, TIMEOUT_MS, RETENTION_MS, PUNCTUATE_INTERVAL_MS);
         harness = new TopologyHarness(APPLICATION_ID, OrderSagaTopology.build(config, serdes), stateDir, START);
-        requests = harness.input(Topics.ORDER_REQUESTS);
-        inventoryReplies = harness.input(Topics.INVENTORY_REPLIES);
-        paymentReplies = harness.input(Topics.PAYMENT_REPLIES);
-        inventoryCommands = harness.output(Topics.INVENTORY_COMMANDS);
-        paymentCommands = harness.output(Topics.PAYMENT_COMMANDS);
-        orderEvents = harness.output(Topics.ORDER_EVENTS);
+        topics = SagaTopics.of(harness);
         sagaChangelog = harness.changelog(OrderSagaTopology.SAGAS);
         deadlineChangelog = harness.changelog(OrderSagaTopology.DEADLINES);
-
-        TestInputTopic<String, Product> products = harness.input(Topics.PRODUCTS);
         for (int p = 0; p < PRODUCTS; p++) {
             String productId = String.format("P%02d", p);
             long unitPrice = 100 + 97L * p;
             prices.put(productId, unitPrice);
-            products.pipeInput(productId, new Product(productId, "Product " + p, unitPrice, START), START);
+            topics.products().pipeInput(productId, new Product(productId, "Product " + p, unitPrice, START), START);
         }
         return harness;
     }
@@ -202,10 +186,15 @@ class OrderSagaRetentionReplayTest extends TickedReplay {
         }
         inFlight.put(orderId, new InFlight(fate, lines.getFirst().getProductId(), total));
         String customerId = "c" + random.nextInt(CUSTOMERS);
-        requests.pipeInput(orderId, new OrderRequest(orderId, now(), new PlaceOrder(customerId, null, lines)), now());
+        request(orderId, new PlaceOrder(customerId, null, lines));
         if (fate == Fate.CUSTOMER_CANCELLED) {
-            later(1, () -> requests.pipeInput(orderId, new OrderRequest(orderId, now(), CancelOrder.newBuilder().build()), now()));
+            later(1, () -> request(orderId, CancelOrder.newBuilder().build()));
         }
+    }
+
+    /** Sends {@code request} (a PlaceOrder or a CancelOrder) for {@code orderId} now. */
+    private void request(String orderId, Object request) {
+        topics.requests().pipeInput(orderId, new OrderRequest(orderId, now(), request), now());
     }
 
     /** The stand-ins answer the commands sent since the last tick, before the replies due now are sent. */
@@ -226,25 +215,20 @@ class OrderSagaRetentionReplayTest extends TickedReplay {
         readOrderEvents();
     }
 
-    /** Inventory and payment as the fates want them; compensations and commits are only counted. */
+    /** Inventory and payment as the fates want them, each command counted: the commands sent since the last read. */
     private void answerCommands() {
-        for (KeyValue<String, InventoryCommand> command : inventoryCommands.readKeyValuesToList()) {
-            Object body = command.value.getCommand();
-            commandsSeen.merge(body.getClass().getSimpleName(), 1, Integer::sum);
-            if (body instanceof ReserveStock reserve) {
-                answerReserve(command.key, reserve);
-            } else {
-                assertThat(body).isInstanceOfAny(CommitStock.class, ReleaseStock.class);
-            }
-        }
-        for (KeyValue<String, PaymentCommand> command : paymentCommands.readKeyValuesToList()) {
-            Object body = command.value.getCommand();
-            commandsSeen.merge(body.getClass().getSimpleName(), 1, Integer::sum);
-            if (body instanceof ChargePayment charge) {
-                answerCharge(command.key, charge);
-            } else {
-                assertThat(body).isInstanceOf(RefundPayment.class);
-            }
+        topics.inventoryCommands().readKeyValuesToList().forEach(command -> answer(command.key, command.value.getCommand()));
+        topics.paymentCommands().readKeyValuesToList().forEach(command -> answer(command.key, command.value.getCommand()));
+    }
+
+    /** Answers a reserve (key productId) or a charge (key customerId); compensations and commits are only counted. */
+    private void answer(String key, Object command) {
+        commandsSeen.merge(command.getClass().getSimpleName(), 1, Integer::sum);
+        switch (command) {
+            case ReserveStock reserve -> answerReserve(key, reserve);
+            case ChargePayment charge -> answerCharge(key, charge);
+            default -> assertThat(command).as("what the saga sends besides reserves and charges")
+                    .isInstanceOfAny(CommitStock.class, ReleaseStock.class, RefundPayment.class);
         }
     }
 
@@ -258,11 +242,11 @@ class OrderSagaRetentionReplayTest extends TickedReplay {
             case OUT_OF_STOCK -> {
                 InventoryReply reply = special ? new InventoryReply(orderId, productId,
                         new StockRejected(reserve.getQuantity(), 0L, StockRejectReason.OUT_OF_STOCK)) : reserved;
-                later(1 + random.nextInt(2), () -> inventoryReplies.pipeInput(orderId, reply, now()));
+                replyLater(1 + random.nextInt(2), reply);
             }
-            case STOCK_REPLY_LATE -> later(special ? LATE_REPLY_TICKS : 1, () -> inventoryReplies.pipeInput(orderId, reserved, now()));
-            case CUSTOMER_CANCELLED -> later(3, () -> inventoryReplies.pipeInput(orderId, reserved, now()));
-            default -> later(1 + random.nextInt(2), () -> inventoryReplies.pipeInput(orderId, reserved, now()));
+            case STOCK_REPLY_LATE -> replyLater(special ? LATE_REPLY_TICKS : 1, reserved);
+            case CUSTOMER_CANCELLED -> replyLater(3, reserved);
+            default -> replyLater(1 + random.nextInt(2), reserved);
         }
     }
 
@@ -278,13 +262,23 @@ class OrderSagaRetentionReplayTest extends TickedReplay {
         };
         if (outcome != null) {
             PaymentReply reply = new PaymentReply(orderId, customerId, outcome);
-            later(1 + random.nextInt(2), () -> paymentReplies.pipeInput(orderId, reply, now()));
+            replyLater(1 + random.nextInt(2), reply);
         }
+    }
+
+    /** Sends inventory's {@code reply} {@code ticks} ticks from now. */
+    private void replyLater(int ticks, InventoryReply reply) {
+        later(ticks, () -> topics.inventoryReplies().pipeInput(reply.getOrderId(), reply, now()));
+    }
+
+    /** Sends payment's {@code reply} {@code ticks} ticks from now. */
+    private void replyLater(int ticks, PaymentReply reply) {
+        later(ticks, () -> topics.paymentReplies().pipeInput(reply.getOrderId(), reply, now()));
     }
 
     /** Each order gets exactly one terminal event, the one its fate says; no order event is a tombstone. */
     private void readOrderEvents() {
-        for (KeyValue<String, OrderEvent> event : orderEvents.readKeyValuesToList()) {
+        for (KeyValue<String, OrderEvent> event : topics.orderEvents().readKeyValuesToList()) {
             assertThat(event.value).as("order event of " + event.key + " (the read model keeps orders)").isNotNull();
             OrderStatus status = event.value.getStatus();
             if (status == OrderStatus.RESERVING || status == OrderStatus.PAYING) {

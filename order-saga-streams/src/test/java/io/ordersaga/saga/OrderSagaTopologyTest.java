@@ -4,16 +4,19 @@ import io.ordersaga.common.EventSerdes;
 import io.ordersaga.events.LineReservation;
 import io.ordersaga.events.OrderLine;
 import io.ordersaga.events.OrderReason;
+import io.ordersaga.events.OrderSagaState;
+import io.ordersaga.events.OrderStatus;
 import io.ordersaga.events.PlaceOrder;
 import org.apache.kafka.streams.TopologyDescription;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 
 import static io.ordersaga.events.OrderReason.ADMIN_CANCELLED;
@@ -51,6 +54,28 @@ class OrderSagaTopologyTest {
     @AfterEach
     void close() {
         saga.close();
+    }
+
+    /** o1 of c1 for a Mug and a Tea towel (1249p) placed: both reservations asked, the order RESERVING. */
+    private static SagaScenario placedMugAndTeaTowel(SagaScenario saga) {
+        return saga.whenPlaced("o1", "c1", line("P1", 1), line("P2", 1))
+                .thenInventory(reserve("P1", "o1", 1), reserve("P2", "o1", 1))
+                .thenOrder("o1", RESERVING);
+    }
+
+    /** o1 of c1 for a Mug, two Tea towels and a Teapot (4548p) placed: the three reservations asked, the order RESERVING. */
+    private static SagaScenario placedMugTwoTeaTowelsAndTeapot(SagaScenario saga) {
+        return saga.whenPlaced("o1", "c1", line("P1", 1), line("P2", 2), line("P3", 1))
+                .thenInventory(reserve("P1", "o1", 1), reserve("P2", "o1", 2), reserve("P3", "o1", 1))
+                .thenOrder("o1", RESERVING);
+    }
+
+    /** {@code orderId} of c1 for a Mug placed, reserved and charged (CONFIRMED), and all it sent forgotten. */
+    private static SagaScenario confirmedMug(SagaScenario saga, String orderId) {
+        return saga.whenPlaced(orderId, "c1", line("P1", 1))
+                .whenReserved(orderId, "P1", 1)
+                .whenCharged(orderId, "c1", 450)
+                .ignoringOutputSoFar();
     }
 
     @Test
@@ -98,9 +123,7 @@ class OrderSagaTopologyTest {
 
     @Test
     void multiItemHappyPathSendsOneCommandPerProduct() {
-        saga.whenPlaced("o1", "c1", line("P1", 1), line("P2", 2), line("P3", 1))
-                .thenInventory(reserve("P1", "o1", 1), reserve("P2", "o1", 2), reserve("P3", "o1", 1))
-                .thenOrder("o1", RESERVING)
+        placedMugTwoTeaTowelsAndTeapot(saga)
                 .whenReserved("o1", "P2", 2)
                 .whenReserved("o1", "P1", 1)
                 .thenNothingElse()
@@ -116,28 +139,25 @@ class OrderSagaTopologyTest {
 
     @Test
     void outOfStockOnOneLineReleasesTheOthersAndChargesNothing() {
-        saga.whenPlaced("o1", "c1", line("P1", 1), line("P2", 3), line("P3", 1))
-                .thenInventory(reserve("P1", "o1", 1), reserve("P2", "o1", 3), reserve("P3", "o1", 1))
-                .thenOrder("o1", RESERVING)
+        placedMugTwoTeaTowelsAndTeapot(saga)
                 .whenReserved("o1", "P1", 1)
-                .whenOutOfStock("o1", "P2", 3, 1)
+                .whenOutOfStock("o1", "P2", 2, 1)
                 .thenInventory(release("P1", "o1"), release("P3", "o1"))
                 .thenPayment()
                 .thenOrder("o1", CANCELLED, OUT_OF_STOCK)
                 .thenNothingElse();
-        assertThat(saga.lastEvent().getReasonDetail()).isEqualTo("P2: requested 3, available 1");
+        assertThat(saga.lastEvent().getReasonDetail()).isEqualTo("P2: requested 2, available 1");
         assertThat(saga.saga("o1").getReservations())
                 .containsExactly(LineReservation.RESERVED, LineReservation.REJECTED, LineReservation.REQUESTED);
     }
 
     @Test
     void paymentDeclinedReleasesEveryLineWithoutRefund() {
-        saga.whenPlaced("o1", "c1", line("P1", 1), line("P2", 1))
-                .thenInventory(reserve("P1", "o1", 1), reserve("P2", "o1", 1))
+        placedMugAndTeaTowel(saga)
                 .whenReserved("o1", "P1", 1)
                 .whenReserved("o1", "P2", 1)
                 .thenPayment(charge("c1", "o1", 1249))
-                .thenOrder("o1", RESERVING, PAYING)
+                .thenOrder("o1", PAYING)
                 .whenDeclined("o1", "c1", 1249, 1000)
                 .thenInventory(release("P1", "o1"), release("P2", "o1"))
                 .thenPayment()
@@ -216,26 +236,29 @@ class OrderSagaTopologyTest {
     }
 
     @Test
-    void duplicateRepliesChangeNothing() {
-        saga.whenPlaced("o1", "c1", line("P1", 1), line("P2", 1))
-                .thenInventory(reserve("P1", "o1", 1), reserve("P2", "o1", 1))
-                .thenOrder("o1", RESERVING)
-                .whenReserved("o1", "P1", 1)
-                .whenReserved("o1", "P1", 1)
-                .thenNothingElse()
-                .whenReserved("o1", "P2", 1)
+    void duplicateRepliesAndRepliesForOtherQuantitiesOrAmountsChangeNothing() {
+        placedMugAndTeaTowel(saga).whenReserved("o1", "P1", 1);
+        assertIgnored("a second reservation of P1", s -> s.whenReserved("o1", "P1", 1));
+        assertIgnored("a reservation of 2 of the 1 P2 asked", s -> s.whenReserved("o1", "P2", 2));
+        saga.whenReserved("o1", "P2", 1)
                 .thenPayment(charge("c1", "o1", 1249))
-                .thenOrder("o1", PAYING)
-                .whenReserved("o1", "P2", 1)
-                .thenNothingElse()
-                .whenCharged("o1", "c1", 1249)
+                .thenOrder("o1", PAYING);
+        assertIgnored("a second reservation of P2", s -> s.whenReserved("o1", "P2", 1));
+        assertIgnored("a charge of 1248 of the 1249 asked", s -> s.whenCharged("o1", "c1", 1248));
+        saga.whenCharged("o1", "c1", 1249)
                 .thenInventory(commit("P1", "o1"), commit("P2", "o1"))
                 .thenSettlement(settle("c1", "o1", 1249))
-                .thenOrder("o1", CONFIRMED)
-                .whenCharged("o1", "c1", 1249)
-                .whenReserved("o1", "P1", 1)
-                .thenNothingElse();
+                .thenOrder("o1", CONFIRMED);
+        assertIgnored("a second charge", s -> s.whenCharged("o1", "c1", 1249));
+        assertIgnored("a third reservation of P1", s -> s.whenReserved("o1", "P1", 1));
         assertThat(saga.saga("o1").getOrder().getStatus()).isEqualTo(CONFIRMED);
+    }
+
+    /** The {@code replies} to o1 (described by {@code what}) send nothing and leave its stored saga as it was. */
+    private void assertIgnored(String what, UnaryOperator<SagaScenario> replies) {
+        OrderSagaState before = saga.saga("o1");
+        replies.apply(saga).thenNothingElse();
+        assertThat(saga.saga("o1")).as("o1's saga after " + what).isEqualTo(before);
     }
 
     @Test
@@ -254,9 +277,7 @@ class OrderSagaTopologyTest {
 
     @Test
     void reservationTimeoutReleasesEveryLine() {
-        saga.whenPlaced("o1", "c1", line("P1", 1), line("P2", 1))
-                .thenInventory(reserve("P1", "o1", 1), reserve("P2", "o1", 1))
-                .thenOrder("o1", RESERVING)
+        placedMugAndTeaTowel(saga)
                 .whenReserved("o1", "P1", 1)
                 .whenTimePasses(Duration.ofMillis(29_999))
                 .thenNothingElse()
@@ -270,9 +291,7 @@ class OrderSagaTopologyTest {
 
     @Test
     void paymentTimeoutReleasesEveryLineAndRefundsTheRequestedCharge() {
-        saga.whenPlaced("o1", "c1", line("P1", 1), line("P2", 1))
-                .thenInventory(reserve("P1", "o1", 1), reserve("P2", "o1", 1))
-                .thenOrder("o1", RESERVING)
+        placedMugAndTeaTowel(saga)
                 .whenTimePasses(Duration.ofSeconds(20))
                 .whenReserved("o1", "P1", 1)
                 .whenReserved("o1", "P2", 1)
@@ -309,51 +328,61 @@ class OrderSagaTopologyTest {
         }
     }
 
-    @ParameterizedTest
-    @EnumSource(Stop.class)
-    void stopWhileReservingReleasesEveryRequestedLineThenALateReservationAndIgnoresASecondStop(Stop stop) {
-        saga.whenPlaced("o1", "c1", line("P1", 1), line("P2", 1))
-                .whenReserved("o1", "P1", 1)
-                .thenInventory(reserve("P1", "o1", 1), reserve("P2", "o1", 1))
-                .thenOrder("o1", RESERVING);
-        stop.of(saga, "o1")
-                .thenInventory(release("P1", "o1"), release("P2", "o1"))
-                .thenPayment()
-                .thenOrder("o1", CANCELLED, stop.reason)
-                .thenNothingElse()
-                .whenReserved("o1", "P2", 1)
-                .thenInventory(release("P2", "o1"))
-                .thenPayment()
-                .thenNothingElse();
-        stop.of(saga, "o1").thenNothingElse();
+    /** Where a running order o1 of c1 is when it is stopped: what it sent so far, and the reply it still waits for. */
+    enum Running {
+        /** P1 and P2 requested, P1 reserved: P2's reservation is outstanding. */
+        RESERVING,
+        /** P1 x2 reserved and 900p asked for: the charge is outstanding. */
+        PAYING;
+
+        /** Places o1 and brings it here, checking what it sends on the way. */
+        SagaScenario reach(SagaScenario saga) {
+            return switch (this) {
+                case RESERVING -> placedMugAndTeaTowel(saga).whenReserved("o1", "P1", 1);
+                case PAYING -> saga.whenPlaced("o1", "c1", line("P1", 2))
+                        .whenReserved("o1", "P1", 2)
+                        .thenInventory(reserve("P1", "o1", 2))
+                        .thenPayment(charge("c1", "o1", 900))
+                        .thenOrder("o1", OrderStatus.RESERVING, OrderStatus.PAYING);
+            };
+        }
+
+        /** Exactly what a stop here sends to compensate: every requested line released, and the charge refunded once asked. */
+        SagaScenario thenCompensated(SagaScenario saga) {
+            return switch (this) {
+                case RESERVING -> saga.thenInventory(release("P1", "o1"), release("P2", "o1")).thenPayment();
+                case PAYING -> saga.thenInventory(release("P1", "o1")).thenPayment(refund("c1", "o1"));
+            };
+        }
+
+        /** The outstanding reply arrives after the stop and is compensated alone: P2 released again, or the charge refunded. */
+        SagaScenario whenLateReplyThenCompensated(SagaScenario saga) {
+            return switch (this) {
+                case RESERVING -> saga.whenReserved("o1", "P2", 1).thenInventory(release("P2", "o1")).thenPayment();
+                case PAYING -> saga.whenCharged("o1", "c1", 900).thenPayment(refund("c1", "o1")).thenInventory();
+            };
+        }
     }
 
-    @ParameterizedTest
-    @EnumSource(Stop.class)
-    void stopWhilePayingReleasesAndRefundsThenRefundsALateChargeAndIgnoresASecondStop(Stop stop) {
-        saga.whenPlaced("o1", "c1", line("P1", 2))
-                .whenReserved("o1", "P1", 2)
-                .thenInventory(reserve("P1", "o1", 2))
-                .thenPayment(charge("c1", "o1", 900))
-                .thenOrder("o1", RESERVING, PAYING);
-        stop.of(saga, "o1")
-                .thenInventory(release("P1", "o1"))
-                .thenPayment(refund("c1", "o1"))
+    /** Every stop of every running stage. */
+    static Stream<Arguments> stopsOfARunningOrder() {
+        return Stream.of(Running.values()).flatMap(running -> Stream.of(Stop.values()).map(stop -> Arguments.of(running, stop)));
+    }
+
+    @ParameterizedTest(name = "{1} while {0}")
+    @MethodSource("stopsOfARunningOrder")
+    void aStopCompensatesWhatTheOrderHoldsThenALateReplyAndIgnoresASecondStop(Running running, Stop stop) {
+        running.reach(saga);
+        running.thenCompensated(stop.of(saga, "o1"))
                 .thenOrder("o1", CANCELLED, stop.reason)
-                .thenNothingElse()
-                .whenCharged("o1", "c1", 900)
-                .thenPayment(refund("c1", "o1"))
-                .thenInventory()
                 .thenNothingElse();
+        running.whenLateReplyThenCompensated(saga).thenNothingElse();
         stop.of(saga, "o1").thenNothingElse();
     }
 
     @Test
     void operatorCompensateOfATerminalOrUnknownOrderChangesNothing() {
-        saga.whenPlaced("o1", "c1", line("P1", 1))
-                .whenReserved("o1", "P1", 1)
-                .whenCharged("o1", "c1", 450)
-                .ignoringOutputSoFar()
+        confirmedMug(saga, "o1")
                 .whenCompensatedByAnOperator("o1")
                 .whenCompensatedByAnOperator("o-unknown")
                 .thenNothingElse();
@@ -436,28 +465,8 @@ class OrderSagaTopologyTest {
     }
 
     @Test
-    void repliesForOtherQuantitiesOrAmountsThanAskedAreIgnored() {
-        saga.whenPlaced("o1", "c1", line("P1", 2))
-                .ignoringOutputSoFar()
-                .whenReserved("o1", "P1", 1)
-                .thenNothingElse()
-                .whenReserved("o1", "P1", 2)
-                .thenPayment(charge("c1", "o1", 900))
-                .thenOrder("o1", PAYING)
-                .whenCharged("o1", "c1", 899)
-                .thenNothingElse()
-                .whenCharged("o1", "c1", 900)
-                .thenInventory(commit("P1", "o1"))
-                .thenSettlement(settle("c1", "o1", 900))
-                .thenOrder("o1", CONFIRMED);
-    }
-
-    @Test
     void anOrderThatEndedNeverGetsASecondSagaEvenAfterRetention() {
-        saga.whenPlaced("o1", "c1", line("P1", 1))
-                .whenReserved("o1", "P1", 1)
-                .whenCharged("o1", "c1", 450)
-                .ignoringOutputSoFar()
+        confirmedMug(saga, "o1")
                 .whenTimePasses(Duration.ofMillis(OrderSaga.Timings.defaults().retentionMs() + 2_000));
         assertThat(saga.saga("o1")).as("the saga left the store").isNull();
 
@@ -469,11 +478,8 @@ class OrderSagaTopologyTest {
     @Test
     void aLateChargeOfAPurgedCancelledOrderIsRefundedAndOfAPurgedConfirmedOneIsNot() {
         saga.whenPlaced("o1", "c1", line("P1", 1))
-                .whenTimePasses(Duration.ofMillis(OrderSaga.Timings.defaults().reservationTimeoutMs() + 2_000))
-                .whenPlaced("o2", "c1", line("P1", 1))
-                .whenReserved("o2", "P1", 1)
-                .whenCharged("o2", "c1", 450)
-                .ignoringOutputSoFar()
+                .whenTimePasses(Duration.ofMillis(OrderSaga.Timings.defaults().reservationTimeoutMs() + 2_000));
+        confirmedMug(saga, "o2")
                 .whenTimePasses(Duration.ofMillis(OrderSaga.Timings.defaults().retentionMs() + 2_000))
                 .whenCharged("o1", "c1", 450)
                 .thenPayment(refund("c1", "o1"))

@@ -1,7 +1,6 @@
 package io.ordersaga.saga;
 
 import io.ordersaga.common.EventSerdes;
-import io.ordersaga.common.Topics;
 import io.ordersaga.common.testing.TopologyHarness;
 import io.ordersaga.events.CancelOrder;
 import io.ordersaga.events.ChargePayment;
@@ -29,8 +28,6 @@ import io.ordersaga.events.StockRejectReason;
 import io.ordersaga.events.StockRejected;
 import io.ordersaga.events.StockReserved;
 import org.apache.kafka.streams.KeyValue;
-import org.apache.kafka.streams.TestInputTopic;
-import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 import java.nio.file.Path;
@@ -54,14 +51,7 @@ final class SagaScenario implements AutoCloseable {
     static final Instant START = Instant.parse("2025-06-02T09:00:00Z");
 
     private final TopologyHarness driver;
-    private final TestInputTopic<String, Product> products;
-    private final TestInputTopic<String, OrderRequest> requests;
-    private final TestInputTopic<String, InventoryReply> inventoryReplies;
-    private final TestInputTopic<String, PaymentReply> paymentReplies;
-    private final TestOutputTopic<String, InventoryCommand> inventoryCommands;
-    private final TestOutputTopic<String, PaymentCommand> paymentCommands;
-    private final TestOutputTopic<String, PaymentSettlement> settlements;
-    private final TestOutputTopic<String, OrderEvent> orderEvents;
+    private final SagaTopics topics;
     private Instant now = START;
     private OrderEvent lastEvent;
 
@@ -72,20 +62,13 @@ final class SagaScenario implements AutoCloseable {
     SagaScenario(OrderSaga.Timings config) {
         Path stateDir = Path.of("target", "kafka-streams", UUID.randomUUID().toString()).toAbsolutePath();
         driver = new TopologyHarness("order-saga-streams", OrderSagaTopology.build(config, EventSerdes.unregistered()), stateDir, START);
-        products = driver.input(Topics.PRODUCTS);
-        requests = driver.input(Topics.ORDER_REQUESTS);
-        inventoryReplies = driver.input(Topics.INVENTORY_REPLIES);
-        paymentReplies = driver.input(Topics.PAYMENT_REPLIES);
-        inventoryCommands = driver.output(Topics.INVENTORY_COMMANDS);
-        paymentCommands = driver.output(Topics.PAYMENT_COMMANDS);
-        settlements = driver.output(Topics.PAYMENT_SETTLEMENTS);
-        orderEvents = driver.output(Topics.ORDER_EVENTS);
+        topics = SagaTopics.of(driver);
     }
 
     // ---- given
 
     SagaScenario givenProduct(String productId, String name, long unitPricePence) {
-        products.pipeInput(productId, new Product(productId, name, unitPricePence, now), now);
+        topics.products().pipeInput(productId, new Product(productId, name, unitPricePence, now), now);
         return this;
     }
 
@@ -105,48 +88,38 @@ final class SagaScenario implements AutoCloseable {
     }
 
     SagaScenario whenPlaced(String orderId, PlaceOrder order) {
-        requests.pipeInput(orderId, new OrderRequest(orderId, now, order), now);
-        return this;
+        return whenRequested(orderId, order);
     }
 
     /** A cancel written before CancelOrder said who asked (requestedBy null): taken as the customer's. */
     SagaScenario whenCancelled(String orderId) {
-        requests.pipeInput(orderId, new OrderRequest(orderId, now, CancelOrder.newBuilder().build()), now);
-        return this;
+        return whenRequested(orderId, CancelOrder.newBuilder().build());
     }
 
     /** A cancel asked by {@code customerId} (not an admin). */
     SagaScenario whenCancelledBy(String orderId, String customerId) {
-        requests.pipeInput(orderId, new OrderRequest(orderId, now, CancelOrder.newBuilder().setRequestedBy(customerId).build()), now);
-        return this;
+        return whenRequested(orderId, CancelOrder.newBuilder().setRequestedBy(customerId).build());
     }
 
     /** An operator's compensate (a CancelOrder with admin true, as {@code POST /admin/orders/{id}/compensate} writes). */
     SagaScenario whenCompensatedByAnOperator(String orderId) {
-        requests.pipeInput(orderId, new OrderRequest(orderId, now, CancelOrder.newBuilder().setAdmin(true).build()), now);
-        return this;
+        return whenRequested(orderId, CancelOrder.newBuilder().setAdmin(true).build());
     }
 
     SagaScenario whenReserved(String orderId, String productId, int quantity) {
-        inventoryReplies.pipeInput(orderId, new InventoryReply(orderId, productId, new StockReserved(quantity)), now);
-        return this;
+        return whenInventoryReplied(orderId, productId, new StockReserved(quantity));
     }
 
     SagaScenario whenOutOfStock(String orderId, String productId, int requested, long available) {
-        inventoryReplies.pipeInput(orderId, new InventoryReply(orderId, productId,
-                new StockRejected(requested, available, StockRejectReason.OUT_OF_STOCK)), now);
-        return this;
+        return whenInventoryReplied(orderId, productId, new StockRejected(requested, available, StockRejectReason.OUT_OF_STOCK));
     }
 
     SagaScenario whenCharged(String orderId, String customerId, long amountPence) {
-        paymentReplies.pipeInput(orderId, new PaymentReply(orderId, customerId, new PaymentCharged(amountPence)), now);
-        return this;
+        return whenPaymentReplied(orderId, customerId, new PaymentCharged(amountPence));
     }
 
     SagaScenario whenDeclined(String orderId, String customerId, long amountPence, long balancePence) {
-        paymentReplies.pipeInput(orderId, new PaymentReply(orderId, customerId,
-                new PaymentDeclined(amountPence, balancePence, DeclineReason.INSUFFICIENT_FUNDS)), now);
-        return this;
+        return whenPaymentReplied(orderId, customerId, new PaymentDeclined(amountPence, balancePence, DeclineReason.INSUFFICIENT_FUNDS));
     }
 
     /** Advances the wall clock, which runs the saga's wall-clock punctuator once. */
@@ -156,32 +129,50 @@ final class SagaScenario implements AutoCloseable {
         return this;
     }
 
+    /** Sends {@code request} (a PlaceOrder or a CancelOrder) for {@code orderId}, as order-api writes it. */
+    private SagaScenario whenRequested(String orderId, Object request) {
+        topics.requests().pipeInput(orderId, new OrderRequest(orderId, now, request), now);
+        return this;
+    }
+
+    /** Sends inventory's reply about {@code productId} of {@code orderId}, with its {@code outcome}. */
+    private SagaScenario whenInventoryReplied(String orderId, String productId, Object outcome) {
+        topics.inventoryReplies().pipeInput(orderId, new InventoryReply(orderId, productId, outcome), now);
+        return this;
+    }
+
+    /** Sends payment's reply about the charge of {@code orderId} to {@code customerId}, with its {@code outcome}. */
+    private SagaScenario whenPaymentReplied(String orderId, String customerId, Object outcome) {
+        topics.paymentReplies().pipeInput(orderId, new PaymentReply(orderId, customerId, outcome), now);
+        return this;
+    }
+
     // ---- then
 
     /** Exactly these inventory commands (key productId) were sent since the last check, in this order. */
     @SafeVarargs
     final SagaScenario thenInventory(KeyValue<String, InventoryCommand>... expected) {
-        assertThat(inventoryCommands.readKeyValuesToList()).as("inventory commands").containsExactly(expected);
+        assertThat(topics.inventoryCommands().readKeyValuesToList()).as("inventory commands").containsExactly(expected);
         return this;
     }
 
     /** Exactly these payment commands (key customerId) were sent since the last check, in this order. */
     @SafeVarargs
     final SagaScenario thenPayment(KeyValue<String, PaymentCommand>... expected) {
-        assertThat(paymentCommands.readKeyValuesToList()).as("payment commands").containsExactly(expected);
+        assertThat(topics.paymentCommands().readKeyValuesToList()).as("payment commands").containsExactly(expected);
         return this;
     }
 
     /** Exactly these payment settlements (key customerId) were sent since the last check, in this order. */
     @SafeVarargs
     final SagaScenario thenSettlement(KeyValue<String, PaymentSettlement>... expected) {
-        assertThat(settlements.readKeyValuesToList()).as("payment settlements").containsExactly(expected);
+        assertThat(topics.settlements().readKeyValuesToList()).as("payment settlements").containsExactly(expected);
         return this;
     }
 
     /** The order's snapshots since the last check (key orderId) had exactly these statuses, in this order. */
     SagaScenario thenOrder(String orderId, OrderStatus... statuses) {
-        List<KeyValue<String, OrderEvent>> events = orderEvents.readKeyValuesToList();
+        List<KeyValue<String, OrderEvent>> events = topics.orderEvents().readKeyValuesToList();
         assertThat(events).as("order events").extracting(e -> e.key).containsOnly(orderId);
         assertThat(events).as("order events").extracting(e -> e.value.getStatus()).containsExactly(statuses);
         events.forEach(e -> {
@@ -204,19 +195,19 @@ final class SagaScenario implements AutoCloseable {
 
     /** Forgets every command and order event sent so far, for a test about what comes next. */
     SagaScenario ignoringOutputSoFar() {
-        inventoryCommands.readRecordsToList();
-        paymentCommands.readRecordsToList();
-        settlements.readRecordsToList();
-        orderEvents.readRecordsToList();
+        topics.inventoryCommands().readRecordsToList();
+        topics.paymentCommands().readRecordsToList();
+        topics.settlements().readRecordsToList();
+        topics.orderEvents().readRecordsToList();
         return this;
     }
 
     /** No command and no order event was sent since the last checks. */
     SagaScenario thenNothingElse() {
-        assertThat(inventoryCommands.isEmpty()).as("no more inventory commands").isTrue();
-        assertThat(paymentCommands.isEmpty()).as("no more payment commands").isTrue();
-        assertThat(settlements.isEmpty()).as("no more payment settlements").isTrue();
-        assertThat(orderEvents.isEmpty()).as("no more order events").isTrue();
+        assertThat(topics.inventoryCommands().isEmpty()).as("no more inventory commands").isTrue();
+        assertThat(topics.paymentCommands().isEmpty()).as("no more payment commands").isTrue();
+        assertThat(topics.settlements().isEmpty()).as("no more payment settlements").isTrue();
+        assertThat(topics.orderEvents().isEmpty()).as("no more order events").isTrue();
         return this;
     }
 
