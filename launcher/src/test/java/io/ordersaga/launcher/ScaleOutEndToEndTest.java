@@ -68,6 +68,11 @@ class ScaleOutEndToEndTest {
                     await("12 orders listed via " + instance.url(), () -> direct.customerOrders(customerId).size() == 12);
                 }
             }
+            for (ServiceCluster.Instance instance : List.of(inventories.get(0), inventories.get(1), views.get(0), views.get(1))) {
+                assertThat(TestData.getFrom(instance.url(), "/actuator/prometheus").text())
+                        .as("the queries %s forwarded to the key's owner, timed", instance.url())
+                        .contains("http_client_requests_seconds_count{");
+            }
         } finally {
             cluster.stop(inventory2);
             cluster.stop(view2);

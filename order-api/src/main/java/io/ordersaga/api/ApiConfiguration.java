@@ -1,16 +1,21 @@
 package io.ordersaga.api;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.ordersaga.common.EventSerdes;
 import io.ordersaga.common.SchemaRegistration;
 import io.ordersaga.common.Topics;
 import io.ordersaga.common.orders.OrderWaiters;
 import io.ordersaga.common.spring.OrderSagaProperties;
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.client.JdkClientHttpRequestFactory;
+import org.springframework.kafka.core.DefaultKafkaProducerFactory;
 import org.springframework.kafka.core.KafkaAdmin;
+import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.kafka.core.MicrometerProducerListener;
 import org.springframework.web.client.RestClient;
 
 import java.net.http.HttpClient;
@@ -42,10 +47,35 @@ public class ApiConfiguration {
         return EventSerdes.registry(properties.registryUrl());
     }
 
-    /** The idempotent, acks=all producer behind every write; closed with the context. */
+    /**
+     * The idempotent, acks=all producer behind every write ({@link KafkaEventPublisher#producerFactory}), its metrics
+     * bound to Micrometer ({@code kafka.producer.*}); closed with the context.
+     */
     @Bean
-    public KafkaEventPublisher eventPublisher(KafkaProperties kafka, EventSerdes serdes, ApiProperties api) {
-        return new KafkaEventPublisher(kafka.buildProducerProperties(), serdes, api.sendTimeoutMs());
+    public DefaultKafkaProducerFactory<String, SpecificRecord> kafkaProducerFactory(KafkaProperties kafka, EventSerdes serdes,
+                                                                                    ApiProperties api, MeterRegistry registry) {
+        DefaultKafkaProducerFactory<String, SpecificRecord> factory =
+                KafkaEventPublisher.producerFactory(kafka.buildProducerProperties(), serdes, api.sendTimeoutMs());
+        factory.addListener(new MicrometerProducerListener<>(registry));
+        return factory;
+    }
+
+    /** spring-kafka's template on that producer; as a bean it times every send ({@code spring.kafka.template}). */
+    @Bean
+    public KafkaTemplate<String, SpecificRecord> kafkaTemplate(DefaultKafkaProducerFactory<String, SpecificRecord> factory) {
+        return new KafkaTemplate<>(factory);
+    }
+
+    /** Every write of order-api, through the template. */
+    @Bean
+    public KafkaEventPublisher eventPublisher(KafkaTemplate<String, SpecificRecord> template, ApiProperties api) {
+        return new KafkaEventPublisher(template, api.sendTimeoutMs());
+    }
+
+    /** order-api's business metrics: orders placed, ended, and the time between saga steps. */
+    @Bean
+    public OrderMetrics orderMetrics(MeterRegistry registry) {
+        return new OrderMetrics(registry);
     }
 
     /** The long polls of {@code GET /orders/{orderId}?waitMs=}, woken by {@link RecentOrders}. */
@@ -56,8 +86,8 @@ public class ApiConfiguration {
 
     /** The latest snapshots of the orders order-api's subscription has read, at most {@link ApiProperties#recentOrders()}. */
     @Bean
-    public RecentOrders recentOrders(ApiProperties api, OrderWaiters waiters) {
-        return new RecentOrders(api.recentOrders(), waiters);
+    public RecentOrders recentOrders(ApiProperties api, OrderWaiters waiters, OrderMetrics metrics) {
+        return new RecentOrders(api.recentOrders(), waiters, metrics);
     }
 
     /**

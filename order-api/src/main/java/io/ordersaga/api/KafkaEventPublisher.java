@@ -4,16 +4,16 @@ import io.ordersaga.common.EventSerdes;
 import io.ordersaga.common.Topic;
 import io.ordersaga.common.Topics;
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.springframework.kafka.core.DefaultKafkaProducerFactory;
+import org.springframework.kafka.core.KafkaProducerException;
+import org.springframework.kafka.core.KafkaTemplate;
 
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -21,25 +21,38 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * The {@link EventPublisher} on one shared, thread-safe {@link KafkaProducer}: idempotent, acks=all, values in
- * the registry's Avro format with one Apicurio serializer per topic of {@link Topics#ALL} (a shared one registers
- * its schema under the first topic only). Concurrent requests share the producer's batches.
+ * The {@link EventPublisher} on spring-kafka's {@link KafkaTemplate} over one shared, thread-safe producer:
+ * idempotent, acks=all, values in the registry's Avro format with one Apicurio serializer per topic of
+ * {@link Topics#ALL} (a shared one registers its schema under the first topic only). Concurrent requests share the
+ * producer's batches. As a bean, the template times each send ({@code spring.kafka.template}, by topic and outcome).
  */
-public final class KafkaEventPublisher implements EventPublisher, AutoCloseable {
+public final class KafkaEventPublisher implements EventPublisher {
 
-    private final KafkaProducer<String, SpecificRecord> producer;
+    private final KafkaTemplate<String, SpecificRecord> template;
     private final long sendTimeoutMs;
 
     /**
+     * @param template      a template on {@link #producerFactory} with the same {@code sendTimeoutMs}
+     * @param sendTimeoutMs how long a write may take, in ms: it fails with 503 after at most about twice that
+     */
+    public KafkaEventPublisher(KafkaTemplate<String, SpecificRecord> template, long sendTimeoutMs) {
+        this.template = template;
+        this.sendTimeoutMs = sendTimeoutMs;
+    }
+
+    /**
+     * The producer factory of every write: one producer, shared, closed with the factory (waiting up to the send
+     * timeout, rounded up to whole seconds, for what is buffered).
+     *
      * @param producerConfig producer settings (bootstrap servers and any tuning, for example from
      *                       {@code spring.kafka.producer.*}); acks, idempotence and the timeouts are set here
      * @param serdes         the registry-backed serdes
      * @param sendTimeoutMs  max.block.ms and delivery.timeout.ms, in ms (request.timeout.ms is 4/5 of it, so
-     *                       linger.ms must stay below 1/5 of it); a write fails with 503 after at most about twice that
+     *                       linger.ms must stay below 1/5 of it)
      * @throws ArithmeticException when sendTimeoutMs does not fit an int
-     * @throws org.apache.kafka.common.config.ConfigException when the producer settings are invalid
      */
-    public KafkaEventPublisher(Map<String, Object> producerConfig, EventSerdes serdes, long sendTimeoutMs) {
+    public static DefaultKafkaProducerFactory<String, SpecificRecord> producerFactory(Map<String, Object> producerConfig,
+                                                                                      EventSerdes serdes, long sendTimeoutMs) {
         Map<String, Object> config = new HashMap<>(producerConfig);
         config.put(ProducerConfig.ACKS_CONFIG, "all");
         config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
@@ -47,28 +60,27 @@ public final class KafkaEventPublisher implements EventPublisher, AutoCloseable 
         // Both are int settings; delivery.timeout.ms must be >= linger.ms + request.timeout.ms.
         config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, Math.toIntExact(sendTimeoutMs));
         config.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, Math.toIntExact(sendTimeoutMs * 4 / 5));
-        this.producer = new KafkaProducer<>(config, new StringSerializer(), new TopicValueSerializer(serdes));
-        this.sendTimeoutMs = sendTimeoutMs;
+        DefaultKafkaProducerFactory<String, SpecificRecord> factory =
+                new DefaultKafkaProducerFactory<>(config, new StringSerializer(), new TopicValueSerializer(serdes));
+        factory.setPhysicalCloseTimeout(Math.toIntExact((sendTimeoutMs + 999) / 1000));
+        return factory;
     }
 
     @Override
     public <V extends SpecificRecord> void publish(Topic<V> topic, String key, V value) {
         try {
-            producer.send(new ProducerRecord<>(topic.name(), key, value)).get(2 * sendTimeoutMs, TimeUnit.MILLISECONDS);
+            template.send(topic.name(), key, value).get(2 * sendTimeoutMs, TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
-            throw new UnacknowledgedWriteException(topic, e.getCause());
-        } catch (KafkaException | TimeoutException e) {
+            // The template wraps the producer's error in a KafkaProducerException: report the producer's own.
+            Throwable cause = e.getCause() instanceof KafkaProducerException wrapped && wrapped.getCause() != null
+                    ? wrapped.getCause() : e.getCause();
+            throw new UnacknowledgedWriteException(topic, cause);
+        } catch (KafkaException | org.springframework.kafka.KafkaException | TimeoutException e) {
             throw new UnacknowledgedWriteException(topic, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new UnacknowledgedWriteException(topic, e);
         }
-    }
-
-    /** Sends what is buffered (for up to the send timeout) and closes the producer. */
-    @Override
-    public void close() {
-        producer.close(Duration.ofMillis(sendTimeoutMs));
     }
 
     /** Serializes each value with the Apicurio serializer of its topic. */

@@ -63,6 +63,7 @@ public class OrderController {
     private final RecentOrders recent;
     private final OrderWaiters waiters;
     private final OrderLookup lookup;
+    private final OrderMetrics metrics;
     private final JsonMapper json;
 
     /**
@@ -72,15 +73,17 @@ public class OrderController {
      * @param recent    the orders order-api's own subscription to order-events has read, asked first by long polls
      *                  and the checks before a write
      * @param waiters   the long polls, woken by {@code recent}
+     * @param metrics   counts the orders placed
      * @param json      parses request bodies and the read model's answers
      */
     public OrderController(EventPublisher publisher, Backends backends, RecentOrders recent, OrderWaiters waiters,
-                           JsonMapper json) {
+                           OrderMetrics metrics, JsonMapper json) {
         this.publisher = publisher;
         this.view = backends.view();
         this.recent = recent;
         this.waiters = waiters;
         this.lookup = new OrderLookup(backends.viewLookup(), recent, json);
+        this.metrics = metrics;
         this.json = json;
     }
 
@@ -128,6 +131,7 @@ public class OrderController {
         publisher.publish(Topics.ORDER_REQUESTS, orderId,
                 new OrderRequest(orderId, Instant.now(), new PlaceOrder(customerId, key, requested)),
                 IdempotencyKeys.retryAdvice(key, "order"));
+        metrics.placed();
         return ResponseEntity.accepted().location(URI.create("/orders/" + orderId))
                 .body(new OrderAnswer(orderId, "PENDING"));
     }

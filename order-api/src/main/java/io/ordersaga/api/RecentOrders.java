@@ -21,13 +21,15 @@ public final class RecentOrders {
 
     private final Map<String, OrderEvent> latest;
     private final OrderWaiters waiters;
+    private final OrderMetrics metrics;
 
     /**
      * @param capacity most orders kept, at least 1 ({@link ApiProperties#recentOrders()})
      * @param waiters  the long polls to wake after each snapshot
+     * @param metrics  told of each snapshot with the order's previous one
      * @throws IllegalArgumentException when capacity is below 1
      */
-    public RecentOrders(int capacity, OrderWaiters waiters) {
+    public RecentOrders(int capacity, OrderWaiters waiters, OrderMetrics metrics) {
         if (capacity < 1) {
             throw new IllegalArgumentException("capacity must be >= 1, was " + capacity);
         }
@@ -38,18 +40,22 @@ public final class RecentOrders {
             }
         };
         this.waiters = waiters;
+        this.metrics = metrics;
     }
 
     /**
      * Keeps {@code order} as its order's latest snapshot (an order-events record, key orderId), then wakes the order's
-     * long polls: a waiter that registered before this call either reads this snapshot or is woken by it.
+     * long polls (a waiter that registered before this call either reads this snapshot or is woken by it), and tells
+     * the metrics what changed.
      */
     public void add(OrderEvent order) {
+        OrderEvent previous;
         synchronized (latest) {
-            latest.remove(order.getOrderId());
+            previous = latest.remove(order.getOrderId());
             latest.put(order.getOrderId(), order);
         }
         waiters.orderChanged(order.getOrderId());
+        metrics.observed(previous, order);
     }
 
     /** The latest snapshot of the order read since this instance started, or null when none is held. */

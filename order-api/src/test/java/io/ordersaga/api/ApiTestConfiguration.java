@@ -1,5 +1,6 @@
 package io.ordersaga.api;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.ordersaga.common.orders.OrderWaiters;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.annotation.Bean;
@@ -39,10 +40,16 @@ class ApiTestConfiguration {
         return new OrderWaiters();
     }
 
+    /** Counted into a registry of its own, which the tests may read. */
+    @Bean
+    OrderMetrics orderMetrics() {
+        return new OrderMetrics(new SimpleMeterRegistry());
+    }
+
     /** Empty until a test adds what order-api's subscription to order-events would have read. */
     @Bean
-    RecentOrders recentOrders(OrderWaiters waiters) {
-        return new RecentOrders(100, waiters);
+    RecentOrders recentOrders(OrderWaiters waiters, OrderMetrics metrics) {
+        return new RecentOrders(100, waiters, metrics);
     }
 
     @Bean

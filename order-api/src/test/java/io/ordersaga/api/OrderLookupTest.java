@@ -1,5 +1,6 @@
 package io.ordersaga.api;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.ordersaga.common.orders.OrderWaiters;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -40,7 +41,7 @@ class OrderLookupTest {
     private final CountDownLatch testOver = new CountDownLatch(1);
     private HttpServer view;
     private HttpClient client;
-    private final RecentOrders recent = new RecentOrders(10, new OrderWaiters());
+    private final RecentOrders recent = new RecentOrders(10, new OrderWaiters(), new OrderMetrics(new SimpleMeterRegistry()));
     private OrderLookup lookup;
 
     @BeforeEach

@@ -151,10 +151,11 @@ public final class OrderApi implements AutoCloseable {
      *
      * @param status      the HTTP status
      * @param contentType the Content-Type header, or "" when absent
+     * @param text        the body as it came (UTF-8)
      * @param body        the body as JSON; a missing node when it is empty or not JSON
      * @param location    the Location header, or null when absent
      */
-    public record Response(int status, String contentType, JsonNode body, String location) {
+    public record Response(int status, String contentType, String text, JsonNode body, String location) {
     }
 
     /** What {@code POST /orders} came to. */
@@ -362,7 +363,8 @@ public final class OrderApi implements AutoCloseable {
         } catch (JacksonException notJson) {
             json = JSON.missingNode();
         }
-        return new Response(response.statusCode(), response.headers().firstValue("Content-Type").orElse(""), json,
+        return new Response(response.statusCode(), response.headers().firstValue("Content-Type").orElse(""),
+                response.body(), json,
                 response.headers().firstValue("Location").orElse(null));
     }
 

@@ -1,5 +1,6 @@
 package io.ordersaga.common.spring;
 
+import io.micrometer.observation.ObservationRegistry;
 import io.ordersaga.common.EventSerdes;
 import io.ordersaga.common.SchemaRegistration;
 import io.ordersaga.common.StreamThreadRecovery;
@@ -8,6 +9,7 @@ import io.ordersaga.common.Topics;
 import io.ordersaga.common.orders.OrderWaiters;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.streams.KafkaStreams;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.health.actuate.endpoint.HttpCodeStatusMapper;
 import org.springframework.boot.health.actuate.endpoint.SimpleHttpCodeStatusMapper;
@@ -45,7 +47,8 @@ import java.util.Map;
  * this application's dead-letter topic, idempotent, so services start in any order), the recovery of failed
  * stream threads ({@link StreamThreadRecovery}) and of a failed client ({@link StreamsClientRestart}), the
  * client's health ({@link StreamsHealth}), and
- * interactive-query routing ({@link StoreQueries}).
+ * interactive-query routing ({@link StoreQueries}). Its metrics, with the JVM's, HTTP's and Kafka Streams' own (bound by
+ * Spring Boot), are at {@code /actuator/prometheus}.
  * A service imports it and defines its topology on the {@code StreamsBuilder} bean.
  */
 @Configuration(proxyBeanMethods = false)
@@ -152,15 +155,19 @@ public class StreamsServiceConfiguration {
 
     /**
      * Routes a key's query to the instance that owns it, forwarding over HTTP/1.1 with a connect timeout of
-     * {@link #FORWARD_CONNECT_TIMEOUT} and a read timeout of {@link #FORWARD_READ_TIMEOUT}.
+     * {@link #FORWARD_CONNECT_TIMEOUT} and a read timeout of {@link #FORWARD_READ_TIMEOUT}. Each forwarded request
+     * is observed, so its latency and outcome are at {@code /actuator/prometheus} as {@code http_client_requests}
+     * (tags: client.name the owner's host, status, outcome, exception).
      */
     @Bean
-    public StoreQueries storeQueries(KafkaStreamsInteractiveQueryService queries, StreamsBuilderFactoryBean factory) {
+    public StoreQueries storeQueries(KafkaStreamsInteractiveQueryService queries, StreamsBuilderFactoryBean factory,
+                                     ObjectProvider<ObservationRegistry> observations) {
         HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(FORWARD_CONNECT_TIMEOUT).build();
         JdkClientHttpRequestFactory requests = new JdkClientHttpRequestFactory(client);
         requests.setReadTimeout(FORWARD_READ_TIMEOUT);
-        return new StoreQueries(queries, factory, RestClient.builder().requestFactory(requests).build());
+        return new StoreQueries(queries, factory, RestClient.builder().requestFactory(requests)
+                .observationRegistry(observations.getIfAvailable(() -> ObservationRegistry.NOOP)).build());
     }
 
     /** The Streams client's health: UP, {@link StreamsHealth#DEGRADED} or DOWN; see {@link StreamsHealth}. */
