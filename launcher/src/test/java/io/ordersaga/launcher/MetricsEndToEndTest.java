@@ -16,7 +16,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Every service's {@code /actuator/prometheus}, scraped after one order: the JVM's, the HTTP server's and the Kafka
- * clients' metrics everywhere (Kafka Streams' own on the Streams services), and order-api's business metrics.
+ * clients' metrics everywhere (Kafka Streams' own on the Streams services), order-api's business metrics and the
+ * saga's gauge of sagas in flight.
  * Budget: about 5 s on the shared system (one order, two scrapes per service).
  */
 @ExtendWith(RunningSystem.class)
@@ -25,6 +26,7 @@ class MetricsEndToEndTest {
     private static final List<String> EVERY_SERVICE = List.of("jvm_memory_used_bytes", "http_server_requests_seconds_count");
     private static final List<String> STREAMS = List.of("kafka_stream_thread_process_total",
             "kafka_producer_record_send_total", "kafka_consumer_fetch_manager_records_consumed_total");
+    private static final List<String> SAGA = List.of("ordersaga_sagas_in_flight");
     private static final List<String> ORDER_API = List.of("ordersaga_orders_placed_total", "ordersaga_orders_ended_total",
             "ordersaga_order_step_seconds_bucket", "spring_kafka_template_seconds_count", "kafka_producer_record_send_total");
 
@@ -36,8 +38,8 @@ class MetricsEndToEndTest {
 
         for (Service service : Service.values()) {
             String url = system.cluster().first(service).url();
-            List<String> expected = Stream.concat(EVERY_SERVICE.stream(),
-                    (service == Service.API ? ORDER_API : STREAMS).stream()).toList();
+            List<String> expected = Stream.of(EVERY_SERVICE, service == Service.API ? ORDER_API : STREAMS,
+                    service == Service.SAGA ? SAGA : List.<String>of()).flatMap(List::stream).toList();
             // The first scrape is itself an HTTP request, which a later one reports.
             Awaitility.await(service.applicationName() + " metrics").atMost(Duration.ofSeconds(10))
                     .pollInterval(Duration.ofMillis(200))

@@ -13,6 +13,8 @@ import org.springframework.context.annotation.Import;
 import org.springframework.kafka.config.StreamsBuilderFactoryBean;
 import org.springframework.kafka.core.KafkaAdmin;
 
+import java.time.Clock;
+
 /**
  * order-saga-streams: the order saga's orchestrator ({@link OrderSagaTopology}) on the shared Streams wiring
  * ({@link StreamsServiceConfiguration}). Reads {@code order-saga-streams.properties} (HTTP port 8084, health
@@ -50,6 +52,18 @@ public class OrderSagaApplication {
         OrderSaga.Timings timings = properties.timings();
         OrderSagaTopology.define(builder, timings, serdes);
         return timings;
+    }
+
+    /** This instance's partitions of the saga store, for the operators' queries and the in-flight gauges. */
+    @Bean
+    public LocalSagas localSagas(StreamsBuilderFactoryBean streams) {
+        return new LocalSagas(streams);
+    }
+
+    /** The gauge of sagas in flight by status at {@code /actuator/prometheus}; see {@link SagasInFlight}. */
+    @Bean
+    public SagasInFlight sagasInFlight(LocalSagas sagas) {
+        return new SagasInFlight(sagas, Clock.systemUTC());
     }
 
     /** Checks, before the Streams client starts, that {@link OrderSagaTopology#CO_PARTITIONED} are co-partitioned. */

@@ -1,17 +1,11 @@
 package io.ordersaga.saga;
 
 import io.ordersaga.common.spring.StoreQueries;
-import io.ordersaga.events.OrderSagaState;
 import io.ordersaga.events.OrderStatus;
 import io.ordersaga.saga.SagaSearch.SagaSummary;
 import io.ordersaga.saga.SagaSearch.Stats;
 import jakarta.servlet.http.HttpServletRequest;
-import org.apache.kafka.streams.KafkaStreams;
-import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.state.HostInfo;
-import org.apache.kafka.streams.state.KeyValueIterator;
-import org.apache.kafka.streams.state.QueryableStoreTypes;
-import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.kafka.config.StreamsBuilderFactoryBean;
 import org.springframework.kafka.streams.KafkaStreamsInteractiveQueryService;
@@ -24,9 +18,7 @@ import org.springframework.web.client.RestClient;
 import org.springframework.web.client.RestClientException;
 
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
-import java.util.function.Function;
 
 /**
  * Interactive queries over the whole saga store {@link OrderSagaTopology#SAGAS} (all partitions, on every
@@ -46,15 +38,19 @@ public class SagaQueryController {
 
     private final StreamsBuilderFactoryBean factory;
     private final KafkaStreamsInteractiveQueryService queries;
+    private final LocalSagas local;
     private final RestClient http = RestClient.create();
 
     /**
-     * @param factory the Streams client's factory, for its local stores and the other instances' addresses
+     * @param factory the Streams client's factory, for the other instances' addresses
      * @param queries spring-kafka's query service, for this instance's own address
+     * @param local   this instance's partitions of the saga store
      */
-    public SagaQueryController(StreamsBuilderFactoryBean factory, KafkaStreamsInteractiveQueryService queries) {
+    public SagaQueryController(StreamsBuilderFactoryBean factory, KafkaStreamsInteractiveQueryService queries,
+                               LocalSagas local) {
         this.factory = factory;
         this.queries = queries;
+        this.local = local;
     }
 
     /**
@@ -73,11 +69,11 @@ public class SagaQueryController {
                     "limit must be 1 to " + MAX_LIMIT + " and olderThanMs >= 0, got " + limit + " and " + olderThanMs);
         }
         long nowMs = System.currentTimeMillis();
-        List<SagaSummary> local = scan(sagas -> SagaSearch.olderThan(sagas, status, olderThanMs, limit, nowMs));
+        List<SagaSummary> here = local.scan(sagas -> SagaSearch.olderThan(sagas, status, olderThanMs, limit, nowMs));
         if (request.getHeader(StoreQueries.FORWARDED_HEADER) != null) {
-            return local;
+            return here;
         }
-        List<List<SagaSummary>> all = new ArrayList<>(List.of(local));
+        List<List<SagaSummary>> all = new ArrayList<>(List.of(here));
         all.addAll(others(request, new ParameterizedTypeReference<List<SagaSummary>>() { }));
         return SagaSearch.merge(all, limit);
     }
@@ -95,40 +91,11 @@ public class SagaQueryController {
                     "windowMs must be 1 to 3600000, got " + windowMs);
         }
         long nowMs = System.currentTimeMillis();
-        Stats local = scan(sagas -> SagaSearch.stats(sagas, windowMs, nowMs));
+        Stats here = local.scan(sagas -> SagaSearch.stats(sagas, windowMs, nowMs));
         if (request.getHeader(StoreQueries.FORWARDED_HEADER) != null) {
-            return local;
+            return here;
         }
-        return others(request, new ParameterizedTypeReference<Stats>() { }).stream().reduce(local, Stats::plus);
-    }
-
-    /** Runs {@code query} over this instance's saga store (all its partitions), values only. */
-    private <T> T scan(Function<Iterator<OrderSagaState>, T> query) {
-        KafkaStreams streams = factory.getKafkaStreams();
-        if (streams == null || streams.state() != KafkaStreams.State.RUNNING) {
-            throw new StoreQueries.UnavailableException("the saga store is not queryable: the Streams client is "
-                    + (streams == null ? "not started" : streams.state()));
-        }
-        ReadOnlyKeyValueStore<String, OrderSagaState> store;
-        try {
-            store = streams.store(StoreQueryParameters.fromNameAndType(OrderSagaTopology.SAGAS.name(),
-                    QueryableStoreTypes.<String, OrderSagaState>keyValueStore()));
-        } catch (RuntimeException e) {
-            throw new StoreQueries.UnavailableException("the saga store is not queryable: " + e.getMessage());
-        }
-        try (KeyValueIterator<String, OrderSagaState> all = store.all()) {
-            return query.apply(new Iterator<>() {
-                @Override
-                public boolean hasNext() {
-                    return all.hasNext();
-                }
-
-                @Override
-                public OrderSagaState next() {
-                    return all.next().value;
-                }
-            });
-        }
+        return others(request, new ParameterizedTypeReference<Stats>() { }).stream().reduce(here, Stats::plus);
     }
 
     /** The same request's answer from every other instance of the application, asked for their own partitions. */
