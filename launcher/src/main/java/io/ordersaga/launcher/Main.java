@@ -57,6 +57,16 @@ public final class Main implements Callable<Integer> {
     @Mixin
     private HelpOption helpOption;
 
+    /**
+     * Where every warning of {@code up} and {@code demo} goes (the broker's, the clients' retries, Tomcat's), so that
+     * the console shows only the launcher's own lines, the local stack's progress and errors: the system property
+     * {@code ordersaga.log.file}, by default {@code .ordersaga/logs/ordersaga.log} under the working directory (the
+     * repository root for {@code ./ordersaga}). logback.xml, which routes the logs, has the same default.
+     */
+    static String logFile() {
+        return System.getProperty("ordersaga.log.file", ".ordersaga/logs/ordersaga.log");
+    }
+
     @Spec
     private CommandSpec spec;
 
@@ -150,6 +160,7 @@ public final class Main implements Callable<Integer> {
                             service.defaultPort());
                 }
             }
+            System.out.println("  Warnings and logs   " + logFile());
             System.out.println("Type 'registry stop' or 'registry start' to stop or restart the registry (an outage).");
             Thread console = new Thread(() -> registryCommands(stack), "ordersaga-console");
             console.setDaemon(true);
@@ -215,7 +226,8 @@ public final class Main implements Callable<Integer> {
             if (demo.apiGiven()) {
                 return Demo.run(options, System.out);
             }
-            System.out.println("Starting a private local stack and the five services for the demo ...");
+            System.out.println("Starting a private local stack and the five services for the demo (warnings go to "
+                    + logFile() + ") ...");
             try (LocalStack stack = LocalStack.start(LocalStack.Config.ephemeral());
                  ServiceCluster cluster = new ServiceCluster(stack.bootstrapServers(), stack.registryUrl(),
                          stack.stateDir(), serviceOverrides())) {
