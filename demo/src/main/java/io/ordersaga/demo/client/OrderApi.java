@@ -347,16 +347,7 @@ public final class OrderApi implements AutoCloseable {
             }
             builder.method(method, HttpRequest.BodyPublishers.ofString(text));
         }
-        HttpRequest request = builder.build();
-        HttpResponse<String> response;
-        try {
-            response = http.send(request, HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            throw new DemoException(request.method() + " " + request.uri() + " failed: " + e, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new DemoException(request.method() + " " + request.uri() + " interrupted", e);
-        }
+        HttpResponse<String> response = send(builder, 0);
         JsonNode json;
         try {
             json = response.body().isBlank() ? JSON.missingNode() : JSON.readTree(response.body());
@@ -404,15 +395,20 @@ public final class OrderApi implements AutoCloseable {
     }
 
     private HttpResponse<String> send(HttpRequest.Builder builder) {
+        return send(builder, RETRIES);
+    }
+
+    /** Sends, retrying an I/O error or a {@link #TRANSIENT} status up to {@code retries} times; the last answer as it is. */
+    private HttpResponse<String> send(HttpRequest.Builder builder, int retries) {
         HttpRequest request = builder.build();
         for (int attempt = 0; ; attempt++) {
             try {
                 HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
-                if (attempt == RETRIES || !TRANSIENT.contains(response.statusCode())) {
+                if (attempt == retries || !TRANSIENT.contains(response.statusCode())) {
                     return response;
                 }
             } catch (IOException e) {
-                if (attempt == RETRIES) {
+                if (attempt == retries) {
                     throw new DemoException(request.method() + " " + request.uri() + " failed: " + e, e);
                 }
             } catch (InterruptedException e) {
