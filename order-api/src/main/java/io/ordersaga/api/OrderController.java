@@ -128,9 +128,11 @@ public class OrderController {
             throw new ResponseStatusException(HttpStatus.UNPROCESSABLE_CONTENT, "the " + IdempotencyKeys.HEADER
                     + " already names order " + orderId + " with other lines: use a new key for another order");
         }
+        boolean followed = recent.following();
         publisher.publish(Topics.ORDER_REQUESTS, orderId,
                 new OrderRequest(orderId, Instant.now(), new PlaceOrder(customerId, key, requested)),
                 IdempotencyKeys.retryAdvice(key, "order"));
+        recent.placed(orderId, followed);
         metrics.placed();
         return ResponseEntity.accepted().location(URI.create("/orders/" + orderId))
                 .body(new OrderAnswer(orderId, "PENDING"));
@@ -195,8 +197,9 @@ public class OrderController {
      * With waitMs > 0, a long poll until the order is terminal, at most {@link OrderWaiters#MAX_WAIT_MS} (a larger
      * waitMs is capped), answered here: the poll registers with {@link OrderWaiters}, then reads the order's latest
      * snapshot from order-api's own subscription to order-events ({@link RecentOrders}), or, while the subscription
-     * has not seen the order (it ended before this instance started, or before the subscription reached it), once
-     * from the read model; each order-events record of the order wakes it, and it reads again at least every
+     * has not seen the order (it ended before this instance started, or before the subscription reached it), from
+     * the read model, unless this instance placed the order and its subscription follows it
+     * ({@link RecentOrders#follows}: the read model cannot know more); each order-events record of the order wakes it, and it reads again at least every
      * {@link OrderWaiters#RECHECK_MS}. It answers as soon as a read shows the order terminal, or after waitMs with the
      * last read (the read model's 404 for an order that stayed unknown). A snapshot from the subscription is
      * answered in the read model's JSON ({@link OrderJson}); a read model that cannot be reached is read again at
@@ -218,11 +221,17 @@ public class OrderController {
         return last != null ? last.answer() : view.get("/orders/{orderId}", orderId);
     }
 
-    /** One read of a long poll: the subscription's latest snapshot, or else the read model's answer; null when unreachable. */
+    /**
+     * One read of a long poll: the subscription's latest snapshot, or else the read model's answer; null when
+     * unreachable, or not known yet to a subscription that follows the order.
+     */
     private Read read(String orderId) {
         OrderEvent seen = recent.latest(orderId);
         if (seen != null) {
             return new Read(ResponseEntity.ok(OrderJson.of(seen)), OrderWaiters.isTerminal(seen.getStatus()));
+        }
+        if (recent.follows(orderId)) {
+            return null;
         }
         try {
             ResponseEntity<byte[]> answer = view.get("/orders/{orderId}", orderId);

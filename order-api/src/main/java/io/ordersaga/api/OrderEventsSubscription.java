@@ -23,7 +23,8 @@ import java.util.Map;
 /**
  * order-api's own read_committed subscription to {@link Topics#ORDER_EVENTS} (key orderId): every partition assigned
  * to this instance (no consumer group, nothing committed: several order-api instances each read everything), from
- * the end of the topic as it is when the subscription starts, each record handed to {@link RecentOrders}. A long poll
+ * the end of the topic as it is when the subscription starts, each record handed to {@link RecentOrders}, which is
+ * told once those positions are fixed and whether each poll succeeds. A long poll
  * then completes as soon as the saga's transaction that wrote the terminal snapshot commits, without waiting for the
  * read model to process it and without an HTTP hop to it.
  *
@@ -69,6 +70,8 @@ public final class OrderEventsSubscription implements AutoCloseable {
             List<TopicPartition> partitions = partitions();
             consumer.assign(partitions);
             consumer.seekToEnd(partitions);
+            fixPositions(partitions);
+            recent.subscribed();
             while (true) {
                 try {
                     for (ConsumerRecord<String, OrderEvent> record : consumer.poll(Duration.ofSeconds(1))) {
@@ -76,6 +79,7 @@ public final class OrderEventsSubscription implements AutoCloseable {
                             recent.add(record.value());
                         }
                     }
+                    recent.subscriptionPolled();
                 } catch (RecordDeserializationException e) {
                     log.warn("order-events {}-{} offset {} skipped: {}", e.topicPartition().topic(),
                             e.topicPartition().partition(), e.offset(), e.getMessage());
@@ -83,6 +87,7 @@ public final class OrderEventsSubscription implements AutoCloseable {
                 } catch (WakeupException e) {
                     throw e;
                 } catch (KafkaException e) {
+                    recent.subscriptionFailed();
                     log.warn("order-events subscription failed; polling again in {}", RETRY_BACKOFF, e);
                     Thread.sleep(RETRY_BACKOFF);
                 }
@@ -93,6 +98,24 @@ public final class OrderEventsSubscription implements AutoCloseable {
             Thread.currentThread().interrupt();
         } finally {
             consumer.close(Duration.ZERO);
+        }
+    }
+
+    /**
+     * Resolves the end offsets that {@code seekToEnd} only marks (it is lazy), asked until the broker answers: from
+     * then on, every record written to the topic reaches this subscription ({@link RecentOrders#subscribed}).
+     */
+    private void fixPositions(List<TopicPartition> partitions) throws InterruptedException {
+        while (true) {
+            try {
+                partitions.forEach(consumer::position);
+                return;
+            } catch (WakeupException e) {
+                throw e;
+            } catch (KafkaException e) {
+                log.warn("order-events' end offsets unknown ({}); asking again in {}", e.getMessage(), RETRY_BACKOFF);
+            }
+            Thread.sleep(RETRY_BACKOFF);
         }
     }
 

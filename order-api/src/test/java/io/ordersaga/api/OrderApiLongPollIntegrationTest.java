@@ -145,6 +145,30 @@ class OrderApiLongPollIntegrationTest {
         assertThat(reads(orderId)).isEqualTo(1);
     }
 
+    /**
+     * An order placed through this order-api after its subscription fixed its positions is followed by the
+     * subscription alone: its long poll waits for the snapshots there and never asks the read model.
+     */
+    @Test
+    void anOrderPlacedHereIsAnsweredFromTheSubscriptionWithoutTheReadModel() throws Exception {
+        assertThat(api.getBean(RecentOrders.class).following()).isTrue();
+        HttpResponse<String> placed = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + apiPort + "/orders"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"customerId\":\"17850\",\"lines\":[{\"productId\":\"85123A\",\"quantity\":1}]}"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(placed.statusCode()).as(placed.body()).isEqualTo(202);
+        String orderId = placed.headers().firstValue("Location").orElseThrow().substring("/orders/".length());
+
+        CompletableFuture<HttpResponse<String>> poll = poll(orderId);
+        commit(snapshot(orderId, OrderStatus.RESERVING));
+        commit(snapshot(orderId, OrderStatus.CONFIRMED));
+
+        HttpResponse<String> answer = poll.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+        assertThat(answer.body()).contains("\"status\":\"CONFIRMED\"");
+        assertThat(reads(orderId)).isZero();
+    }
+
     private static CompletableFuture<HttpResponse<String>> poll(String orderId) {
         return HTTP.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + apiPort + "/orders/" + orderId
                 + "?waitMs=30000")).timeout(Duration.ofSeconds(40)).build(), HttpResponse.BodyHandlers.ofString());

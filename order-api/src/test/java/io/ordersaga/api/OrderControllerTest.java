@@ -293,6 +293,36 @@ class OrderControllerTest extends ApiControllerTest {
                 .andExpect(jsonPath("$.detail").value("waitMs must be >= 0 ms, was -1"));
     }
 
+    @Test
+    void aLongPollOfAnOrderPlacedHereWaitsForTheSubscriptionNotTheReadModel() throws Exception {
+        recent.subscribed();
+        try {
+            String orderId = orderIdOf(place(VALID).andExpect(status().isAccepted()));
+            // Only the answer after the wait, which found nothing, is asked of the read model: not the first read.
+            services.server.expect(ExpectedCount.once(), requestTo(ApiTestConfiguration.VIEW + "/orders/" + orderId))
+                    .andRespond(withResourceNotFound());
+
+            mvc.perform(get("/orders/" + orderId + "?waitMs=200")).andExpect(status().isNotFound());
+        } finally {
+            recent.subscriptionFailed();
+        }
+    }
+
+    @Test
+    void aLongPollOfAnOrderPlacedHereAsksTheReadModelWhileTheSubscriptionFails() throws Exception {
+        recent.subscribed();
+        String orderId = orderIdOf(place(VALID).andExpect(status().isAccepted()));
+        recent.subscriptionFailed();
+        services.server.expect(ExpectedCount.twice(), requestTo(ApiTestConfiguration.VIEW + "/orders/" + orderId))
+                .andRespond(withResourceNotFound());
+
+        mvc.perform(get("/orders/" + orderId + "?waitMs=200")).andExpect(status().isNotFound());
+    }
+
+    private static String orderIdOf(ResultActions placed) throws Exception {
+        return placed.andReturn().getResponse().getContentAsString().replaceAll(".*\"orderId\":\"([^\"]+)\".*", "$1");
+    }
+
     private static OrderEvent event(String orderId, OrderStatus status) {
         return new OrderEvent(orderId, "17850", status, OrderReason.OUT_OF_STOCK, null,
                 List.of(new OrderLine("85123A", "HEART", 6, 295L, 1770L)), 1770L, "GBP",

@@ -97,7 +97,10 @@ class OrderViewControllerTest {
 
     @Test
     void answers404ProblemForAnUnknownOrder() throws Exception {
-        mvc.perform(get("/orders/o-unknown")).andExpect(problem(HttpStatus.NOT_FOUND, "order o-unknown is unknown"));
+        mvc.perform(get("/orders/o-unknown")).andExpect(problem(HttpStatus.NOT_FOUND, "order o-unknown is unknown"))
+                .andExpect(content().json("""
+                        {"title":"Not Found","status":404,"detail":"order o-unknown is unknown",
+                         "instance":"/orders/o-unknown"}""", JsonCompareMode.STRICT));
     }
 
     @Test
