@@ -61,6 +61,22 @@ class DemoTest {
     }
 
     @Test
+    void ordersAnsweredEndedByTheirPostNeedNoLongPollAndBalance() throws IOException {
+        try (FakeOrderApi api = new FakeOrderApi()) {
+            api.applyPreferWait = true;
+            int code = run("--orders", "200", "--seed", "6", "--concurrency", "8", "--api", api.url().toString(),
+                    "--out", out.toString());
+            assertThat(code).as(printed()).isEqualTo(Demo.BOOKS_BALANCE);
+            assertThat(api.answeredEnded).isEqualTo(200);
+        }
+        assertThat(printed()).contains("audit       PASSED", "replay [########################] 100% 200/200");
+        JsonNode report = new ObjectMapper().readTree(out.resolve("report.json").toFile());
+        assertThat(report.at("/orders/accepted").asInt()).isEqualTo(200);
+        assertThat(report.at("/orders/unfinished").asInt()).isZero();
+        assertThat(report.at("/orders/confirmed").asInt()).isPositive();
+    }
+
+    @Test
     void stockAndCreditsAnswered503AfterTheyLandedAreRetriedWithTheirKeyAndAppliedOnce() throws IOException {
         try (FakeOrderApi api = new FakeOrderApi()) {
             api.unacknowledgedFirstWrites = true;

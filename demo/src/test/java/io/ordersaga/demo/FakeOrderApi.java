@@ -51,6 +51,10 @@ final class FakeOrderApi implements AutoCloseable {
     volatile boolean unacknowledgedFirstWrites;
     /** How many stock adjustments and credits were answered 503 after being applied. */
     int unacknowledged;
+    /** When set, an order POSTed with {@code Prefer: wait} is answered 200 with its terminal state, as order-api does. */
+    volatile boolean applyPreferWait;
+    /** How many POSTs were answered 200 with the terminal order. */
+    int answeredEnded;
 
     private final HttpServer server;
     private final Map<String, Long> prices = new HashMap<>();
@@ -87,6 +91,13 @@ final class FakeOrderApi implements AutoCloseable {
             Object[] answer;
             synchronized (this) {
                 answer = route(method, path, query, body, exchange.getRequestHeaders().getFirst("Idempotency-Key"));
+                String prefer = exchange.getRequestHeaders().getFirst("Prefer");
+                if (applyPreferWait && prefer != null && prefer.startsWith("wait=") && method.equals("POST")
+                        && path.equals("/orders") && (int) answer[0] == 202) {
+                    String orderId = (String) ((Map<?, ?>) answer[1]).get("orderId");
+                    answer = ok(orders.get(orderId));
+                    answeredEnded++;
+                }
             }
             byte[] bytes = JSON.writeValueAsBytes(answer[1]);
             exchange.getResponseHeaders().set("Content-Type", (int) answer[0] >= 400

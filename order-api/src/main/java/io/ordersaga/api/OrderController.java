@@ -32,6 +32,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 /**
@@ -52,6 +53,12 @@ public class OrderController {
 
     /** Most units of one line. */
     public static final int MAX_QUANTITY = 10_000;
+
+    /** RFC 7240's request header; {@code POST /orders} applies its {@code wait} preference. */
+    public static final String PREFER = "Prefer";
+
+    /** RFC 7240's response header naming the preferences applied. */
+    public static final String PREFERENCE_APPLIED = "Preference-Applied";
 
     private static final Set<String> UNCANCELLABLE = Set.of("CONFIRMED", "REJECTED");
 
@@ -101,6 +108,12 @@ public class OrderController {
      * same lines. The saga ignores a PlaceOrder for an orderId it already holds, so such a second write changes
      * nothing.
      *
+     * <p>With {@code Prefer: wait=N} (RFC 7240; N in seconds, capped at 30) the answer waits, as the long poll
+     * {@code GET /orders/{orderId}?waitMs=} does, until the order is terminal: 200 with the order as that GET answers
+     * it, or after N seconds the 202 above; both with {@code Preference-Applied: wait=N} and the Location. One
+     * request then places an order and learns its outcome.
+     *
+     * @return 202 with the order's id, or 200 with the terminal order when {@code Prefer: wait} was applied
      * @throws ResponseStatusException 400 when the body breaks a rule (customerId an id of at most 64 characters;
      *                                 1 to 100 lines; each productId an id, each quantity 1 to 10000) or the
      *                                 Idempotency-Key is blank or longer than 255 characters; 422 when the key
@@ -109,8 +122,9 @@ public class OrderController {
      *                                 the same key, or that a retry without one may place a second order)
      */
     @PostMapping(path = "/orders", consumes = MediaType.APPLICATION_JSON_VALUE)
-    public ResponseEntity<OrderAnswer> place(InputStream body, HttpServletRequest request,
-                                             @RequestHeader(name = IdempotencyKeys.HEADER, required = false) String idempotencyKey) {
+    public ResponseEntity<?> place(InputStream body, HttpServletRequest request,
+                                   @RequestHeader(name = IdempotencyKeys.HEADER, required = false) String idempotencyKey,
+                                   @RequestHeader(name = PREFER, required = false) List<String> prefer) {
         JsonNode order = Requests.jsonObject(body, request.getContentLengthLong(), json);
         String customerId = Requests.idField(order, "customerId", "customerId");
         JsonNode lines = Requests.arrayField(order, "lines", "lines", 1, MAX_LINES);
@@ -134,8 +148,42 @@ public class OrderController {
                 IdempotencyKeys.retryAdvice(key, "order"));
         recent.placed(orderId, followed);
         metrics.placed();
-        return ResponseEntity.accepted().location(URI.create("/orders/" + orderId))
+        URI location = URI.create("/orders/" + orderId);
+        long waitSeconds = preferredWaitSeconds(prefer);
+        if (waitSeconds == 0) {
+            return ResponseEntity.accepted().location(location).body(new OrderAnswer(orderId, "PENDING"));
+        }
+        String applied = "wait=" + waitSeconds;
+        Read last = waiters.awaitTerminal(orderId, TimeUnit.SECONDS.toMillis(waitSeconds), this::read, Read::terminal);
+        if (last != null && last.terminal()) {
+            return ResponseEntity.ok().location(location).header(PREFERENCE_APPLIED, applied)
+                    .contentType(MediaType.APPLICATION_JSON).body(last.answer().getBody());
+        }
+        return ResponseEntity.accepted().location(location).header(PREFERENCE_APPLIED, applied)
                 .body(new OrderAnswer(orderId, "PENDING"));
+    }
+
+    /**
+     * The {@code wait} preference of {@code Prefer} headers (RFC 7240, section 4.3: whole seconds), capped at
+     * {@link OrderWaiters#MAX_WAIT_MS}; 0 without one. A malformed or negative value is ignored, as RFC 7240 asks
+     * of a preference the server cannot apply.
+     */
+    static long preferredWaitSeconds(List<String> prefer) {
+        if (prefer == null) {
+            return 0;
+        }
+        for (String header : prefer) {
+            for (String preference : header.split(",")) {
+                String[] nameValue = preference.split(";", 2)[0].split("=", 2);
+                if (nameValue.length == 2 && nameValue[0].strip().equalsIgnoreCase("wait")) {
+                    String value = nameValue[1].strip();
+                    if (value.matches("[0-9]{1,9}")) {
+                        return Math.min(Long.parseLong(value), TimeUnit.MILLISECONDS.toSeconds(OrderWaiters.MAX_WAIT_MS));
+                    }
+                }
+            }
+        }
+        return 0;
     }
 
     /**

@@ -169,6 +169,27 @@ class OrderApiLongPollIntegrationTest {
         assertThat(reads(orderId)).isZero();
     }
 
+    /** {@code Prefer: wait} on the POST: one request places the order and answers its terminal state (200). */
+    @Test
+    void aPostPreferringToWaitAnswersTheTerminalOrder() throws Exception {
+        String key = "prefer-" + UUID.randomUUID();
+        String keyedId = IdempotencyKeys.orderId("17850", key);
+        CompletableFuture<HttpResponse<String>> placed = HTTP.sendAsync(HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + apiPort + "/orders"))
+                .header("Content-Type", "application/json").header("Idempotency-Key", key).header("Prefer", "wait=20")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"customerId\":\"17850\",\"lines\":[{\"productId\":\"85123A\",\"quantity\":1}]}"))
+                .timeout(Duration.ofSeconds(40)).build(), HttpResponse.BodyHandlers.ofString());
+        await("the POST's read-model check").atMost(TIMEOUT).until(() -> reads(keyedId) == 1);
+        commit(snapshot(keyedId, OrderStatus.RESERVING));
+        commit(snapshot(keyedId, OrderStatus.CONFIRMED));
+
+        HttpResponse<String> answer = placed.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+        assertThat(answer.headers().firstValue("Preference-Applied")).hasValue("wait=20");
+        assertThat(answer.body()).contains("\"status\":\"CONFIRMED\"", "\"orderId\":\"" + keyedId + "\"");
+        assertThat(reads(keyedId)).as("only the 422 check asks the read model").isEqualTo(1);
+    }
+
     private static CompletableFuture<HttpResponse<String>> poll(String orderId) {
         return HTTP.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + apiPort + "/orders/" + orderId
                 + "?waitMs=30000")).timeout(Duration.ofSeconds(40)).build(), HttpResponse.BodyHandlers.ofString());

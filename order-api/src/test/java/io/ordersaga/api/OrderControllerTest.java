@@ -319,6 +319,47 @@ class OrderControllerTest extends ApiControllerTest {
         mvc.perform(get("/orders/" + orderId + "?waitMs=200")).andExpect(status().isNotFound());
     }
 
+    @Test
+    void aKeyedRetryPreferringToWaitAnswersTheEndedOrderAt200() throws Exception {
+        String orderId = IdempotencyKeys.orderId("17850", "checkout-7");
+        recent.add(event(orderId, OrderStatus.CONFIRMED));
+
+        mvc.perform(post("/orders").contentType(MediaType.APPLICATION_JSON).header("Idempotency-Key", "checkout-7")
+                        .header("Prefer", "respond-async, wait=10")
+                        .content("{\"customerId\":\"17850\",\"lines\":[{\"productId\":\"85123A\",\"quantity\":6}]}"))
+                .andExpect(status().isOk())
+                .andExpect(header().string("Preference-Applied", "wait=10"))
+                .andExpect(header().string("Location", "/orders/" + orderId))
+                .andExpect(content().contentTypeCompatibleWith(MediaType.APPLICATION_JSON))
+                .andExpect(jsonPath("$.orderId").value(orderId))
+                .andExpect(jsonPath("$.status").value("CONFIRMED"))
+                .andExpect(jsonPath("$.lines[0].unitPrice").value(295));
+        assertThat(publisher.published).extracting(RecordingPublisher.Published::key).containsExactly(orderId);
+    }
+
+    @Test
+    void anOrderPreferringToWaitThatDoesNotEndInTimeAnswers202() throws Exception {
+        recent.subscribed();
+        try {
+            place(VALID).andExpect(status().isAccepted());
+            mvc.perform(post("/orders").contentType(MediaType.APPLICATION_JSON).header("Prefer", "wait=1").content(VALID))
+                    .andExpect(status().isAccepted())
+                    .andExpect(header().string("Preference-Applied", "wait=1"))
+                    .andExpect(header().string("Location", startsWith("/orders/")))
+                    .andExpect(jsonPath("$.status").value("PENDING"));
+        } finally {
+            recent.subscriptionFailed();
+        }
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', nullValues = "null", value = {
+            "wait=5|5", "respond-async, wait=10|10", "wait=10; x=y|10", "WAIT=3|3", "wait=100|30", "wait=0|0",
+            "wait=-1|0", "wait=soon|0", "wait=|0", "handling=lenient|0", "null|0"})
+    void readsTheWaitPreferenceInSeconds(String prefer, long seconds) {
+        assertThat(OrderController.preferredWaitSeconds(prefer == null ? null : List.of(prefer))).isEqualTo(seconds);
+    }
+
     private static String orderIdOf(ResultActions placed) throws Exception {
         return placed.andReturn().getResponse().getContentAsString().replaceAll(".*\"orderId\":\"([^\"]+)\".*", "$1");
     }

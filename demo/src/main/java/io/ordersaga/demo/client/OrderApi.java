@@ -171,6 +171,14 @@ public final class OrderApi implements AutoCloseable {
     }
 
     /**
+     * 200: order-api took the order and, as {@code Prefer: wait} asked, answered once it was terminal.
+     *
+     * @param order the order in its terminal state, as {@code GET /orders/{orderId}} answers it
+     */
+    public record Ended(OrderView order) implements Placement {
+    }
+
+    /**
      * order-api answered with another status (a 4xx, or a 5xx after the retries).
      *
      * @param status the HTTP status
@@ -267,25 +275,39 @@ public final class OrderApi implements AutoCloseable {
     }
 
     /**
-     * {@code POST /orders} with an Idempotency-Key.
+     * {@code POST /orders} with an Idempotency-Key and {@code Prefer: wait=N} (RFC 7240): order-api answers once the
+     * order is terminal (200), or after N seconds with 202.
      *
-     * @param order the order; its idempotencyKey goes in the header
-     * @return accepted (202 with an orderId), refused (another status), or unanswered
+     * @param order       the order; its idempotencyKey goes in the header
+     * @param waitSeconds how long order-api may hold the answer until the order is terminal, in seconds (order-api
+     *                    caps it at {@value #MAX_WAIT_MS} ms); 0 for an answer at once
+     * @return ended (200 with the terminal order), accepted (202 with an orderId), refused (another status), or
+     *         unanswered
      */
-    public Placement placeOrder(Workload.Order order) {
+    public Placement placeOrder(Workload.Order order, long waitSeconds) {
         List<Map<String, Object>> lines = order.lines().stream()
                 .map(l -> Map.<String, Object>of("productId", l.productId(), "quantity", l.quantity())).toList();
         HttpResponse<String> response;
         try {
-            response = send(request("/orders")
+            HttpRequest.Builder request = request("/orders")
                     .header("Idempotency-Key", order.idempotencyKey())
                     .POST(json(Map.of("customerId", order.customerId(), "lines", lines)))
-                    .header("Content-Type", "application/json"));
+                    .header("Content-Type", "application/json");
+            if (waitSeconds > 0) {
+                request.header("Prefer", "wait=" + waitSeconds).timeout(REQUEST_TIMEOUT.plusSeconds(waitSeconds));
+            }
+            response = send(request);
         } catch (DemoException e) {
             return new Unanswered(e.getMessage());
         }
         if (response.statusCode() / 100 != 2) {
             return new Refused(response.statusCode(), detail(response));
+        }
+        if (response.statusCode() == 200) {
+            OrderView ended = read(response, OrderView.class);
+            return ended.orderId() != null && ended.terminal()
+                    ? new Ended(ended)
+                    : new Refused(response.statusCode(), "200 without a terminal order: " + abbreviate(response.body()));
         }
         JsonNode orderId = read(response, JsonNode.class).path("orderId");
         return orderId.isString()

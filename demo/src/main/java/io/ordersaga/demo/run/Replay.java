@@ -20,8 +20,10 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * Replays orders through order-api and follows each one to its terminal state, one virtual thread per order:
- * {@code POST /orders}, then {@code GET /orders/{id}?waitMs=30000} until terminal (a 404, the read model not
- * having the order yet, is polled again after a pause of 5 ms doubling to 100 ms).
+ * {@code POST /orders} with {@code Prefer: wait=30}, which order-api answers with the terminal order (200) as soon as
+ * it is terminal, so one request usually places and follows an order; on a 202 (not terminal within the wait, or an
+ * order-api that does not apply the preference) {@code GET /orders/{id}?waitMs=30000} until terminal (a 404, the
+ * read model not having the order yet, is polled again after a pause of 5 ms doubling to 100 ms).
  *
  * <p>Two modes: closed loop, at most {@code concurrency} orders in flight (POST to terminal state), the next one
  * sent when one ends; or paced (open loop), one order every {@code 1 / rate} seconds whatever the number in flight.
@@ -131,7 +133,9 @@ public final class Replay {
         long sentNanos = System.nanoTime();
         Outcome outcome;
         try {
-            outcome = switch (api.placeOrder(order)) {
+            outcome = switch (api.placeOrder(order, OrderApi.MAX_WAIT_MS / 1_000)) {
+                case OrderApi.Ended ended -> new Outcome.Terminal(order, ended.order().orderId(), ended.order(),
+                        (sentNanos - startNanos) / 1_000, (System.nanoTime() - sentNanos) / 1_000);
                 case OrderApi.Accepted accepted -> await(order, accepted.orderId(), sentNanos);
                 case OrderApi.Refused refused -> new Outcome.Refused(order, refused.status(), refused.detail());
                 case OrderApi.Unanswered unanswered -> new Outcome.Unanswered(order, unanswered.error());
