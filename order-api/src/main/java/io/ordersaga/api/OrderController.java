@@ -247,8 +247,8 @@ public class OrderController {
      * snapshot from order-api's own subscription to order-events ({@link RecentOrders}), or, while the subscription
      * has not seen the order (it ended before this instance started, or before the subscription reached it), from
      * the read model, unless this instance placed the order and its subscription follows it
-     * ({@link RecentOrders#follows}: the read model cannot know more); each order-events record of the order wakes it, and it reads again at least every
-     * {@link OrderWaiters#RECHECK_MS}. It answers as soon as a read shows the order terminal, or after waitMs with the
+     * ({@link RecentOrders#follows}: the read model cannot know more); each order-events record of the order wakes
+     * it, and it reads again at least every {@link OrderWaiters#RECHECK_MS}. It answers as soon as a read shows the order terminal, or after waitMs with the
      * last read (the read model's 404 for an order that stayed unknown). A snapshot from the subscription is
      * answered in the read model's JSON ({@link OrderJson}); a read model that cannot be reached is read again at
      * the next wake-up or re-check, and at the end its 503 is answered when nothing else was read.
