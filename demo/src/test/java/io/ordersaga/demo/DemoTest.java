@@ -1,5 +1,6 @@
 package io.ordersaga.demo;
 
+import io.ordersaga.demo.client.Credentials;
 import io.ordersaga.demo.report.Report;
 import io.ordersaga.demo.workload.FlashSaleWorkload;
 
@@ -31,7 +32,7 @@ class DemoTest {
     private int run(String... args) {
         String[] all = java.util.stream.Stream.concat(java.util.Arrays.stream(args), java.util.stream.Stream.of("--bootstrap", "none"))
                 .toArray(String[]::new);
-        return Demo.run(DemoOptions.parse(all), new PrintStream(printed, true, StandardCharsets.UTF_8));
+        return Demo.run(DemoOptions.parse(all), Credentials.NONE, new PrintStream(printed, true, StandardCharsets.UTF_8));
     }
 
     private String printed() {

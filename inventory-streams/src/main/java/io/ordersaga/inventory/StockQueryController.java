@@ -1,5 +1,6 @@
 package io.ordersaga.inventory;
 
+import io.ordersaga.common.json.StockJson;
 import io.ordersaga.common.spring.StoreQueries;
 import io.ordersaga.events.StockLevel;
 import jakarta.servlet.http.HttpServletRequest;
@@ -27,7 +28,7 @@ public class StockQueryController {
     /**
      * {@code GET /products/{productId}/stock}: the product's stock, in units.
      *
-     * @return 200 with a {@link StockView}; 404 {@code application/problem+json} when the product has no stock
+     * @return 200 with a {@link StockJson}; 404 {@code application/problem+json} when the product has no stock
      * record (never adjusted); 503 problem when the owner of the key is unknown or unreachable (rebalancing)
      */
     @GetMapping("/products/{productId}/stock")
@@ -38,20 +39,9 @@ public class StockQueryController {
                 return ResponseEntity.of(ProblemDetail.forStatusAndDetail(HttpStatus.NOT_FOUND,
                         "Product " + productId + " has no stock record")).build();
             }
-            return ResponseEntity.ok(new StockView(level.getProductId(), level.getAvailable(), level.getReserved(),
+            return ResponseEntity.ok(new StockJson(level.getProductId(), level.getAvailable(), level.getReserved(),
                     level.getSold(), level.getAdjusted()));
         });
     }
 
-    /**
-     * A product's stock, in units. Invariant: adjusted = available + reserved + sold.
-     *
-     * @param productId the product
-     * @param available units free to reserve
-     * @param reserved  units held by open reservations
-     * @param sold      units of committed reservations
-     * @param adjusted  net sum of accepted stock adjustments
-     */
-    public record StockView(String productId, long available, long reserved, long sold, long adjusted) {
-    }
 }

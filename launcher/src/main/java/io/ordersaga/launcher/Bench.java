@@ -109,8 +109,7 @@ final class Bench implements Callable<Integer> {
         ByteArrayOutputStream console = new ByteArrayOutputStream();
         try (PrintStream printed = new PrintStream(console, true, StandardCharsets.UTF_8);
              LocalStack stack = LocalStack.start(LocalStack.Config.ephemeral());
-             ServiceCluster cluster = new ServiceCluster(stack.bootstrapServers(), stack.registryUrl(), stack.stateDir(),
-                     Main.serviceOverrides())) {
+             ServiceCluster cluster = new ServiceCluster(stack, Main.serviceOverrides())) {
             for (Service service : Service.values()) {
                 for (int i = 0; service.isStreams() && i < run.instances(); i++) {
                     cluster.start(service, Main.freePort(), Map.of());
@@ -119,9 +118,10 @@ final class Bench implements Callable<Integer> {
             cluster.start(Service.API, Main.freePort(), cluster.apiRoutes());
             URI api = URI.create(cluster.first(Service.API).url());
             if (run.warmUp().isPresent()) {
-                Demo.execute(options(run.warmUp().get(), dir.resolve("warm-up"), api, stack), printed);
+                Demo.execute(options(run.warmUp().get(), dir.resolve("warm-up"), api, stack),
+                        Main.credentials(stack.issuer()), printed);
             }
-            Demo.Result result = Demo.execute(options(run.args(), dir, api, stack), printed);
+            Demo.Result result = Demo.execute(options(run.args(), dir, api, stack), Main.credentials(stack.issuer()), printed);
             return new Row(run.name(), result.exitCode(), result.report());
         } finally {
             Files.write(dir.resolve("console.txt"), console.toByteArray());

@@ -3,8 +3,11 @@ package io.ordersaga.launcher;
 import io.ordersaga.demo.Demo;
 import io.ordersaga.demo.DemoCommand;
 import io.ordersaga.demo.DemoOptions;
+import io.ordersaga.demo.client.Credentials;
+import io.ordersaga.localstack.LocalIssuer;
 import io.ordersaga.localstack.LocalStack;
 import picocli.CommandLine;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -44,6 +47,7 @@ import java.util.function.ToIntFunction;
  *       a running {@code up}.</li>
  *   <li>{@code bench [--csv FILE] [--out DIR]} ({@link Bench}): the benchmark matrix, each run on a fresh private
  *       stack, and one table of its figures.</li>
+ *   <li>{@code token --admin | --customer ID} ({@link Token}): prints a bearer token for {@code up}'s API.</li>
  * </ul>
  * All five services share one JVM here because that starts in seconds and fits a laptop; each is still
  * its own Spring application with its own Kafka Streams client, exactly as it runs alone in a container
@@ -51,7 +55,7 @@ import java.util.function.ToIntFunction;
  */
 @Command(name = "ordersaga", usageHelpAutoWidth = true,
         description = "Runs OrderSaga: the local stack and the five services, or the demo on a stack of its own.",
-        subcommands = {Main.Up.class, Main.DemoRun.class, Bench.class})
+        subcommands = {Main.Up.class, Main.DemoRun.class, Bench.class, Main.Token.class})
 public final class Main implements Callable<Integer> {
 
     @Mixin
@@ -112,7 +116,7 @@ public final class Main implements Callable<Integer> {
      */
     @Override
     public Integer call() {
-        throw new ParameterException(spec.commandLine(), "a command is needed: up, demo or bench (see --help)");
+        throw new ParameterException(spec.commandLine(), "a command is needed: up, demo, bench or token (see --help)");
     }
 
     /** {@code ordersaga up [--fresh] [--brokers N]}: the local stack and the five services on their fixed ports, until Ctrl-C. */
@@ -140,8 +144,7 @@ public final class Main implements Callable<Integer> {
         @Override
         public Integer call() {
             LocalStack stack = LocalStack.start(LocalStack.Config.fixed(fresh).withBrokers(brokers));
-            ServiceCluster cluster = new ServiceCluster(stack.bootstrapServers(), stack.registryUrl(), stack.stateDir(),
-                    serviceOverrides(stack));
+            ServiceCluster cluster = new ServiceCluster(stack, serviceOverrides(stack));
             CountDownLatch stopped = new CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 cluster.close();
@@ -161,6 +164,8 @@ public final class Main implements Callable<Integer> {
                 }
             }
             System.out.println("  Warnings and logs   " + logFile());
+            System.out.println("Every API request needs a bearer token: ./ordersaga token --admin, or --customer <customerId>"
+                    + " (curl -H \"Authorization: Bearer $(./ordersaga token --admin)\" ...).");
             System.out.println("Type 'registry stop' or 'registry start' to stop or restart the registry (an outage).");
             Thread console = new Thread(() -> registryCommands(stack), "ordersaga-console");
             console.setDaemon(true);
@@ -170,6 +175,44 @@ public final class Main implements Callable<Integer> {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+            return 0;
+        }
+    }
+
+    /**
+     * {@code ordersaga token --admin | --customer ID}: one line on standard output, a bearer JWT for the API of
+     * {@code up} (signed with its key in {@code .ordersaga/keys/}, valid {@link LocalIssuer#TOKEN_TTL}), and nothing
+     * else, for {@code curl -H "Authorization: Bearer $(./ordersaga token --admin)"}.
+     */
+    @Command(name = "token", usageHelpAutoWidth = true,
+            description = "Prints a bearer token (one line) for the REST API of ./ordersaga up: an admin's or a customer's.")
+    static final class Token implements Callable<Integer> {
+
+        @ArgGroup(multiplicity = "1")
+        private Who who;
+
+        @Mixin
+        private HelpOption helpOption;
+
+        /** Exactly one of the two roles. */
+        static final class Who {
+            @Option(names = "--admin", required = true, description = "the admin role: catalog, stock, credits, /admin/**")
+            private boolean admin;
+
+            @Option(names = "--customer", required = true, paramLabel = "ID",
+                    description = "the customer role for customerId ID: its own orders and wallet")
+            private String customer;
+        }
+
+        /**
+         * Prints the token.
+         *
+         * @return 0
+         */
+        @Override
+        public Integer call() {
+            LocalIssuer issuer = upIssuer();
+            System.out.println(who.admin ? issuer.admin() : issuer.customer(who.customer));
             return 0;
         }
     }
@@ -224,17 +267,30 @@ public final class Main implements Callable<Integer> {
                 throw new ParameterException(spec.commandLine(), e.getMessage(), e);
             }
             if (demo.apiGiven()) {
-                return Demo.run(options, System.out);
+                return Demo.run(options, credentials(upIssuer()), System.out);
             }
             System.out.println("Starting a private local stack and the five services for the demo (warnings go to "
                     + logFile() + ") ...");
             try (LocalStack stack = LocalStack.start(LocalStack.Config.ephemeral());
-                 ServiceCluster cluster = new ServiceCluster(stack.bootstrapServers(), stack.registryUrl(),
-                         stack.stateDir(), serviceOverrides())) {
+                 ServiceCluster cluster = new ServiceCluster(stack, serviceOverrides())) {
                 cluster.startAll(ports(service -> freePort()));
-                return Demo.run(options.withStack(URI.create(cluster.first(Service.API).url()), stack.bootstrapServers()), System.out);
+                return Demo.run(options.withStack(URI.create(cluster.first(Service.API).url()), stack.bootstrapServers()),
+                        credentials(stack.issuer()), System.out);
             }
         }
+    }
+
+    /**
+     * The token issuer of {@code ./ordersaga up}'s stack: its key pair in {@code .ordersaga/keys/}, made now if
+     * absent (then an order-api started earlier does not trust its tokens: restart {@code up}).
+     */
+    static LocalIssuer upIssuer() {
+        return LocalIssuer.open(LocalStack.keysDir(LocalStack.Config.fixed(false).dataDir()));
+    }
+
+    /** The demo client's tokens from {@code issuer}: its admin token and each customer's. */
+    static Credentials credentials(LocalIssuer issuer) {
+        return new Credentials(issuer::admin, issuer::customer);
     }
 
     /** {@code -h, --help}: the command's generated help. */

@@ -1,5 +1,6 @@
 package io.ordersaga.launcher;
 
+import io.ordersaga.localstack.LocalStack;
 import io.ordersaga.payment.PaymentProperties;
 import io.ordersaga.saga.SagaProperties;
 import org.apache.kafka.streams.KafkaStreams;
@@ -14,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * Runs OrderSaga service instances in this JVM, each in its own Spring context, against one Kafka
@@ -25,22 +27,38 @@ public final class ServiceCluster implements AutoCloseable {
     /** How long an instance may take to reach Kafka Streams RUNNING. */
     public static final Duration START_TIMEOUT = Duration.ofSeconds(90);
 
+    /**
+     * Spring Boot's security auto-configurations, off for the Streams services here: in this JVM every service sees
+     * order-api's classpath, Spring Security included, and Boot would lock their endpoints behind a generated
+     * password; alone (their own jar, their container) they have no Spring Security at all.
+     */
+    static final String NO_SECURITY = Stream.of(
+            "org.springframework.boot.security.autoconfigure.SecurityAutoConfiguration",
+            "org.springframework.boot.security.autoconfigure.UserDetailsServiceAutoConfiguration",
+            "org.springframework.boot.security.autoconfigure.web.servlet.ServletWebSecurityAutoConfiguration",
+            "org.springframework.boot.security.autoconfigure.web.servlet.SecurityFilterAutoConfiguration",
+            "org.springframework.boot.security.autoconfigure.actuate.web.servlet.ManagementWebSecurityAutoConfiguration",
+            "org.springframework.boot.security.oauth2.server.resource.autoconfigure.OAuth2ResourceServerAutoConfiguration",
+            "org.springframework.boot.security.oauth2.server.resource.autoconfigure.web.OAuth2ResourceServerWebSecurityAutoConfiguration")
+            .collect(Collectors.joining(","));
+
     private final String bootstrapServers;
     private final String registryUrl;
     private final Path stateRoot;
+    private final String publicKeyLocation;
     private final Map<String, String> overrides;
     private final List<Instance> instances = new CopyOnWriteArrayList<>();
 
     /**
-     * @param bootstrapServers Kafka bootstrap servers
-     * @param registryUrl      registry base URL
-     * @param stateRoot        directory under which each instance gets its own state directory
-     * @param overrides        extra Spring properties for every instance (for example saga timeouts)
+     * @param stack     the broker, the registry, the state directory ({@link LocalStack#stateDir()}, under which each
+     *                  instance gets its own) and the token issuer whose public key order-api verifies with
+     * @param overrides extra Spring properties for every instance (for example saga timeouts)
      */
-    public ServiceCluster(String bootstrapServers, String registryUrl, Path stateRoot, Map<String, String> overrides) {
-        this.bootstrapServers = bootstrapServers;
-        this.registryUrl = registryUrl;
-        this.stateRoot = stateRoot;
+    public ServiceCluster(LocalStack stack, Map<String, String> overrides) {
+        this.bootstrapServers = stack.bootstrapServers();
+        this.registryUrl = stack.registryUrl();
+        this.stateRoot = stack.stateDir();
+        this.publicKeyLocation = stack.issuer().publicKeyLocation();
         this.overrides = Map.copyOf(overrides);
     }
 
@@ -58,6 +76,11 @@ public final class ServiceCluster implements AutoCloseable {
         properties.put("spring.kafka.bootstrap-servers", bootstrapServers);
         properties.put("ordersaga.registry-url", registryUrl);
         properties.put("ordersaga.state-dir", stateRoot.resolve(service.applicationName() + "-" + port).toString());
+        if (service.isStreams()) {
+            properties.put("spring.autoconfigure.exclude", NO_SECURITY);
+        } else {
+            properties.put("spring.security.oauth2.resourceserver.jwt.public-key-location", publicKeyLocation);
+        }
         properties.put("spring.main.banner-mode", "off");
         properties.put("spring.main.log-startup-info", "false");
         // Five services and a broker share this JVM's console: warnings only (the broker's loggers included).

@@ -26,7 +26,7 @@ class DemoReplayEndToEndTest {
 
         int exit = Demo.run(DemoOptions.parse("--csv", csv.toString(),
                 "--api", system.cluster().first(Service.API).url(),
-                "--out", Path.of("target", "demo-report").toString()), System.out);
+                "--out", Path.of("target", "demo-report").toString()), Main.credentials(system.stack().issuer()), System.out);
 
         assertThat(exit).as("demo exit code (0 = the books balance)").isZero();
     }

@@ -189,6 +189,22 @@ class DockerComposeTest {
     }
 
     @Test
+    void orderApiVerifiesTokensWithTheMountedPublicKeyAndTheStreamsServicesPublishNoPort() {
+        Map<String, Object> api = service(Service.API.applicationName());
+        Binder binder = new Binder(environmentSource(environment(api)));
+        assertThat(binder.bind("spring.security.oauth2.resourceserver.jwt.public-key-location", String.class).orElse(null))
+                .isEqualTo("file:/run/secrets/jwt-public-key");
+        assertThat(api.get("secrets")).asInstanceOf(LIST).containsExactly("jwt-public-key");
+        assertThat(map(map(compose.get("secrets")).get("jwt-public-key")))
+                .containsEntry("file", "./" + LocalStack.keysDir(Path.of(".ordersaga")) + "/jwt-public-key.pem");
+        for (Service service : Service.values()) {
+            if (service.isStreams()) {
+                assertThat(service(service.applicationName())).as(service.applicationName()).doesNotContainKey("ports");
+            }
+        }
+    }
+
+    @Test
     void orderApiFindsEveryServiceByName() {
         // order-api's defaults point at 127.0.0.1, i.e. at order-api's own container: each must be set.
         Binder api = new Binder(environmentSource(environment(service(Service.API.applicationName()))));
@@ -234,7 +250,9 @@ class DockerComposeTest {
      * and bean-method parameters.
      */
     private static Set<String> propertiesReadBy(Service service) {
-        Set<String> names = new TreeSet<>(Set.of("server.port", "spring.kafka.bootstrap-servers"));
+        // Spring Boot's own: the HTTP port and interface, the brokers, and order-api's key for bearer tokens.
+        Set<String> names = new TreeSet<>(Set.of("server.port", "server.address", "spring.kafka.bootstrap-servers",
+                "spring.security.oauth2.resourceserver.jwt.public-key-location"));
         Deque<Class<?>> classes = new ArrayDeque<>();
         service.application().application().getAllSources().stream()
                 .filter(Class.class::isInstance).map(Class.class::cast).forEach(classes::add);

@@ -34,15 +34,15 @@ public final class RunningSystem implements ParameterResolver, AutoCloseable {
 
     private RunningSystem(LocalStack stack) {
         this.stack = stack;
-        this.cluster = new ServiceCluster(stack.bootstrapServers(), stack.registryUrl(), stack.stateDir(),
-                Map.of("ordersaga.saga.payment-timeout-ms", String.valueOf(PAYMENT_TIMEOUT_MS),
-                        "ordersaga.saga.reservation-timeout-ms", String.valueOf(RESERVATION_TIMEOUT_MS)));
+        this.cluster = new ServiceCluster(stack, Map.of(
+                "ordersaga.saga.payment-timeout-ms", String.valueOf(PAYMENT_TIMEOUT_MS),
+                "ordersaga.saga.reservation-timeout-ms", String.valueOf(RESERVATION_TIMEOUT_MS)));
         Map<Service, Integer> ports = new EnumMap<>(Service.class);
         for (Service service : Service.values()) {
             ports.put(service, Main.freePort());
         }
         cluster.startAll(ports);
-        this.api = new OrderApi(URI.create(cluster.first(Service.API).url()));
+        this.api = new OrderApi(URI.create(cluster.first(Service.API).url()), Main.credentials(stack.issuer()));
     }
 
     /** Public no-arg constructor for {@code @ExtendWith}; the shared instance lives in the root store. */

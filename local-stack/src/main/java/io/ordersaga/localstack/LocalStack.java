@@ -54,6 +54,7 @@ public final class LocalStack implements AutoCloseable {
     private final Map<Integer, KafkaBroker> brokers = new ConcurrentHashMap<>();
     private String clusterId;
     private volatile RegistryProcess registry;
+    private LocalIssuer issuer;
     private long brokerReadyMs;
     private long registryReadyMs;
     private boolean closed;
@@ -91,11 +92,13 @@ public final class LocalStack implements AutoCloseable {
             deleteRecursively(stack.dataDir.resolve("kafka"));
             deleteRecursively(stack.dataDir.resolve("registry"));
             deleteRecursively(stack.stateDir());
+            deleteRecursively(keysDir(stack.dataDir));
         }
         stack.nodes = ports.nodes();
         stack.clusterId = stack.existingClusterId().orElseGet(() -> Uuid.randomUuid().toString());
         Runtime.getRuntime().addShutdownHook(stack.shutdownHook);
         try {
+            stack.issuer = LocalIssuer.open(keysDir(stack.dataDir));
             stack.registry = RegistryProcess.start(distribution, Files.createDirectories(stack.registryDir()),
                     ports.registry(), ports.registryManagement());
             stack.startBrokers(stack.nodes, deadlineNanos);
@@ -201,6 +204,19 @@ public final class LocalStack implements AutoCloseable {
      */
     public Path dataDir() {
         return dataDir;
+    }
+
+    /**
+     * The stack's token issuer: its key pair in {@code <dataDir>/keys} ({@link #keysDir}), made at the first start and
+     * renewed by {@link Config#fresh()}. order-api on this stack verifies tokens with its public key.
+     */
+    public LocalIssuer issuer() {
+        return issuer;
+    }
+
+    /** Where a stack with data in {@code dataDir} keeps its signing key pair ({@link LocalIssuer}): {@code keys/}. */
+    public static Path keysDir(Path dataDir) {
+        return dataDir.resolve("keys");
     }
 
     /**

@@ -1,9 +1,16 @@
 package io.ordersaga.api;
 
 import io.ordersaga.common.Topics;
+import io.ordersaga.common.json.CatalogEntryJson;
+import io.ordersaga.common.json.StockJson;
 import io.ordersaga.events.AdjustStock;
 import io.ordersaga.events.InventoryCommand;
 import io.ordersaga.events.Product;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.parameters.RequestBody;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -69,6 +76,9 @@ public class CatalogController {
      *                                 503 with {@code Retry-After} when the write is not acknowledged (outcome
      *                                 unknown; a retry is safe, the latest PUT wins)
      */
+    @Operation(summary = "Create or replace a catalog entry (admin)", requestBody = @RequestBody(content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiBodies.ProductBody.class))))
+    @ApiResponse(responseCode = "202", description = "accepted: the saga prices orders from it once it has read it", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ProductJson.class)))
+    @ApiResponse(responseCode = "400", description = "a broken body rule")
     @PutMapping(path = "/products/{productId}", consumes = MediaType.APPLICATION_JSON_VALUE)
     public ResponseEntity<ProductJson> putProduct(@PathVariable String productId, InputStream body,
                                                   HttpServletRequest request) {
@@ -88,6 +98,9 @@ public class CatalogController {
      *
      * @throws ResponseStatusException 400 for an invalid productId, 503 when no saga instance answers
      */
+    @Operation(summary = "A catalog entry as the saga prices from it")
+    @ApiResponse(responseCode = "200", description = "the entry", content = @Content(mediaType = "application/json", schema = @Schema(implementation = CatalogEntryJson.class)))
+    @ApiResponse(responseCode = "404", description = "not in the catalog (yet)")
     @GetMapping("/products/{productId}")
     public ResponseEntity<byte[]> product(@PathVariable String productId) {
         return saga.get("/products/{productId}", Requests.id("productId", productId));
@@ -109,6 +122,9 @@ public class CatalogController {
      *                                 {@code Retry-After} when the write is not acknowledged (outcome unknown; the
      *                                 detail says to retry with the same key)
      */
+    @Operation(summary = "Add or write off stock (admin)", requestBody = @RequestBody(content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiBodies.AdjustmentBody.class))))
+    @ApiResponse(responseCode = "202", description = "accepted (the same Idempotency-Key names the same adjustment)", content = @Content(mediaType = "application/json", schema = @Schema(implementation = AdjustmentAnswer.class)))
+    @ApiResponse(responseCode = "400", description = "a broken body rule or a bad Idempotency-Key")
     @PostMapping(path = "/products/{productId}/stock-adjustments", consumes = MediaType.APPLICATION_JSON_VALUE)
     public ResponseEntity<AdjustmentAnswer> adjustStock(@PathVariable String productId, InputStream body,
                                                         HttpServletRequest request,
@@ -134,6 +150,9 @@ public class CatalogController {
      *
      * @throws ResponseStatusException 400 for an invalid productId, 503 when no inventory instance answers
      */
+    @Operation(summary = "A product's stock, in units")
+    @ApiResponse(responseCode = "200", description = "the stock", content = @Content(mediaType = "application/json", schema = @Schema(implementation = StockJson.class)))
+    @ApiResponse(responseCode = "404", description = "never stocked")
     @GetMapping("/products/{productId}/stock")
     public ResponseEntity<byte[]> stock(@PathVariable String productId) {
         return inventory.get("/products/{productId}/stock", Requests.id("productId", productId));

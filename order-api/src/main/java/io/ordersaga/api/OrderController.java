@@ -1,6 +1,7 @@
 package io.ordersaga.api;
 
 import io.ordersaga.common.Topics;
+import io.ordersaga.common.json.CustomerOrdersJson;
 import io.ordersaga.common.orders.OrderJson;
 import io.ordersaga.common.orders.OrderWaiters;
 import io.ordersaga.events.CancelOrder;
@@ -9,10 +10,16 @@ import io.ordersaga.events.OrderRequest;
 import io.ordersaga.events.OrderStatus;
 import io.ordersaga.events.PlaceOrder;
 import io.ordersaga.events.RequestedLine;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.parameters.RequestBody;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
+import org.springframework.security.core.Authentication;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -113,20 +120,30 @@ public class OrderController {
      * it, or after N seconds the 202 above; both with {@code Preference-Applied: wait=N} and the Location. One
      * request then places an order and learns its outcome.
      *
+     * <p>A customer's token places orders only for itself (the body's customerId is the token's subject); an admin's
+     * for any customer ({@link SecurityConfiguration}).
+     *
      * @return 202 with the order's id, or 200 with the terminal order when {@code Prefer: wait} was applied
      * @throws ResponseStatusException 400 when the body breaks a rule (customerId an id of at most 64 characters;
      *                                 1 to 100 lines; each productId an id, each quantity 1 to 10000) or the
-     *                                 Idempotency-Key is blank or longer than 255 characters; 422 when the key
+     *                                 Idempotency-Key is blank or longer than 255 characters; 403 when the caller is
+     *                                 another customer than the body's; 422 when the key
      *                                 already names an order with other lines; 503 with {@code Retry-After} when the
      *                                 write is not acknowledged, its outcome unknown (the detail says to retry with
      *                                 the same key, or that a retry without one may place a second order)
      */
+    @Operation(summary = "Place an order (product ids and quantities; the saga prices it)", requestBody = @RequestBody(content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiBodies.PlaceOrderBody.class))))
+    @ApiResponse(responseCode = "202", description = "accepted: the order is PENDING; Location names it", content = @Content(mediaType = "application/json", schema = @Schema(implementation = OrderAnswer.class)))
+    @ApiResponse(responseCode = "200", description = "with Prefer: wait=N, the order once terminal", content = @Content(mediaType = "application/json", schema = @Schema(implementation = OrderJson.class)))
+    @ApiResponse(responseCode = "400", description = "a broken body rule or a bad Idempotency-Key")
+    @ApiResponse(responseCode = "422", description = "the Idempotency-Key already names an order with other lines")
     @PostMapping(path = "/orders", consumes = MediaType.APPLICATION_JSON_VALUE)
-    public ResponseEntity<?> place(InputStream body, HttpServletRequest request,
+    public ResponseEntity<?> place(InputStream body, HttpServletRequest request, Authentication authentication,
                                    @RequestHeader(name = IdempotencyKeys.HEADER, required = false) String idempotencyKey,
                                    @RequestHeader(name = PREFER, required = false) List<String> prefer) {
         JsonNode order = Requests.jsonObject(body, request.getContentLengthLong(), json);
         String customerId = Requests.idField(order, "customerId", "customerId");
+        Caller.of(authentication).requireActFor(customerId, "placing orders");
         JsonNode lines = Requests.arrayField(order, "lines", "lines", 1, MAX_LINES);
         List<RequestedLine> requested = new ArrayList<>(lines.size());
         for (int i = 0; i < lines.size(); i++) {
@@ -187,8 +204,9 @@ public class OrderController {
     }
 
     /**
-     * {@code POST /orders/{orderId}/cancel}, optional body {@code {"customerId":"17850"}} (who asks; there is no
-     * authentication yet): asks the saga to cancel (compensate) the order. The read model is read first
+     * {@code POST /orders/{orderId}/cancel}, optional body {@code {"customerId":"17850"}} (who asks: a customer's
+     * token asks as its subject, and a body naming another customer is refused; an admin's token may name the
+     * customer): asks the saga to cancel (compensate) the order. The read model is read first
      * ({@link OrderLookup}, short timeout), but only a terminal state there is final: the read model lags the saga,
      * and a cancel sent right after the order shares its partition and comes after it, so the saga decides
      * (issue 11, finding 7). Answers:
@@ -197,24 +215,37 @@ public class OrderController {
      *   <li>202 {@code {"orderId","status":"CANCELLED","detail"}} without a new request when it shows it CANCELLED;</li>
      *   <li>otherwise (in flight, not in the read model yet, or the read model did not answer) 202
      *       {@code {"orderId","status":"CANCEL_REQUESTED","detail":"cancel requested"}} once a {@link CancelOrder}
-     *       is acknowledged. Its requestedBy is the body's customerId, or the order's customer from the read model
-     *       when the body has none; admin is false. The saga cancels the order unless it has ended meanwhile, and
-     *       ignores a cancel from anyone but the order's customer.</li>
+     *       is acknowledged. Its requestedBy is the customer asking (the token's subject, or for an admin the body's
+     *       customerId, else the order's customer from the read model); admin is false. The saga cancels the order
+     *       unless it has ended meanwhile, and ignores a cancel from anyone but the order's customer.</li>
      * </ul>
      *
-     * @throws ResponseStatusException 400 for an invalid orderId or body, or without a customerId for an order the
-     *                                 read model does not hold; 422 when the read model holds the order for another
-     *                                 customer; 409 as above; 503 with {@code Retry-After} when the cancel is not
+     * @throws ResponseStatusException 400 for an invalid orderId or body, or, for an admin, without a customerId for
+     *                                 an order the read model does not hold; 403 when a customer's token names
+     *                                 another customer or the read model holds the order for another customer; 422
+     *                                 when an admin's body names another customer than the read model's; 409 as above; 503 with {@code Retry-After} when the cancel is not
      *                                 acknowledged (outcome unknown; a retry is safe) or, without a customerId, the
      *                                 read model did not answer
      */
+    @Operation(summary = "Cancel an order in flight (the saga decides)", requestBody = @RequestBody(required = false, content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiBodies.CancelBody.class))))
+    @ApiResponse(responseCode = "202", description = "a cancel was written (CANCEL_REQUESTED), or the order is already CANCELLED", content = @Content(mediaType = "application/json", schema = @Schema(implementation = CancelAnswer.class)))
+    @ApiResponse(responseCode = "400", description = "an invalid orderId or body")
+    @ApiResponse(responseCode = "409", description = "the order is CONFIRMED or REJECTED")
+    @ApiResponse(responseCode = "422", description = "an admin's body names another customer than the order's")
     @PostMapping("/orders/{orderId}/cancel")
-    public ResponseEntity<CancelAnswer> cancel(@PathVariable String orderId, InputStream body, HttpServletRequest request) {
+    public ResponseEntity<CancelAnswer> cancel(@PathVariable String orderId, InputStream body, HttpServletRequest request,
+                                               Authentication authentication) {
         Requests.id("orderId", orderId);
-        String asked = Requests.optionalJsonObject(body, request.getContentLengthLong(), json)
+        Caller caller = Caller.of(authentication);
+        String named = Requests.optionalJsonObject(body, request.getContentLengthLong(), json)
                 .map(cancel -> Requests.optionalIdField(cancel, "customerId", "customerId")).orElse(null);
+        if (named != null) {
+            caller.requireActFor(named, "cancelling the orders");
+        }
+        String asked = caller.admin() ? named : caller.subject();
         OrderLookup.Result read = lookup.order(orderId);
         if (read instanceof OrderLookup.Found found) {
+            caller.requireActFor(found.customerId(), "cancelling order " + orderId);
             if (UNCANCELLABLE.contains(found.status())) {
                 throw new ResponseStatusException(HttpStatus.CONFLICT,
                         "order " + orderId + " is " + found.status() + " and can no longer be cancelled");
@@ -253,20 +284,41 @@ public class OrderController {
      * answered in the read model's JSON ({@link OrderJson}); a read model that cannot be reached is read again at
      * the next wake-up or re-check, and at the end its 503 is answered when nothing else was read.
      *
-     * @throws ResponseStatusException 400 for an invalid orderId, a negative or non-numeric waitMs; 503 when no
-     *                                 read-model instance answers and the subscription has not seen the order
+     * <p>A customer's token reads only that customer's orders: an order of another customer answers 403 (checked on
+     * the order read, so a customer learns nothing of it but its existence).
+     *
+     * @throws ResponseStatusException 400 for an invalid orderId, a negative or non-numeric waitMs; 403 for another
+     *                                 customer's order; 503 when no read-model instance answers and the subscription
+     *                                 has not seen the order
      */
+    @Operation(summary = "An order; with waitMs, a long poll until it is terminal")
+    @ApiResponse(responseCode = "200", description = "the order", content = @Content(mediaType = "application/json", schema = @Schema(implementation = OrderJson.class)))
+    @ApiResponse(responseCode = "400", description = "an invalid orderId or waitMs")
+    @ApiResponse(responseCode = "404", description = "no such order (yet)")
     @GetMapping("/orders/{orderId}")
-    public ResponseEntity<?> order(@PathVariable String orderId, @RequestParam(required = false) Long waitMs) {
+    public ResponseEntity<?> order(@PathVariable String orderId, @RequestParam(required = false) Long waitMs,
+                                   Authentication authentication) {
         Requests.id("orderId", orderId);
-        if (waitMs == null || waitMs == 0) {
-            return view.get("/orders/{orderId}", orderId);
-        }
-        if (waitMs < 0) {
+        if (waitMs != null && waitMs < 0) {
             throw Requests.badRequest("waitMs must be >= 0 ms, was " + waitMs);
         }
-        Read last = waiters.awaitTerminal(orderId, Math.min(waitMs, OrderWaiters.MAX_WAIT_MS), this::read, Read::terminal);
-        return last != null ? last.answer() : view.get("/orders/{orderId}", orderId);
+        Read last = waitMs == null || waitMs == 0 ? null
+                : waiters.awaitTerminal(orderId, Math.min(waitMs, OrderWaiters.MAX_WAIT_MS), this::read, Read::terminal);
+        ResponseEntity<?> answer = last != null ? last.answer() : view.get("/orders/{orderId}", orderId);
+        Caller caller = Caller.of(authentication);
+        if (!caller.admin() && answer.getStatusCode().is2xxSuccessful()) {
+            caller.requireActFor(customerOf(answer.getBody()), "order " + orderId);
+        }
+        return answer;
+    }
+
+    /** The {@code customerId} of an order answer: the subscription's {@link OrderJson} or the read model's JSON. */
+    private String customerOf(Object order) {
+        return switch (order) {
+            case OrderJson snapshot -> snapshot.customerId();
+            case byte[] relayed -> field(relayed, "customerId");
+            default -> throw new IllegalStateException("not an order answer: " + order);
+        };
     }
 
     /**
@@ -283,16 +335,16 @@ public class OrderController {
         }
         try {
             ResponseEntity<byte[]> answer = view.get("/orders/{orderId}", orderId);
-            return new Read(answer, answer.getStatusCode().is2xxSuccessful() && TERMINAL.contains(status(answer.getBody())));
+            return new Read(answer, answer.getStatusCode().is2xxSuccessful() && TERMINAL.contains(field(answer.getBody(), "status")));
         } catch (ServiceUnavailableException e) {
             return null;
         }
     }
 
-    /** The {@code status} of the read model's order JSON, or null when the body is not such an order. */
-    private String status(byte[] order) {
+    /** A text field of the read model's order JSON, or null when the body is not such an order. */
+    private String field(byte[] order, String name) {
         try {
-            return json.readTree(order).path("status").asString(null);
+            return json.readTree(order).path(name).asString(null);
         } catch (JacksonException e) {
             return null;
         }
@@ -312,6 +364,9 @@ public class OrderController {
      *
      * @throws ResponseStatusException 400 for an invalid customerId, 503 when no read-model instance answers
      */
+    @Operation(summary = "A customer's orders, newest first")
+    @ApiResponse(responseCode = "200", description = "the listing", content = @Content(mediaType = "application/json", schema = @Schema(implementation = CustomerOrdersJson.class)))
+    @ApiResponse(responseCode = "400", description = "an invalid customerId")
     @GetMapping("/customers/{customerId}/orders")
     public ResponseEntity<byte[]> customerOrders(@PathVariable String customerId) {
         return view.get("/customers/{customerId}/orders", Requests.id("customerId", customerId));

@@ -1,8 +1,14 @@
 package io.ordersaga.api;
 
 import io.ordersaga.common.Topics;
+import io.ordersaga.common.json.WalletJson;
 import io.ordersaga.events.CreditWallet;
 import io.ordersaga.events.PaymentCommand;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.parameters.RequestBody;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -57,6 +63,9 @@ public class WalletController {
      *                                 {@code Retry-After} when the write is not acknowledged (outcome unknown; the
      *                                 detail says to retry with the same key)
      */
+    @Operation(summary = "Credit a wallet, in pence (admin)", requestBody = @RequestBody(content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiBodies.CreditBody.class))))
+    @ApiResponse(responseCode = "202", description = "accepted (the same Idempotency-Key names the same credit)", content = @Content(mediaType = "application/json", schema = @Schema(implementation = CreditAnswer.class)))
+    @ApiResponse(responseCode = "400", description = "a broken body rule or a bad Idempotency-Key")
     @PostMapping(path = "/customers/{customerId}/wallet/credits", consumes = MediaType.APPLICATION_JSON_VALUE)
     public ResponseEntity<CreditAnswer> credit(@PathVariable String customerId, InputStream body,
                                                HttpServletRequest request,
@@ -78,6 +87,9 @@ public class WalletController {
      *
      * @throws ResponseStatusException 400 for an invalid customerId, 503 when no payment instance answers
      */
+    @Operation(summary = "A customer's wallet, in pence")
+    @ApiResponse(responseCode = "200", description = "the wallet (zeros for a customer never seen)", content = @Content(mediaType = "application/json", schema = @Schema(implementation = WalletJson.class)))
+    @ApiResponse(responseCode = "400", description = "an invalid customerId")
     @GetMapping("/customers/{customerId}/wallet")
     public ResponseEntity<byte[]> wallet(@PathVariable String customerId) {
         return payments.get("/customers/{customerId}/wallet", Requests.id("customerId", customerId));

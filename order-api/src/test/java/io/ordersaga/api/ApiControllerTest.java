@@ -6,7 +6,13 @@ import org.hamcrest.Matcher;
 import org.junit.jupiter.api.AfterEach;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.webmvc.test.autoconfigure.WebMvcTest;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.boot.webmvc.test.autoconfigure.MockMvcBuilderCustomizer;
+import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
+import org.springframework.http.HttpHeaders;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.test.context.TestPropertySource;
@@ -26,12 +32,36 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 /**
  * The ground every order-api controller test stands on: the web slice with {@link ApiTestConfiguration}'s recording
  * publisher and mocked backends (every expected backend request verified, then all reset, after each test), and the
- * checks of an answer that is a problem or a write.
+ * checks of an answer that is a problem or a write. Every request carries an admin's bearer token unless it sets its
+ * own Authorization header or the {@link #WITHOUT_TOKEN} attribute (the routes' rules themselves are
+ * {@link SecurityTest}'s).
  */
 @WebMvcTest
-@Import(ApiTestConfiguration.class)
+@Import({ApiTestConfiguration.class, ApiControllerTest.AdminByDefault.class})
 @TestPropertySource(properties = "spring.config.name=order-api")
 abstract class ApiControllerTest {
+
+    @DynamicPropertySource
+    static void tokens(DynamicPropertyRegistry registry) {
+        TestTokens.register(registry);
+    }
+
+    /** A request attribute: send this request without any token. */
+    static final String WITHOUT_TOKEN = "test.without-token";
+
+    /** Every request as an admin, unless it has an Authorization header of its own or {@link #WITHOUT_TOKEN}. */
+    @TestConfiguration(proxyBeanMethods = false)
+    static class AdminByDefault {
+        @Bean
+        MockMvcBuilderCustomizer adminByDefault() {
+            return builder -> builder.defaultRequest(get("/").with(request -> {
+                if (request.getHeader(HttpHeaders.AUTHORIZATION) == null && request.getAttribute(WITHOUT_TOKEN) == null) {
+                    request.addHeader(HttpHeaders.AUTHORIZATION, TestTokens.admin());
+                }
+                return request;
+            }));
+        }
+    }
 
     @Autowired
     MockMvc mvc;

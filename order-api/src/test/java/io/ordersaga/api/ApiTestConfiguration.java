@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.ordersaga.common.orders.OrderWaiters;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
 import org.springframework.test.web.client.MockRestServiceServer;
 import org.springframework.web.client.RestClient;
 
@@ -17,6 +18,7 @@ import java.util.List;
  * subscription to order-events is absent: tests add to {@link RecentOrders} what it would have read.
  */
 @TestConfiguration(proxyBeanMethods = false)
+@Import(SecurityConfiguration.class)
 class ApiTestConfiguration {
 
     static final String INVENTORY = "http://inventory-1:8082";

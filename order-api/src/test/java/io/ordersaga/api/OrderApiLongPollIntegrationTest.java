@@ -78,7 +78,9 @@ class OrderApiLongPollIntegrationTest {
                 "--spring.kafka.bootstrap-servers=" + stack.bootstrapServers(),
                 "--ordersaga.registry-url=" + stack.registryUrl(), "--ordersaga.api.view-urls=" + viewUrl,
                 "--ordersaga.api.inventory-urls=" + viewUrl, "--ordersaga.api.payment-urls=" + viewUrl,
-                "--ordersaga.api.saga-urls=" + viewUrl, "--spring.main.banner-mode=off", "--logging.level.root=WARN");
+                "--ordersaga.api.saga-urls=" + viewUrl,
+                "--spring.security.oauth2.resourceserver.jwt.public-key-location=" + TestTokens.ISSUER.publicKeyLocation(),
+                "--spring.main.banner-mode=off", "--logging.level.root=WARN");
         apiPort = Integer.parseInt(api.getEnvironment().getProperty("local.server.port"));
         saga = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers(),
                 ProducerConfig.TRANSACTIONAL_ID_CONFIG, "long-poll-test-" + UUID.randomUUID()), new StringSerializer(),
@@ -153,7 +155,7 @@ class OrderApiLongPollIntegrationTest {
     void anOrderPlacedHereIsAnsweredFromTheSubscriptionWithoutTheReadModel() throws Exception {
         assertThat(api.getBean(RecentOrders.class).following()).isTrue();
         HttpResponse<String> placed = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + apiPort + "/orders"))
-                .header("Content-Type", "application/json")
+                .header("Authorization", TestTokens.customer("17850")).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString("{\"customerId\":\"17850\",\"lines\":[{\"productId\":\"85123A\",\"quantity\":1}]}"))
                 .build(), HttpResponse.BodyHandlers.ofString());
         assertThat(placed.statusCode()).as(placed.body()).isEqualTo(202);
@@ -176,7 +178,8 @@ class OrderApiLongPollIntegrationTest {
         String keyedId = IdempotencyKeys.orderId("17850", key);
         CompletableFuture<HttpResponse<String>> placed = HTTP.sendAsync(HttpRequest.newBuilder(
                         URI.create("http://127.0.0.1:" + apiPort + "/orders"))
-                .header("Content-Type", "application/json").header("Idempotency-Key", key).header("Prefer", "wait=20")
+                .header("Authorization", TestTokens.customer("17850")).header("Content-Type", "application/json")
+                .header("Idempotency-Key", key).header("Prefer", "wait=20")
                 .POST(HttpRequest.BodyPublishers.ofString("{\"customerId\":\"17850\",\"lines\":[{\"productId\":\"85123A\",\"quantity\":1}]}"))
                 .timeout(Duration.ofSeconds(40)).build(), HttpResponse.BodyHandlers.ofString());
         await("the POST's read-model check").atMost(TIMEOUT).until(() -> reads(keyedId) == 1);
@@ -192,7 +195,8 @@ class OrderApiLongPollIntegrationTest {
 
     private static CompletableFuture<HttpResponse<String>> poll(String orderId) {
         return HTTP.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + apiPort + "/orders/" + orderId
-                + "?waitMs=30000")).timeout(Duration.ofSeconds(40)).build(), HttpResponse.BodyHandlers.ofString());
+                + "?waitMs=30000")).header("Authorization", TestTokens.customer("17850")).timeout(Duration.ofSeconds(40))
+                .build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private static int reads(String orderId) {

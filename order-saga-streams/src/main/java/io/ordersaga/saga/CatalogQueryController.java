@@ -1,5 +1,6 @@
 package io.ordersaga.saga;
 
+import io.ordersaga.common.json.CatalogEntryJson;
 import io.ordersaga.common.spring.StoreQueries;
 import io.ordersaga.events.Product;
 import org.springframework.http.HttpStatus;
@@ -27,7 +28,7 @@ public class CatalogQueryController {
     /**
      * {@code GET /products/{productId}}.
      *
-     * @return 200 {@link ProductView}; 404 {@code application/problem+json} when the catalog has no such product
+     * @return 200 {@link CatalogEntryJson}; 404 {@code application/problem+json} when the catalog has no such product
      * (yet: a product PUT a moment ago appears once the saga's global store thread has read it); 503 problem while
      * the store is not queryable
      */
@@ -38,16 +39,7 @@ public class CatalogQueryController {
             return ResponseEntity.of(ProblemDetail.forStatusAndDetail(HttpStatus.NOT_FOUND,
                     "Product " + productId + " is not in the catalog")).build();
         }
-        return ResponseEntity.ok(new ProductView(product.getProductId(), product.getName(), product.getUnitPrice()));
+        return ResponseEntity.ok(new CatalogEntryJson(product.getProductId(), product.getName(), product.getUnitPrice()));
     }
 
-    /**
-     * A catalog entry.
-     *
-     * @param productId the product
-     * @param name      display name
-     * @param unitPrice price of one unit, pence
-     */
-    public record ProductView(String productId, String name, long unitPrice) {
-    }
 }

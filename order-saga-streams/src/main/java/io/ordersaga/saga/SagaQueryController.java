@@ -1,8 +1,8 @@
 package io.ordersaga.saga;
 
+import io.ordersaga.common.json.SagaSummaryJson;
 import io.ordersaga.common.spring.StoreQueries;
 import io.ordersaga.events.OrderStatus;
-import io.ordersaga.saga.SagaSearch.SagaSummary;
 import io.ordersaga.saga.SagaSearch.Stats;
 import jakarta.servlet.http.HttpServletRequest;
 import org.apache.kafka.streams.state.HostInfo;
@@ -62,19 +62,19 @@ public class SagaQueryController {
      * @throws ResponseStatusException 400 for an unknown status or a limit out of range
      */
     @GetMapping("/sagas")
-    public List<SagaSummary> sagas(@RequestParam OrderStatus status, @RequestParam(defaultValue = "0") long olderThanMs,
+    public List<SagaSummaryJson> sagas(@RequestParam OrderStatus status, @RequestParam(defaultValue = "0") long olderThanMs,
                                    @RequestParam(defaultValue = "100") int limit, HttpServletRequest request) {
         if (limit < 1 || limit > MAX_LIMIT || olderThanMs < 0) {
             throw new ResponseStatusException(HttpStatus.BAD_REQUEST,
                     "limit must be 1 to " + MAX_LIMIT + " and olderThanMs >= 0, got " + limit + " and " + olderThanMs);
         }
         long nowMs = System.currentTimeMillis();
-        List<SagaSummary> here = local.scan(sagas -> SagaSearch.olderThan(sagas, status, olderThanMs, limit, nowMs));
+        List<SagaSummaryJson> here = local.scan(sagas -> SagaSearch.olderThan(sagas, status, olderThanMs, limit, nowMs));
         if (request.getHeader(StoreQueries.FORWARDED_HEADER) != null) {
             return here;
         }
-        List<List<SagaSummary>> all = new ArrayList<>(List.of(here));
-        all.addAll(others(request, new ParameterizedTypeReference<List<SagaSummary>>() { }));
+        List<List<SagaSummaryJson>> all = new ArrayList<>(List.of(here));
+        all.addAll(others(request, new ParameterizedTypeReference<List<SagaSummaryJson>>() { }));
         return SagaSearch.merge(all, limit);
     }
 

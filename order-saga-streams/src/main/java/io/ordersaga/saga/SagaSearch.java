@@ -1,5 +1,6 @@
 package io.ordersaga.saga;
 
+import io.ordersaga.common.json.SagaSummaryJson;
 import io.ordersaga.events.OrderEvent;
 import io.ordersaga.events.OrderSagaState;
 import io.ordersaga.events.OrderStatus;
@@ -39,20 +40,6 @@ public final class SagaSearch {
     private SagaSearch() {
     }
 
-    /**
-     * One saga as an operator lists it.
-     *
-     * @param orderId    the order
-     * @param customerId who ordered
-     * @param status     its current status
-     * @param total      the order's total, pence
-     * @param createdAt  when order-api accepted it, epoch ms
-     * @param updatedAt  when it entered its current status, epoch ms
-     * @param ageMs      time in its current status when listed, ms
-     */
-    public record SagaSummary(String orderId, String customerId, String status, long total, long createdAt,
-                              long updatedAt, long ageMs) {
-    }
 
     /**
      * The sagas in {@code status} whose age is at least {@code olderThanMs}, oldest first (then by orderId), at most
@@ -61,22 +48,22 @@ public final class SagaSearch {
      * @param sagas the store's values, in any order
      * @param nowMs wall-clock time, epoch ms
      */
-    public static List<SagaSummary> olderThan(Iterator<OrderSagaState> sagas, OrderStatus status, long olderThanMs,
+    public static List<SagaSummaryJson> olderThan(Iterator<OrderSagaState> sagas, OrderStatus status, long olderThanMs,
                                               int limit, long nowMs) {
-        Comparator<SagaSummary> oldestFirst = Comparator.comparingLong(SagaSummary::updatedAt).thenComparing(SagaSummary::orderId);
-        PriorityQueue<SagaSummary> youngestOnTop = new PriorityQueue<>(oldestFirst.reversed());
+        Comparator<SagaSummaryJson> oldestFirst = Comparator.comparingLong(SagaSummaryJson::updatedAt).thenComparing(SagaSummaryJson::orderId);
+        PriorityQueue<SagaSummaryJson> youngestOnTop = new PriorityQueue<>(oldestFirst.reversed());
         while (sagas.hasNext()) {
             OrderEvent order = sagas.next().getOrder();
             long updatedAt = order.getUpdatedAt().toEpochMilli();
             if (order.getStatus() == status && nowMs - updatedAt >= olderThanMs) {
-                youngestOnTop.add(new SagaSummary(order.getOrderId(), order.getCustomerId(), status.name(),
+                youngestOnTop.add(new SagaSummaryJson(order.getOrderId(), order.getCustomerId(), status.name(),
                         order.getTotal(), order.getCreatedAt().toEpochMilli(), updatedAt, nowMs - updatedAt));
                 if (youngestOnTop.size() > limit) {
                     youngestOnTop.poll();
                 }
             }
         }
-        List<SagaSummary> result = new ArrayList<>(youngestOnTop);
+        List<SagaSummaryJson> result = new ArrayList<>(youngestOnTop);
         result.sort(oldestFirst);
         return result;
     }
@@ -84,9 +71,9 @@ public final class SagaSearch {
     /**
      * Merges listings of several instances (each oldest first) into one, oldest first, at most {@code limit}.
      */
-    public static List<SagaSummary> merge(List<List<SagaSummary>> listings, int limit) {
+    public static List<SagaSummaryJson> merge(List<List<SagaSummaryJson>> listings, int limit) {
         return listings.stream().flatMap(List::stream)
-                .sorted(Comparator.comparingLong(SagaSummary::updatedAt).thenComparing(SagaSummary::orderId))
+                .sorted(Comparator.comparingLong(SagaSummaryJson::updatedAt).thenComparing(SagaSummaryJson::orderId))
                 .limit(limit).toList();
     }
 

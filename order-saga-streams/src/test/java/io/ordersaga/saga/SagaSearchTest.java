@@ -1,6 +1,6 @@
 package io.ordersaga.saga;
 
-import io.ordersaga.saga.SagaSearch.SagaSummary;
+import io.ordersaga.common.json.SagaSummaryJson;
 import io.ordersaga.saga.SagaSearch.Stats;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -39,24 +39,24 @@ class SagaSearchTest {
     @Test
     void listsTheSagasInOneStatusOlderThanTheGivenAgeOldestFirst() {
         fourOrders();
-        List<SagaSummary> paying = saga.query((sagas, now) -> SagaSearch.olderThan(sagas, PAYING, 0, 100, now));
-        assertThat(paying).extracting(SagaSummary::orderId).containsExactly("o1", "o2");
-        assertThat(paying).extracting(SagaSummary::ageMs).containsExactly(25_000L, 15_000L);
+        List<SagaSummaryJson> paying = saga.query((sagas, now) -> SagaSearch.olderThan(sagas, PAYING, 0, 100, now));
+        assertThat(paying).extracting(SagaSummaryJson::orderId).containsExactly("o1", "o2");
+        assertThat(paying).extracting(SagaSummaryJson::ageMs).containsExactly(25_000L, 15_000L);
         assertThat(paying.getFirst().total()).isEqualTo(450);
 
-        List<SagaSummary> payingFor20s = saga.query((sagas, now) -> SagaSearch.olderThan(sagas, PAYING, 20_000, 100, now));
-        assertThat(payingFor20s).extracting(SagaSummary::orderId).containsExactly("o1");
-        List<SagaSummary> oldestPaying = saga.query((sagas, now) -> SagaSearch.olderThan(sagas, PAYING, 0, 1, now));
-        assertThat(oldestPaying).extracting(SagaSummary::orderId).containsExactly("o1");
-        List<SagaSummary> reserving = saga.query((sagas, now) -> SagaSearch.olderThan(sagas, RESERVING, 0, 100, now));
-        assertThat(reserving).extracting(SagaSummary::orderId).containsExactly("o3");
+        List<SagaSummaryJson> payingFor20s = saga.query((sagas, now) -> SagaSearch.olderThan(sagas, PAYING, 20_000, 100, now));
+        assertThat(payingFor20s).extracting(SagaSummaryJson::orderId).containsExactly("o1");
+        List<SagaSummaryJson> oldestPaying = saga.query((sagas, now) -> SagaSearch.olderThan(sagas, PAYING, 0, 1, now));
+        assertThat(oldestPaying).extracting(SagaSummaryJson::orderId).containsExactly("o1");
+        List<SagaSummaryJson> reserving = saga.query((sagas, now) -> SagaSearch.olderThan(sagas, RESERVING, 0, 100, now));
+        assertThat(reserving).extracting(SagaSummaryJson::orderId).containsExactly("o3");
     }
 
     @Test
     void listingsOfSeveralInstancesMergeOldestFirstUpToTheLimit() {
-        SagaSummary a = new SagaSummary("a", "c", "PAYING", 1, 0, 100, 0);
-        SagaSummary b = new SagaSummary("b", "c", "PAYING", 1, 0, 200, 0);
-        SagaSummary c = new SagaSummary("c", "c", "PAYING", 1, 0, 300, 0);
+        SagaSummaryJson a = new SagaSummaryJson("a", "c", "PAYING", 1, 0, 100, 0);
+        SagaSummaryJson b = new SagaSummaryJson("b", "c", "PAYING", 1, 0, 200, 0);
+        SagaSummaryJson c = new SagaSummaryJson("c", "c", "PAYING", 1, 0, 300, 0);
         assertThat(SagaSearch.merge(List.of(List.of(b), List.of(a, c)), 2)).containsExactly(a, b);
     }
 

@@ -1,5 +1,6 @@
 package io.ordersaga.view;
 
+import io.ordersaga.common.json.CustomerOrdersJson;
 import io.ordersaga.common.orders.OrderWaiters;
 import io.ordersaga.common.orders.OrderJson;
 import io.ordersaga.common.spring.StoreQueries;

@@ -1,5 +1,6 @@
 package io.ordersaga.payment;
 
+import io.ordersaga.common.json.WalletJson;
 import io.ordersaga.common.spring.StoreQueries;
 import io.ordersaga.events.Wallet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -25,28 +26,17 @@ public class WalletQueryController {
     /**
      * {@code GET /customers/{customerId}/wallet}: the customer's wallet, in pence.
      *
-     * @return 200 with a {@link WalletView}, all zeros for a customer never seen; 503 problem when the owner of
+     * @return 200 with a {@link WalletJson}, all zeros for a customer never seen; 503 problem when the owner of
      * the key is unknown or unreachable (rebalancing)
      */
     @GetMapping("/customers/{customerId}/wallet")
     public ResponseEntity<?> wallet(@PathVariable String customerId, HttpServletRequest request) {
         return queries.route(PaymentTopology.WALLETS, customerId, request, () -> {
             Wallet wallet = queries.get(PaymentTopology.WALLETS, customerId);
-            return ResponseEntity.ok(wallet == null ? new WalletView(customerId, 0, 0, 0, 0)
-                    : new WalletView(customerId, wallet.getBalance(), wallet.getCredited(), wallet.getCharged(),
+            return ResponseEntity.ok(wallet == null ? new WalletJson(customerId, 0, 0, 0, 0)
+                    : new WalletJson(customerId, wallet.getBalance(), wallet.getCredited(), wallet.getCharged(),
                     wallet.getRefunded()));
         });
     }
 
-    /**
-     * A customer's wallet, in pence. Invariant: credited = balance + charged - refunded.
-     *
-     * @param customerId the owner
-     * @param balance    spendable amount
-     * @param credited   sum of all top-ups
-     * @param charged    sum of all charges
-     * @param refunded   sum of all refunds
-     */
-    public record WalletView(String customerId, long balance, long credited, long charged, long refunded) {
-    }
 }

@@ -33,6 +33,9 @@ import tools.jackson.databind.json.JsonMapper;
  * stock adjustments and wallet credits: the same key names the same adjustmentId or creditId, applied once).
  * {@link #exchange} sends any request once and answers whatever came back, for callers that check statuses
  * themselves (the end-to-end tests).
+ *
+ * <p>Every request carries a bearer token from its {@link Credentials}: the customer's own for {@link #placeOrder},
+ * the admin's for everything else, including {@link #exchange} unless its headers name an Authorization.
  */
 public final class OrderApi implements AutoCloseable {
 
@@ -43,6 +46,9 @@ public final class OrderApi implements AutoCloseable {
     /** The longest long poll order-view-streams honours, in ms. */
     public static final long MAX_WAIT_MS = 30_000;
 
+    /** The request header of the bearer token. */
+    public static final String AUTHORIZATION = "Authorization";
+
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
     private static final Set<Integer> TRANSIENT = Set.of(429, 502, 503, 504);
     /** Jackson 2's defaults (a JSON null read as 0 into a primitive, among others), fields it does not know ignored. */
@@ -51,15 +57,27 @@ public final class OrderApi implements AutoCloseable {
             .build();
 
     private final URI base;
+    private final Credentials credentials;
     private final HttpClient http;
+
+    /**
+     * A client without credentials, for servers that ask none (the registry, a service's health).
+     *
+     * @param base the server's base URL, without a trailing slash
+     */
+    public OrderApi(URI base) {
+        this(base, Credentials.NONE);
+    }
 
     /**
      * A client with its own HTTP connection pool; close it to release the connections.
      *
-     * @param base order-api's base URL, without a trailing slash
+     * @param base        order-api's base URL, without a trailing slash
+     * @param credentials the tokens it sends
      */
-    public OrderApi(URI base) {
+    public OrderApi(URI base, Credentials credentials) {
         this.base = base;
+        this.credentials = credentials;
         this.http = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(5))
@@ -289,7 +307,7 @@ public final class OrderApi implements AutoCloseable {
                 .map(l -> Map.<String, Object>of("productId", l.productId(), "quantity", l.quantity())).toList();
         HttpResponse<String> response;
         try {
-            HttpRequest.Builder request = request("/orders")
+            HttpRequest.Builder request = request("/orders", credentials.customer().apply(order.customerId()))
                     .header("Idempotency-Key", order.idempotencyKey())
                     .POST(json(Map.of("customerId", order.customerId(), "lines", lines)))
                     .header("Content-Type", "application/json");
@@ -351,7 +369,8 @@ public final class OrderApi implements AutoCloseable {
      * @param path    the path and query, starting with "/", already encoded
      * @param body    null for no body, a String sent as it is, or any other object written as JSON
      * @param headers extra request headers (for example {@code Idempotency-Key}); a body goes as
-     *                {@code application/json} unless they name another {@code Content-Type}
+     *                {@code application/json} unless they name another {@code Content-Type}; the admin's token goes
+     *                unless they name an {@code Authorization} (an empty one: none at all)
      * @return the answer, whatever its status
      * @throws DemoException on an I/O error or when interrupted
      */
@@ -359,7 +378,14 @@ public final class OrderApi implements AutoCloseable {
         // No Accept header (the server picks, as for any plain client); room for the longest long poll.
         HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(base + path))
                 .timeout(REQUEST_TIMEOUT.plusMillis(MAX_WAIT_MS));
-        headers.forEach(builder::header);
+        headers.forEach((name, value) -> {
+            if (!value.isEmpty()) {
+                builder.header(name, value);
+            }
+        });
+        if (!headers.containsKey(AUTHORIZATION)) {
+            authorize(builder, credentials.admin().get());
+        }
         if (body == null) {
             builder.method(method, HttpRequest.BodyPublishers.noBody());
         } else {
@@ -406,10 +432,20 @@ public final class OrderApi implements AutoCloseable {
         return Optional.of(read(response, type));
     }
 
+    /** A request with the admin's token. */
     private HttpRequest.Builder request(String path) {
-        return HttpRequest.newBuilder(URI.create(base + path))
+        return request(path, credentials.admin().get());
+    }
+
+    /** A request with {@code token} (none when null). */
+    private HttpRequest.Builder request(String path, String token) {
+        return authorize(HttpRequest.newBuilder(URI.create(base + path))
                 .timeout(REQUEST_TIMEOUT)
-                .header("Accept", "application/json");
+                .header("Accept", "application/json"), token);
+    }
+
+    private static HttpRequest.Builder authorize(HttpRequest.Builder request, String token) {
+        return token == null ? request : request.header(AUTHORIZATION, "Bearer " + token);
     }
 
     private static HttpRequest.BodyPublisher json(Map<String, ?> body) {

@@ -1,4 +1,4 @@
-package io.ordersaga.view;
+package io.ordersaga.common.json;
 
 import io.ordersaga.events.CustomerOrders;
 import io.ordersaga.events.OrderSummary;
@@ -7,7 +7,7 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * The JSON of {@code GET /customers/{customerId}/orders}: the customer's orders, newest first by createdAt. The
+ * The JSON of {@code GET /customers/{customerId}/orders} (order-view-streams): the customer's orders, newest first by createdAt. The
  * listing is updated when an order is placed and when it ends, not in between.
  *
  * @param customerId the customer
