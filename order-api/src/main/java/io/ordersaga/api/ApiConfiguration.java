@@ -5,6 +5,7 @@ import io.ordersaga.common.EventSerdes;
 import io.ordersaga.common.SchemaRegistration;
 import io.ordersaga.common.Topics;
 import io.ordersaga.common.orders.OrderWaiters;
+import io.ordersaga.common.spring.InstanceBreakers;
 import io.ordersaga.common.spring.OrderSagaProperties;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -102,18 +103,20 @@ public class ApiConfiguration {
     /**
      * The instances of inventory-streams, payment-streams, order-view-streams and order-saga-streams, over one
      * HTTP/1.1 client (one connection pool): reads relayed with {@link #READ_TIMEOUT}, the read model's checks
-     * before a write with {@link ApiProperties#lookupTimeoutMs()}.
+     * before a write with {@link ApiProperties#lookupTimeoutMs()}; one circuit breaker per instance
+     * ({@link InstanceBreakers}, its state in {@code resilience4j_circuitbreaker_state}).
      */
     @Bean
-    public Backends backends(ApiProperties api) {
+    public Backends backends(ApiProperties api, MeterRegistry meters) {
         HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(CONNECT_TIMEOUT).build();
         RestClient http = restClient(client, READ_TIMEOUT);
-        return new Backends(new ServiceInstances("inventory-streams", api.inventoryUrls(), http),
-                new ServiceInstances("payment-streams", api.paymentUrls(), http),
-                new ServiceInstances("order-view-streams", api.viewUrls(), http),
-                new ServiceInstances("order-saga-streams", api.sagaUrls(), http),
+        InstanceBreakers breakers = new InstanceBreakers(meters);
+        return new Backends(new ServiceInstances("inventory-streams", api.inventoryUrls(), http, breakers),
+                new ServiceInstances("payment-streams", api.paymentUrls(), http, breakers),
+                new ServiceInstances("order-view-streams", api.viewUrls(), http, breakers),
+                new ServiceInstances("order-saga-streams", api.sagaUrls(), http, breakers),
                 new ServiceInstances("order-view-streams", api.viewUrls(),
-                        restClient(client, Duration.ofMillis(api.lookupTimeoutMs()))));
+                        restClient(client, Duration.ofMillis(api.lookupTimeoutMs())), breakers));
     }
 
     /**

@@ -1,5 +1,7 @@
 package io.ordersaga.api;
 
+import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
+import io.ordersaga.common.spring.InstanceBreakers;
 import org.springframework.http.MediaType;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.ResponseEntity;
@@ -14,28 +16,33 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * The instances of one service behind order-api, read round-robin. Any instance answers for any key (it forwards
  * to the owner), so a read goes to the next instance in turn, and on to the following ones only when an instance
- * cannot be reached; whatever an instance answers (any status) is relayed as is.
+ * cannot be reached; whatever an instance answers (any status) is relayed as is. An instance that keeps failing to
+ * answer is skipped while its circuit breaker is open ({@link InstanceBreakers}), so a read does not wait for its
+ * timeouts.
  */
 public final class ServiceInstances {
 
     private final String service;
     private final List<String> baseUrls;
     private final RestClient http;
+    private final InstanceBreakers breakers;
     private final AtomicInteger next = new AtomicInteger();
 
     /**
      * @param service  the service's name, for error details (for example {@code order-view-streams})
      * @param baseUrls base URLs of its instances, {@code http://host:port}, at least one
      * @param http     the client; its timeouts bound a read (a long poll lasts up to 30 s)
+     * @param breakers the circuit breakers, one per base URL (shared by every ServiceInstances of order-api)
      * @throws IllegalArgumentException when baseUrls is empty
      */
-    public ServiceInstances(String service, List<URI> baseUrls, RestClient http) {
+    public ServiceInstances(String service, List<URI> baseUrls, RestClient http, InstanceBreakers breakers) {
         if (baseUrls.isEmpty()) {
             throw new IllegalArgumentException(service + " needs at least one instance URL");
         }
         this.service = service;
         this.baseUrls = baseUrls.stream().map(url -> url.toString().replaceAll("/+$", "")).toList();
         this.http = http;
+        this.breakers = breakers;
     }
 
     /**
@@ -43,7 +50,8 @@ public final class ServiceInstances {
      * from the next instance in turn, and relays the answer: status, content type, {@code Retry-After} (a 503 of a
      * service whose key has no owner during a rebalance carries one) and body.
      *
-     * @throws ServiceUnavailableException 503 when no instance could be reached (connection refused, timed out)
+     * @throws ServiceUnavailableException 503 when no instance could be reached (connection refused, timed out, or
+     *                                     skipped for its open circuit breaker)
      */
     public ResponseEntity<byte[]> get(String pathTemplate, Object... variables) {
         int first = Math.floorMod(next.getAndIncrement(), baseUrls.size());
@@ -51,7 +59,7 @@ public final class ServiceInstances {
         for (int i = 0; i < baseUrls.size(); i++) {
             String base = baseUrls.get((first + i) % baseUrls.size());
             try {
-                return http.get().uri(base + pathTemplate, variables).exchange((request, response) -> {
+                return breakers.call(base, () -> http.get().uri(base + pathTemplate, variables).exchange((request, response) -> {
                     MediaType contentType = response.getHeaders().getContentType();
                     ResponseEntity.BodyBuilder relayed = ResponseEntity.status(response.getStatusCode());
                     if (contentType != null) {
@@ -62,7 +70,9 @@ public final class ServiceInstances {
                         relayed.header(HttpHeaders.RETRY_AFTER, retryAfter);
                     }
                     return relayed.body(response.getBody().readAllBytes());
-                });
+                }));
+            } catch (CallNotPermittedException e) {
+                failures.add(base + ": not asked, its circuit breaker is open after repeated failures");
             } catch (ResourceAccessException e) {
                 failures.add(base + ": " + e.getMessage());
             }

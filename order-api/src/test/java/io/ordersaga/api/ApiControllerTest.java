@@ -6,9 +6,6 @@ import org.hamcrest.Matcher;
 import org.junit.jupiter.api.AfterEach;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.webmvc.test.autoconfigure.WebMvcTest;
-import org.springframework.boot.test.context.TestConfiguration;
-import org.springframework.boot.webmvc.test.autoconfigure.MockMvcBuilderCustomizer;
-import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 import org.springframework.http.HttpHeaders;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -37,7 +34,7 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
  * {@link SecurityTest}'s).
  */
 @WebMvcTest
-@Import({ApiTestConfiguration.class, ApiControllerTest.AdminByDefault.class})
+@Import({ApiTestConfiguration.class, AdminByDefault.class})
 @TestPropertySource(properties = "spring.config.name=order-api")
 abstract class ApiControllerTest {
 
@@ -49,19 +46,6 @@ abstract class ApiControllerTest {
     /** A request attribute: send this request without any token. */
     static final String WITHOUT_TOKEN = "test.without-token";
 
-    /** Every request as an admin, unless it has an Authorization header of its own or {@link #WITHOUT_TOKEN}. */
-    @TestConfiguration(proxyBeanMethods = false)
-    static class AdminByDefault {
-        @Bean
-        MockMvcBuilderCustomizer adminByDefault() {
-            return builder -> builder.defaultRequest(get("/").with(request -> {
-                if (request.getHeader(HttpHeaders.AUTHORIZATION) == null && request.getAttribute(WITHOUT_TOKEN) == null) {
-                    request.addHeader(HttpHeaders.AUTHORIZATION, TestTokens.admin());
-                }
-                return request;
-            }));
-        }
-    }
 
     @Autowired
     MockMvc mvc;

@@ -2,6 +2,7 @@ package io.ordersaga.api;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.ordersaga.common.orders.OrderWaiters;
+import io.ordersaga.common.spring.InstanceBreakers;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
@@ -62,10 +63,11 @@ class ApiTestConfiguration {
     @Bean
     Backends backends(Services services) {
         RestClient http = services.builder.build();
-        return new Backends(new ServiceInstances("inventory-streams", List.of(URI.create(INVENTORY)), http),
-                new ServiceInstances("payment-streams", List.of(URI.create(PAYMENTS)), http),
-                new ServiceInstances("order-view-streams", List.of(URI.create(VIEW)), http),
-                new ServiceInstances("order-saga-streams", List.of(URI.create(SAGA)), http),
-                new ServiceInstances("order-view-streams", List.of(URI.create(VIEW)), http));
+        InstanceBreakers breakers = new InstanceBreakers(new SimpleMeterRegistry());
+        return new Backends(new ServiceInstances("inventory-streams", List.of(URI.create(INVENTORY)), http, breakers),
+                new ServiceInstances("payment-streams", List.of(URI.create(PAYMENTS)), http, breakers),
+                new ServiceInstances("order-view-streams", List.of(URI.create(VIEW)), http, breakers),
+                new ServiceInstances("order-saga-streams", List.of(URI.create(SAGA)), http, breakers),
+                new ServiceInstances("order-view-streams", List.of(URI.create(VIEW)), http, breakers));
     }
 }

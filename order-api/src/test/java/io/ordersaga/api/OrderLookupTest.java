@@ -2,6 +2,7 @@ package io.ordersaga.api;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.ordersaga.common.orders.OrderWaiters;
+import io.ordersaga.common.spring.InstanceBreakers;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import org.junit.jupiter.api.AfterEach;
@@ -53,7 +54,8 @@ class OrderLookupTest {
         client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(ApiConfiguration.CONNECT_TIMEOUT).build();
         lookup = new OrderLookup(new ServiceInstances("order-view-streams",
                 List.of(URI.create("http://127.0.0.1:" + view.getAddress().getPort())),
-                ApiConfiguration.restClient(client, Duration.ofMillis(TIMEOUT_MS))), recent, JsonMapper.builder().build());
+                ApiConfiguration.restClient(client, Duration.ofMillis(TIMEOUT_MS)), new InstanceBreakers(new SimpleMeterRegistry())),
+                recent, JsonMapper.builder().build());
     }
 
     @AfterEach

@@ -1,5 +1,7 @@
 package io.ordersaga.api;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.ordersaga.common.spring.InstanceBreakers;
 import org.junit.jupiter.api.Test;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -16,6 +18,7 @@ import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.springframework.test.web.client.ExpectedCount.once;
+import static org.springframework.test.web.client.ExpectedCount.times;
 import static org.springframework.test.web.client.match.MockRestRequestMatchers.requestTo;
 import static org.springframework.test.web.client.response.MockRestResponseCreators.withException;
 import static org.springframework.test.web.client.response.MockRestResponseCreators.withStatus;
@@ -26,7 +29,8 @@ class ServiceInstancesTest {
     private final RestClient.Builder builder = RestClient.builder();
     private final MockRestServiceServer server = MockRestServiceServer.bindTo(builder).build();
     private final ServiceInstances view = new ServiceInstances("order-view-streams",
-            List.of(URI.create("http://view-1:8085/"), URI.create("http://view-2:8085")), builder.build());
+            List.of(URI.create("http://view-1:8085/"), URI.create("http://view-2:8085")), builder.build(),
+            new InstanceBreakers(new SimpleMeterRegistry()));
 
     @Test
     void readsTheInstancesInTurn() {
@@ -60,6 +64,24 @@ class ServiceInstancesTest {
                     assertThat(e.getReason()).startsWith("no order-view-streams instance answered: http://view-1:8085:")
                             .contains("Connection refused", "http://view-2:8085:", "Read timed out");
                 });
+        server.verify();
+    }
+
+    @Test
+    void skipsAnInstanceThatKeepsFailingToAnswerWhileItsBreakerIsOpen() {
+        for (int i = 0; i < InstanceBreakers.MINIMUM_CALLS; i++) {
+            server.expect(requestTo("http://view-1:8085/orders/o-" + i)).andRespond(withException(new IOException("Connection refused")));
+            server.expect(requestTo("http://view-2:8085/orders/o-" + i)).andRespond(withSuccess("{}", MediaType.APPLICATION_JSON));
+            server.expect(requestTo("http://view-2:8085/orders/p-" + i)).andRespond(withSuccess("{}", MediaType.APPLICATION_JSON));
+        }
+        server.expect(times(2), requestTo("http://view-2:8085/orders/next")).andRespond(withSuccess("{}", MediaType.APPLICATION_JSON));
+
+        for (int i = 0; i < InstanceBreakers.MINIMUM_CALLS; i++) {
+            assertThat(view.get("/orders/{orderId}", "o-" + i).getStatusCode()).isEqualTo(HttpStatus.OK);
+            assertThat(view.get("/orders/{orderId}", "p-" + i).getStatusCode()).isEqualTo(HttpStatus.OK);
+        }
+        assertThat(view.get("/orders/{orderId}", "next").getStatusCode()).as("view-1 not asked").isEqualTo(HttpStatus.OK);
+        assertThat(view.get("/orders/{orderId}", "next").getStatusCode()).isEqualTo(HttpStatus.OK);
         server.verify();
     }
 

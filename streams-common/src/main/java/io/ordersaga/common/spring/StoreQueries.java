@@ -1,5 +1,6 @@
 package io.ordersaga.common.spring;
 
+import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.ordersaga.common.Store;
 import jakarta.servlet.http.HttpServletRequest;
 import org.apache.kafka.common.serialization.Serdes;
@@ -62,18 +63,23 @@ public class StoreQueries {
     private final KafkaStreamsInteractiveQueryService queries;
     private final StreamsBuilderFactoryBean factory;
     private final RestClient http;
+    private final InstanceBreakers breakers;
 
     /**
      * @param queries spring-kafka's query service over this instance's Streams client, answering by one look (a
      *                RetryTemplate of no retries: {@link StreamsServiceConfiguration#interactiveQueryService}), so that
      *                an unknown owner fails at once and a store read retries by this class's patience alone
      * @param factory the Streams client's factory, for the client's state
-     * @param http    client used to forward requests to other instances
+     * @param http     client used to forward requests to other instances
+     * @param breakers one circuit breaker per owner forwarded to: an owner that keeps failing to answer is not asked
+     *                 for a while, and its queries answer 503 at once
      */
-    public StoreQueries(KafkaStreamsInteractiveQueryService queries, StreamsBuilderFactoryBean factory, RestClient http) {
+    public StoreQueries(KafkaStreamsInteractiveQueryService queries, StreamsBuilderFactoryBean factory, RestClient http,
+                        InstanceBreakers breakers) {
         this.queries = queries;
         this.factory = factory;
         this.http = http;
+        this.breakers = breakers;
     }
 
     /**
@@ -181,10 +187,10 @@ public class StoreQueries {
             throw moving(storeName, key);
         }
         HostInfo self = queries.getCurrentKafkaStreamsApplicationHostInfo();
-        String uri = "http://" + owner.host() + ":" + owner.port() + request.getRequestURI()
-                + (queryString == null ? "" : "?" + queryString);
+        String instance = owner.host() + ":" + owner.port();
+        String uri = "http://" + instance + request.getRequestURI() + (queryString == null ? "" : "?" + queryString);
         try {
-            return http.get().uri(uri).header(FORWARDED_HEADER, self.host() + ":" + self.port())
+            return breakers.call(instance, () -> http.get().uri(uri).header(FORWARDED_HEADER, self.host() + ":" + self.port())
                     .exchange((req, res) -> ResponseEntity.status(res.getStatusCode())
                             .headers(h -> {
                                 h.setContentType(res.getHeaders().getContentType());
@@ -193,10 +199,12 @@ public class StoreQueries {
                                     h.set(HttpHeaders.RETRY_AFTER, retryAfter);
                                 }
                             })
-                            .body(res.getBody().readAllBytes()));
+                            .body(res.getBody().readAllBytes())));
+        } catch (CallNotPermittedException e) {
+            throw new UnavailableException("the owner of key " + key + " (" + instance + ") is not asked: it failed to"
+                    + " answer repeatedly, so its circuit breaker is open for " + InstanceBreakers.OPEN_FOR.toSeconds() + " s");
         } catch (RestClientException e) {
-            throw new UnavailableException("the owner of key " + key + " (" + owner.host() + ":" + owner.port()
-                    + ") did not answer: " + e.getMessage());
+            throw new UnavailableException("the owner of key " + key + " (" + instance + ") did not answer: " + e.getMessage());
         }
     }
 

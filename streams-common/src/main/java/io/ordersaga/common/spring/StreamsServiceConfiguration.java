@@ -1,5 +1,6 @@
 package io.ordersaga.common.spring;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.observation.ObservationRegistry;
 import io.ordersaga.common.EventSerdes;
 import io.ordersaga.common.SchemaRegistration;
@@ -157,17 +158,19 @@ public class StreamsServiceConfiguration {
      * Routes a key's query to the instance that owns it, forwarding over HTTP/1.1 with a connect timeout of
      * {@link #FORWARD_CONNECT_TIMEOUT} and a read timeout of {@link #FORWARD_READ_TIMEOUT}. Each forwarded request
      * is observed, so its latency and outcome are at {@code /actuator/prometheus} as {@code http_client_requests}
-     * (tags: client.name the owner's host, status, outcome, exception).
+     * (tags: client.name the owner's host, status, outcome, exception), through a circuit breaker per owner
+     * ({@link InstanceBreakers}).
      */
     @Bean
     public StoreQueries storeQueries(KafkaStreamsInteractiveQueryService queries, StreamsBuilderFactoryBean factory,
-                                     ObjectProvider<ObservationRegistry> observations) {
+                                     ObjectProvider<ObservationRegistry> observations, MeterRegistry meters) {
         HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(FORWARD_CONNECT_TIMEOUT).build();
         JdkClientHttpRequestFactory requests = new JdkClientHttpRequestFactory(client);
         requests.setReadTimeout(FORWARD_READ_TIMEOUT);
         return new StoreQueries(queries, factory, RestClient.builder().requestFactory(requests)
-                .observationRegistry(observations.getIfAvailable(() -> ObservationRegistry.NOOP)).build());
+                .observationRegistry(observations.getIfAvailable(() -> ObservationRegistry.NOOP)).build(),
+                new InstanceBreakers(meters));
     }
 
     /** The Streams client's health: UP, {@link StreamsHealth#DEGRADED} or DOWN; see {@link StreamsHealth}. */

@@ -1,5 +1,6 @@
 package io.ordersaga.common.spring;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.ordersaga.common.Store;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.KafkaStreams;
@@ -19,6 +20,7 @@ import org.springframework.test.web.client.MockRestServiceServer;
 import org.springframework.web.client.RestClient;
 import org.springframework.web.server.ResponseStatusException;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -27,8 +29,10 @@ import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.eq;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.when;
+import static org.springframework.test.web.client.ExpectedCount.times;
 import static org.springframework.test.web.client.match.MockRestRequestMatchers.header;
 import static org.springframework.test.web.client.match.MockRestRequestMatchers.requestTo;
+import static org.springframework.test.web.client.response.MockRestResponseCreators.withException;
 import static org.springframework.test.web.client.response.MockRestResponseCreators.withStatus;
 import static org.springframework.test.web.client.response.MockRestResponseCreators.withSuccess;
 
@@ -55,7 +59,7 @@ class StoreQueriesTest {
         when(factory.getKafkaStreams()).thenReturn(streams);
         when(streams.state()).thenReturn(KafkaStreams.State.RUNNING);
         when(queries.getCurrentKafkaStreamsApplicationHostInfo()).thenReturn(SELF);
-        storeQueries = new StoreQueries(queries, factory, http.build());
+        storeQueries = new StoreQueries(queries, factory, http.build(), new InstanceBreakers(new SimpleMeterRegistry()));
     }
 
     private void owner(HostInfo first, HostInfo... then) {
@@ -118,6 +122,24 @@ class StoreQueriesTest {
             throw new StoreQueries.KeyMovedException("orders", "o-1", "waitMs=12000");
         })).isInstanceOfSatisfying(StoreQueries.UnavailableException.class,
                 e -> assertThat(e.getHeaders().getFirst(HttpHeaders.RETRY_AFTER)).isEqualTo("1"));
+        server.verify();
+    }
+
+    @Test
+    void anOwnerThatKeepsFailingToAnswerIsNotAskedWhileItsBreakerIsOpen() {
+        owner(OTHER);
+        server.expect(times(InstanceBreakers.MINIMUM_CALLS), requestTo("http://127.0.0.1:8095/orders/o-1"))
+                .andRespond(withException(new IOException("Connection refused")));
+        for (int i = 0; i < InstanceBreakers.MINIMUM_CALLS; i++) {
+            assertThatThrownBy(() -> storeQueries.route(ORDERS, "o-1", request(null), () -> ResponseEntity.ok("local")))
+                    .isInstanceOf(StoreQueries.UnavailableException.class).hasMessageContaining("did not answer");
+        }
+
+        assertThatThrownBy(() -> storeQueries.route(ORDERS, "o-1", request(null), () -> ResponseEntity.ok("local")))
+                .isInstanceOfSatisfying(StoreQueries.UnavailableException.class, e -> {
+                    assertThat(e.getReason()).contains("127.0.0.1:8095", "circuit breaker is open");
+                    assertThat(e.getHeaders().getFirst(HttpHeaders.RETRY_AFTER)).isEqualTo("1");
+                });
         server.verify();
     }
 
