@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.function.Predicate;
+import java.util.stream.Collectors;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
@@ -173,6 +174,9 @@ public final class DemoCommand {
         String message;
         if (e instanceof UnmatchedArgumentException unmatched && !unmatched.getUnmatched().isEmpty()) {
             message = "unknown option " + unmatched.getUnmatched().getFirst() + " (see --help)";
+        } else if (e instanceof MissingParameterException missing && missing.getMissing().size() > 1) {
+            message = "one of " + missing.getMissing().stream().map(arg -> arg instanceof OptionSpec option
+                    ? option.longestName() : arg.paramLabel()).collect(Collectors.joining(" or ")) + " is needed (see --help)";
         } else if (e instanceof MissingParameterException missing && !missing.getMissing().isEmpty()
                 && missing.getMissing().getFirst() instanceof OptionSpec option) {
             message = option.longestName() + " needs a value (see --help)";

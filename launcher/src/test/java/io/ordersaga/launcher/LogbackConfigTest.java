@@ -6,8 +6,11 @@ import ch.qos.logback.classic.joran.JoranConfigurator;
 import ch.qos.logback.classic.util.LogbackMDCAdapter;
 import ch.qos.logback.core.FileAppender;
 import ch.qos.logback.core.joran.spi.JoranException;
+import ch.qos.logback.core.status.Status;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -15,12 +18,13 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The launcher's logback.xml: the console gets the local stack's progress and errors only; every warning goes to
- * the log file ({@link Main#logFile()}).
+ * the log file ({@link Main#logFile()}); logback-json.xml writes that file as JSON lines.
  */
 class LogbackConfigTest {
 
@@ -62,8 +66,33 @@ class LogbackConfigTest {
         }
     }
 
+    @Test
+    void onRequestTheFileHoldsOneJsonObjectPerLine(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("ordersaga.log");
+        LoggerContext context = configured(file.toString(), "/logback-json.xml");
+        try {
+            context.getLogger("org.apache.kafka.clients.producer.internals.Sender").warn("CONCURRENT_TRANSACTIONS, retrying");
+        } finally {
+            context.stop();
+        }
+
+        List<String> lines = Files.readAllLines(file);
+        assertThat(lines).singleElement().satisfies(line -> {
+            JsonNode json = JsonMapper.shared().readTree(line);
+            assertThat(json.path("message").asString()).isEqualTo("CONCURRENT_TRANSACTIONS, retrying");
+            assertThat(json.path("level").asString()).isEqualTo("WARN");
+            assertThat(json.path("loggerName").asString()).isEqualTo("org.apache.kafka.clients.producer.internals.Sender");
+        });
+        assertThat(context.getStatusManager().getCopyOfStatusList()).noneMatch(status -> status.getLevel() >= Status.WARN);
+    }
+
     /** A fresh logback context configured from the launcher's logback.xml; {@code file} overrides the log file. */
     private static LoggerContext configured(String file) throws JoranException, IOException {
+        return configured(file, "/logback.xml");
+    }
+
+    /** As {@link #configured(String)}, from the configuration {@code resource}. */
+    private static LoggerContext configured(String file, String resource) throws JoranException, IOException {
         LoggerContext context = new LoggerContext();
         context.setMDCAdapter(new LogbackMDCAdapter());
         if (file != null) {
@@ -71,7 +100,7 @@ class LogbackConfigTest {
         }
         JoranConfigurator configurator = new JoranConfigurator();
         configurator.setContext(context);
-        try (var xml = LogbackConfigTest.class.getResourceAsStream("/logback.xml")) {
+        try (var xml = LogbackConfigTest.class.getResourceAsStream(resource)) {
             configurator.doConfigure(xml);
         }
         return context;
