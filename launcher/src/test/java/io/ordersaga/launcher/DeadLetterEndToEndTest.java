@@ -2,6 +2,7 @@ package io.ordersaga.launcher;
 
 import io.ordersaga.common.Topic;
 import io.ordersaga.common.Topics;
+import io.ordersaga.demo.client.OrderApi;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -14,10 +15,12 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import tools.jackson.databind.JsonNode;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -90,7 +93,35 @@ class DeadLetterEndToEndTest {
                 assertThat(header(letter, "__streams.errors.partition")).as("partition header").isNotBlank();
                 assertThat(header(letter, "__streams.errors.offset")).as("offset header").isNotBlank();
             }
+            assertListedForOperators(system, application.getKey(), key, application.getValue());
         }
+        assertThat(system.api().get("/admin/dead-letters?application=nope").status()).isEqualTo(400);
+    }
+
+    /**
+     * order-api's {@code GET /admin/dead-letters} lists the application's poison records with their KIP-1034 headers,
+     * and its metrics count them.
+     */
+    private static void assertListedForOperators(RunningSystem system, Service application, String key, List<Topic<?>> topics) {
+        OrderApi.Response listed = system.api().get("/admin/dead-letters?application=" + application.applicationName() + "&limit=50");
+        assertThat(listed.status()).as(listed.text()).isEqualTo(200);
+        Map<String, JsonNode> bySource = new HashMap<>();
+        listed.body().forEach(letter -> {
+            if (key.equals(letter.path("key").asString())) {
+                bySource.put(letter.path("sourceTopic").asString(), letter);
+            }
+        });
+        for (Topic<?> topic : topics) {
+            JsonNode letter = bySource.get(topic.name());
+            assertThat(letter).as("%s lists the poison of %s", application, topic.name()).isNotNull();
+            assertThat(Base64.getDecoder().decode(letter.path("valueBase64").asString())).isEqualTo(POISON);
+            assertThat(letter.path("exception").asString()).isNotBlank();
+            assertThat(letter.path("sourceOffset").isIntegralNumber()).isTrue();
+        }
+        String gauge = "ordersaga_dead_letters{application=\"" + application.applicationName() + "\"";
+        await("order-api's " + gauge + "} counts the poison", () -> system.api().get("/actuator/prometheus").text().lines()
+                .filter(l -> l.startsWith(gauge))
+                .anyMatch(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)) >= topics.size()));
     }
 
     private static String header(ConsumerRecord<String, byte[]> record, String name) {

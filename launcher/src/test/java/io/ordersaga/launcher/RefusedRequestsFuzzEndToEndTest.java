@@ -103,7 +103,8 @@ class RefusedRequestsFuzzEndToEndTest {
                 new Attempt("", "POST", "/customers/" + owner + "/wallet/credits", "{\"amount\":100}", Map.of()),
                 new Attempt("", "GET", "/admin/sagas?status=PAYING", null, Map.of()),
                 new Attempt("", "GET", "/admin/sagas/stats", null, Map.of()),
-                new Attempt("", "POST", "/admin/orders/" + order + "/compensate", null, Map.of()));
+                new Attempt("", "POST", "/admin/orders/" + order + "/compensate", null, Map.of()),
+                new Attempt("", "GET", "/admin/dead-letters?application=inventory-streams", null, Map.of()));
         List<Attempt> adminRoutes = everyRoute.subList(7, everyRoute.size());
         Arbitrary<String> badToken = Arbitraries.oneOf(
                 Arbitraries.just(""),
@@ -157,7 +158,10 @@ class RefusedRequestsFuzzEndToEndTest {
                 Arbitraries.of("NOPE", "paying", "").map(s -> new Attempt("saga status: " + s, "GET",
                         "/admin/sagas?status=" + s, null, auth(admin))),
                 Arbitraries.of("0", "-5", "1001").map(l -> new Attempt("saga limit: " + l, "GET",
-                        "/admin/sagas?status=PAYING&limit=" + l, null, auth(admin))));
+                        "/admin/sagas?status=PAYING&limit=" + l, null, auth(admin))),
+                Arbitraries.of("application=nope", "application=", "application=inventory-streams&limit=0",
+                        "application=inventory-streams&limit=501", "limit=5").map(q -> new Attempt("dead letters: " + q,
+                        "GET", "/admin/dead-letters?" + q, null, auth(admin))));
         Arbitrary<Attempt> adminWrites = Arbitraries.oneOf(
                 Arbitraries.of("{\"name\":\"\",\"unitPrice\":1}", "{\"name\":\"Mug\",\"unitPrice\":0}",
                                 "{\"name\":\"Mug\",\"unitPrice\":10000000001}", "{\"name\":\"Mug\"}", "{\"unitPrice\":1}",

@@ -24,11 +24,12 @@ import org.springframework.web.server.ResponseStatusException;
 import tools.jackson.databind.json.JsonMapper;
 
 import java.time.Instant;
+import java.util.List;
 
 /**
  * The operators' routes, {@code /admin/**}, for the {@code admin} role only ({@link SecurityConfiguration}): sagas
- * found by status and age, from order-saga-streams' saga store (interactive queries over every instance), and
- * the compensation of a saga in flight.
+ * found by status and age, from order-saga-streams' saga store (interactive queries over every instance), the
+ * compensation of a saga in flight, and the Streams applications' dead letters.
  */
 @RestController
 @RequestMapping("/admin")
@@ -37,6 +38,7 @@ public class AdminController {
     private final EventPublisher publisher;
     private final ServiceInstances saga;
     private final OrderLookup lookup;
+    private final DeadLetters deadLetters;
 
     /**
      * @param publisher writes the compensations
@@ -44,9 +46,12 @@ public class AdminController {
      *                  compensation
      * @param recent    the orders order-api's own subscription to order-events has read, asked first by that check
      * @param json      parses the read model's answers
+     * @param deadLetters the Streams applications' dead-letter topics
      */
-    public AdminController(EventPublisher publisher, Backends backends, RecentOrders recent, JsonMapper json) {
+    public AdminController(EventPublisher publisher, Backends backends, RecentOrders recent, JsonMapper json,
+                           DeadLetters deadLetters) {
         this.publisher = publisher;
+        this.deadLetters = deadLetters;
         this.saga = backends.saga();
         this.lookup = new OrderLookup(backends.viewLookup(), recent, json);
     }
@@ -115,5 +120,29 @@ public class AdminController {
                 "A retry is safe: the saga compensates an order once.");
         return ResponseEntity.accepted().body(new OrderController.CancelAnswer(orderId, "COMPENSATION_REQUESTED",
                 "compensation requested"));
+    }
+
+    /**
+     * {@code GET /admin/dead-letters?application=inventory-streams&limit=50}: the newest records the application's
+     * exception handlers dead-lettered ({@code <application>-dead-letters}, KIP-1034), newest first, at most
+     * {@code limit} (1 to {@link DeadLetters#MAX_LIMIT}), each with its raw key and value and the headers naming its
+     * source record and the exception.
+     *
+     * @throws ResponseStatusException     400 for an unknown application or a limit out of range
+     * @throws ServiceUnavailableException 503 with {@code Retry-After} when the broker does not answer
+     */
+    @Operation(summary = "The newest dead-lettered records of a Streams application (admin)")
+    @ApiResponse(responseCode = "200", description = "the records, newest first", content = @Content(mediaType = "application/json", array = @ArraySchema(schema = @Schema(implementation = DeadLetters.Letter.class))))
+    @ApiResponse(responseCode = "400", description = "an unknown application, or limit out of range")
+    @GetMapping("/dead-letters")
+    public List<DeadLetters.Letter> deadLetters(@RequestParam String application,
+                                                @RequestParam(defaultValue = "50") int limit) {
+        try {
+            return deadLetters.newest(application, limit);
+        } catch (IllegalArgumentException e) {
+            throw Requests.badRequest(e.getMessage());
+        } catch (IllegalStateException e) {
+            throw new ServiceUnavailableException(e.getMessage(), e);
+        }
     }
 }

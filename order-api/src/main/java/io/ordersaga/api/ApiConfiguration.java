@@ -21,6 +21,7 @@ import org.springframework.web.client.RestClient;
 
 import java.net.http.HttpClient;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * order-api's connections: the registry and the Kafka producer behind every write, the subscription to order-events
@@ -98,6 +99,19 @@ public class ApiConfiguration {
     @Bean
     public OrderEventsSubscription orderEventsSubscription(KafkaProperties kafka, EventSerdes serdes, RecentOrders recent) {
         return new OrderEventsSubscription(kafka.buildConsumerProperties(), serdes, recent);
+    }
+
+    /** The Streams applications' ids, as their services set {@code application.id}. */
+    public static final List<String> STREAMS_APPLICATIONS =
+            List.of("inventory-streams", "payment-streams", "order-saga-streams", "order-view-streams");
+
+    /**
+     * The Streams applications' dead-letter topics for {@code GET /admin/dead-letters} and the
+     * {@code ordersaga.dead.letters} gauges; the gauges' consumer closed with the context.
+     */
+    @Bean
+    public DeadLetters deadLetters(KafkaProperties kafka, MeterRegistry registry) {
+        return new DeadLetters(kafka.buildConsumerProperties(), STREAMS_APPLICATIONS, registry);
     }
 
     /**

@@ -56,7 +56,8 @@ public class SecurityConfiguration {
     private static final String CUSTOMER = "customer";
 
     /**
-     * The filter chain: stateless (no session, no CSRF token, as a bearer-token API needs neither), the rules above.
+     * The filter chain: stateless (no session, no CSRF token, no saved request, no logout, as a bearer-token API
+     * needs none of them), the rules above.
      *
      * @param http     Spring Security's builder
      * @param decoders the token decoder Spring Boot builds from {@code spring.security.oauth2.resourceserver.jwt.*}
@@ -74,6 +75,8 @@ public class SecurityConfiguration {
         AccessDeniedHandler forbidden = new ProblemAccessDenied(json);
         return http
                 .csrf(csrf -> csrf.disable())
+                .logout(logout -> logout.disable())
+                .requestCache(cache -> cache.disable())
                 .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 .authorizeHttpRequests(requests -> requests
                         .dispatcherTypeMatchers(DispatcherType.ERROR).permitAll()

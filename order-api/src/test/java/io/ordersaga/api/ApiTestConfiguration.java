@@ -11,6 +11,7 @@ import org.springframework.web.client.RestClient;
 
 import java.net.URI;
 import java.util.List;
+import java.util.Map;
 
 /**
  * order-api's two seams replaced, for the controller tests: writes go to a {@link RecordingPublisher}, reads to a
@@ -53,6 +54,13 @@ class ApiTestConfiguration {
     @Bean
     RecentOrders recentOrders(OrderWaiters waiters, OrderMetrics metrics) {
         return new RecentOrders(100, waiters, metrics);
+    }
+
+    /** Bound to a broker that is not there: the tests reach only its refusals, which need none. */
+    @Bean
+    DeadLetters deadLetters() {
+        return new DeadLetters(Map.of("bootstrap.servers", "127.0.0.1:1"), ApiConfiguration.STREAMS_APPLICATIONS,
+                new SimpleMeterRegistry());
     }
 
     @Bean

@@ -118,7 +118,9 @@ class SecurityTest extends ApiControllerTest {
                         new String[]{ApiTestConfiguration.SAGA, "/sagas/stats?windowMs=60000", "{}"},
                         "OWNER=403 OTHER_CUSTOMER=403 NO_ROLE=403 ADMIN=200*"),
                 new Route("compensate an order", HttpMethod.POST, "/admin/orders/o-1/compensate", null, order,
-                        "OWNER=403 OTHER_CUSTOMER=403 NO_ROLE=403 ADMIN=202*+"));
+                        "OWNER=403 OTHER_CUSTOMER=403 NO_ROLE=403 ADMIN=202*+"),
+                new Route("list dead letters", HttpMethod.GET, "/admin/dead-letters?application=nope", null, null,
+                        "OWNER=403 OTHER_CUSTOMER=403 NO_ROLE=403 ADMIN=400"));
     }
 
     static Stream<Arguments> everyRouteAndToken() {
