@@ -104,7 +104,9 @@ class RefusedRequestsFuzzEndToEndTest {
                 new Attempt("", "GET", "/admin/sagas?status=PAYING", null, Map.of()),
                 new Attempt("", "GET", "/admin/sagas/stats", null, Map.of()),
                 new Attempt("", "POST", "/admin/orders/" + order + "/compensate", null, Map.of()),
-                new Attempt("", "GET", "/admin/dead-letters?application=inventory-streams", null, Map.of()));
+                new Attempt("", "GET", "/admin/dead-letters?application=inventory-streams", null, Map.of()),
+                new Attempt("", "GET", "/admin/dead-letters/counts", null, Map.of()),
+                new Attempt("", "GET", "/admin/instances", null, Map.of()));
         List<Attempt> adminRoutes = everyRoute.subList(7, everyRoute.size());
         Arbitrary<String> badToken = Arbitraries.oneOf(
                 Arbitraries.just(""),

@@ -1,6 +1,7 @@
 package io.ordersaga.api;
 
 import io.ordersaga.common.Topics;
+import io.ordersaga.common.json.InstanceJson;
 import io.ordersaga.common.json.SagaSummaryJson;
 import io.ordersaga.common.orders.OrderWaiters;
 import io.ordersaga.events.CancelOrder;
@@ -21,10 +22,13 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.server.ResponseStatusException;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The operators' routes, {@code /admin/**}, for the {@code admin} role only ({@link SecurityConfiguration}): sagas
@@ -39,6 +43,8 @@ public class AdminController {
     private final ServiceInstances saga;
     private final OrderLookup lookup;
     private final DeadLetters deadLetters;
+    private final InstanceStatuses instances;
+    private final JsonMapper json;
 
     /**
      * @param publisher writes the compensations
@@ -47,11 +53,14 @@ public class AdminController {
      * @param recent    the orders order-api's own subscription to order-events has read, asked first by that check
      * @param json      parses the read model's answers
      * @param deadLetters the Streams applications' dead-letter topics
+     * @param instances   every Streams service's instances, asked for their own state
      */
     public AdminController(EventPublisher publisher, Backends backends, RecentOrders recent, JsonMapper json,
-                           DeadLetters deadLetters) {
+                           DeadLetters deadLetters, InstanceStatuses instances) {
         this.publisher = publisher;
         this.deadLetters = deadLetters;
+        this.instances = instances;
+        this.json = json;
         this.saga = backends.saga();
         this.lookup = new OrderLookup(backends.viewLookup(), recent, json);
     }
@@ -144,5 +153,44 @@ public class AdminController {
         } catch (IllegalStateException e) {
             throw new ServiceUnavailableException(e.getMessage(), e);
         }
+    }
+
+    /**
+     * {@code GET /admin/dead-letters/counts}: the committed records in each Streams application's dead-letter topic,
+     * {@code {"inventory-streams":0,...}}, as the {@code ordersaga_dead_letters} gauges count them; an application
+     * whose topic does not exist yet is missing.
+     */
+    @Operation(summary = "Dead-lettered records per Streams application (admin)")
+    @ApiResponse(responseCode = "200", description = "the counts by application.id")
+    @GetMapping("/dead-letters/counts")
+    public Map<String, Long> deadLetterCounts() {
+        return deadLetters.counts();
+    }
+
+    /**
+     * {@code GET /admin/instances}: every instance of every Streams service as it tells its own state
+     * ({@code GET /instance}: {@link InstanceJson}), in the order of the services' configured URLs; an instance that
+     * does not answer within {@link ApiConfiguration#STATUS_TIMEOUT} (or answers an error) shows as
+     * {@code {"application","instance":<its URL>,"state":"UNREACHABLE","failure"}}. Never 503: the page shows
+     * what is down.
+     */
+    @Operation(summary = "Every Streams service instance's state, tasks and lag (admin)")
+    @ApiResponse(responseCode = "200", description = "one entry per configured instance", content = @Content(mediaType = "application/json", array = @ArraySchema(schema = @Schema(implementation = InstanceJson.class))))
+    @GetMapping("/instances")
+    public List<JsonNode> instances() {
+        List<JsonNode> all = new ArrayList<>();
+        for (ServiceInstances service : instances.services()) {
+            for (ServiceInstances.Answer answer : service.getEach("/instance")) {
+                if (answer.response() != null && answer.response().getStatusCode().is2xxSuccessful()) {
+                    all.add(json.readTree(answer.response().getBody()));
+                } else {
+                    String failure = answer.response() == null ? answer.failure()
+                            : "answered HTTP " + answer.response().getStatusCode().value();
+                    all.add(json.valueToTree(new InstanceJson(service.service(), answer.baseUrl(), "UNREACHABLE",
+                            0, 0, -1, failure)));
+                }
+            }
+        }
+        return all;
     }
 }

@@ -101,6 +101,9 @@ public class ApiConfiguration {
         return new OrderEventsSubscription(kafka.buildConsumerProperties(), serdes, recent);
     }
 
+    /** How long an instance may take to tell its own state ({@link InstanceStatuses}). */
+    public static final Duration STATUS_TIMEOUT = Duration.ofSeconds(2);
+
     /** The Streams applications' ids, as their services set {@code application.id}. */
     public static final List<String> STREAMS_APPLICATIONS =
             List.of("inventory-streams", "payment-streams", "order-saga-streams", "order-view-streams");
@@ -121,16 +124,36 @@ public class ApiConfiguration {
      * ({@link InstanceBreakers}, its state in {@code resilience4j_circuitbreaker_state}).
      */
     @Bean
-    public Backends backends(ApiProperties api, MeterRegistry meters) {
-        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(CONNECT_TIMEOUT).build();
+    public Backends backends(ApiProperties api, HttpClient client, InstanceBreakers breakers) {
         RestClient http = restClient(client, READ_TIMEOUT);
-        InstanceBreakers breakers = new InstanceBreakers(meters);
         return new Backends(new ServiceInstances("inventory-streams", api.inventoryUrls(), http, breakers),
                 new ServiceInstances("payment-streams", api.paymentUrls(), http, breakers),
                 new ServiceInstances("order-view-streams", api.viewUrls(), http, breakers),
                 new ServiceInstances("order-saga-streams", api.sagaUrls(), http, breakers),
                 new ServiceInstances("order-view-streams", api.viewUrls(),
                         restClient(client, Duration.ofMillis(api.lookupTimeoutMs())), breakers));
+    }
+
+    /** Every Streams service's instances, for their own state, with {@link #STATUS_TIMEOUT}. */
+    @Bean
+    public InstanceStatuses instanceStatuses(ApiProperties api, HttpClient client, InstanceBreakers breakers) {
+        RestClient http = restClient(client, STATUS_TIMEOUT);
+        return new InstanceStatuses(List.of(new ServiceInstances("inventory-streams", api.inventoryUrls(), http, breakers),
+                new ServiceInstances("payment-streams", api.paymentUrls(), http, breakers),
+                new ServiceInstances("order-saga-streams", api.sagaUrls(), http, breakers),
+                new ServiceInstances("order-view-streams", api.viewUrls(), http, breakers)));
+    }
+
+    /** The HTTP/1.1 client (one connection pool) to every service instance, connecting within {@link #CONNECT_TIMEOUT}. */
+    @Bean
+    public HttpClient serviceHttpClient() {
+        return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(CONNECT_TIMEOUT).build();
+    }
+
+    /** One circuit breaker per service instance, shared by every read ({@link InstanceBreakers}). */
+    @Bean
+    public InstanceBreakers instanceBreakers(MeterRegistry meters) {
+        return new InstanceBreakers(meters);
     }
 
     /**

@@ -23,6 +23,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.Consumer;
 
 /**
@@ -161,11 +162,11 @@ public final class DeadLetters implements AutoCloseable {
     }
 
     /**
-     * The gauge's figure: the committed records the application's dead-letter topic holds, the records read since
-     * the last call added; the last figure when the broker does not answer (logged), NaN until the topic exists
-     * (each Streams service creates its own at start).
+     * The committed records each application's dead-letter topic holds: the records read since the last reading
+     * added (read again at most once a {@link #COUNT_INTERVAL}); the last figures when the broker does not answer
+     * (logged); an application is missing until its topic exists (each Streams service creates its own at start).
      */
-    synchronized double count(String application) {
+    public synchronized Map<String, Long> counts() {
         if (System.nanoTime() - countedAtNanos >= COUNT_INTERVAL.toNanos() || counter == null) {
             try {
                 countNew();
@@ -174,7 +175,12 @@ public final class DeadLetters implements AutoCloseable {
                 log.info("Dead letters not counted: {}", e.getMessage());
             }
         }
-        Long count = counts.get(application);
+        return new TreeMap<>(counts);
+    }
+
+    /** The gauge's figure: {@link #counts()}' for the application, NaN while it has none. */
+    private double count(String application) {
+        Long count = counts().get(application);
         return count == null ? Double.NaN : count;
     }
 

@@ -272,7 +272,9 @@ public class OrderController {
     }
 
     /**
-     * {@code GET /orders/{orderId}[?waitMs=N]}: the order from the read model, relayed (status, content type, body).
+     * {@code GET /orders/{orderId}[?waitMs=N]}: the order from the read model, relayed (status, content type, body),
+     * unless order-api's own subscription to order-events has seen it terminal: that snapshot is answered (it is
+     * final, and the read model may still hold an older one).
      * With waitMs > 0, a long poll until the order is terminal, at most {@link OrderWaiters#MAX_WAIT_MS} (a larger
      * waitMs is capped), answered here: the poll registers with {@link OrderWaiters}, then reads the order's latest
      * snapshot from order-api's own subscription to order-events ({@link RecentOrders}), or, while the subscription
@@ -302,7 +304,7 @@ public class OrderController {
         if (waitMs != null && waitMs < 0) {
             throw Requests.badRequest("waitMs must be >= 0 ms, was " + waitMs);
         }
-        Read last = waitMs == null || waitMs == 0 ? null
+        Read last = waitMs == null || waitMs == 0 ? ended(orderId)
                 : waiters.awaitTerminal(orderId, Math.min(waitMs, OrderWaiters.MAX_WAIT_MS), this::read, Read::terminal);
         ResponseEntity<?> answer = last != null ? last.answer() : view.get("/orders/{orderId}", orderId);
         Caller caller = Caller.of(authentication);
@@ -319,6 +321,17 @@ public class OrderController {
             case byte[] relayed -> field(relayed, "customerId");
             default -> throw new IllegalStateException("not an order answer: " + order);
         };
+    }
+
+    /**
+     * The subscription's snapshot of the order when it is terminal, else null. A terminal snapshot is final, and the
+     * read model may still hold an older one (it lags the saga's commit by its own processing), so a plain read
+     * answers it: once a long poll answered an order terminal, no later read of this instance answers it in flight.
+     */
+    private Read ended(String orderId) {
+        OrderEvent seen = recent.latest(orderId);
+        return seen != null && OrderWaiters.isTerminal(seen.getStatus())
+                ? new Read(ResponseEntity.ok(OrderJson.of(seen)), true) : null;
     }
 
     /**

@@ -28,7 +28,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Who may call which route of order-api. Every request but health, metrics and the API description needs a bearer
+ * Who may call which route of order-api. Every request but health, metrics, the API description and the operations
+ * page ({@link OpsPage}: no data of its own; each call it makes carries the admin token it asks for) needs a bearer
  * JWT (Spring Security's OAuth2 resource server; RFC 6750): signed with RS256 by the configured key
  * ({@code spring.security.oauth2.resourceserver.jwt.public-key-location}, the local stack's key from
  * {@code ./ordersaga up}; in production an issuer's {@code jwk-set-uri} or {@code issuer-uri}), not expired, for the
@@ -81,7 +82,8 @@ public class SecurityConfiguration {
                 .authorizeHttpRequests(requests -> requests
                         .dispatcherTypeMatchers(DispatcherType.ERROR).permitAll()
                         .requestMatchers("/error", "/actuator/health", "/actuator/health/**", "/actuator/prometheus",
-                                "/v3/api-docs", "/v3/api-docs/**", "/swagger-ui.html", "/swagger-ui/**").permitAll()
+                                "/v3/api-docs", "/v3/api-docs/**", "/swagger-ui.html", "/swagger-ui/**", OpsPage.PATH, "/ops.html")
+                        .permitAll()
                         .requestMatchers("/admin/**").hasRole(ADMIN)
                         .requestMatchers(HttpMethod.PUT, "/products/*").hasRole(ADMIN)
                         .requestMatchers(HttpMethod.POST, "/products/*/stock-adjustments").hasRole(ADMIN)

@@ -57,26 +57,56 @@ public final class ServiceInstances {
         int first = Math.floorMod(next.getAndIncrement(), baseUrls.size());
         List<String> failures = new ArrayList<>(1);
         for (int i = 0; i < baseUrls.size(); i++) {
-            String base = baseUrls.get((first + i) % baseUrls.size());
-            try {
-                return breakers.call(base, () -> http.get().uri(base + pathTemplate, variables).exchange((request, response) -> {
-                    MediaType contentType = response.getHeaders().getContentType();
-                    ResponseEntity.BodyBuilder relayed = ResponseEntity.status(response.getStatusCode());
-                    if (contentType != null) {
-                        relayed.contentType(contentType);
-                    }
-                    String retryAfter = response.getHeaders().getFirst(HttpHeaders.RETRY_AFTER);
-                    if (retryAfter != null) {
-                        relayed.header(HttpHeaders.RETRY_AFTER, retryAfter);
-                    }
-                    return relayed.body(response.getBody().readAllBytes());
-                }));
-            } catch (CallNotPermittedException e) {
-                failures.add(base + ": not asked, its circuit breaker is open after repeated failures");
-            } catch (ResourceAccessException e) {
-                failures.add(base + ": " + e.getMessage());
+            Answer answer = ask(baseUrls.get((first + i) % baseUrls.size()), pathTemplate, variables);
+            if (answer.response() != null) {
+                return answer.response();
             }
+            failures.add(answer.baseUrl() + ": " + answer.failure());
         }
         throw new ServiceUnavailableException("no " + service + " instance answered: " + String.join("; ", failures), null);
+    }
+
+    /**
+     * One instance's answer to a GET, or why there is none.
+     *
+     * @param baseUrl  the instance, {@code http://host:port}
+     * @param response its answer, relayable as is; null when it could not be reached
+     * @param failure  why it could not be reached; null when it answered
+     */
+    public record Answer(String baseUrl, ResponseEntity<byte[]> response, String failure) {
+    }
+
+    /**
+     * GETs {@code path} from every instance in turn (for figures each instance holds of itself), each through its
+     * circuit breaker; never throws for an instance that cannot be reached: its {@link Answer} says why.
+     */
+    public List<Answer> getEach(String path) {
+        return baseUrls.stream().map(base -> ask(base, path)).toList();
+    }
+
+    /** The service's name, as its Streams application.id (for example {@code order-view-streams}). */
+    public String service() {
+        return service;
+    }
+
+    private Answer ask(String base, String pathTemplate, Object... variables) {
+        try {
+            return new Answer(base, breakers.call(base, () -> http.get().uri(base + pathTemplate, variables).exchange((request, response) -> {
+                MediaType contentType = response.getHeaders().getContentType();
+                ResponseEntity.BodyBuilder relayed = ResponseEntity.status(response.getStatusCode());
+                if (contentType != null) {
+                    relayed.contentType(contentType);
+                }
+                String retryAfter = response.getHeaders().getFirst(HttpHeaders.RETRY_AFTER);
+                if (retryAfter != null) {
+                    relayed.header(HttpHeaders.RETRY_AFTER, retryAfter);
+                }
+                return relayed.body(response.getBody().readAllBytes());
+            })), null);
+        } catch (CallNotPermittedException e) {
+            return new Answer(base, null, "not asked, its circuit breaker is open after repeated failures");
+        } catch (ResourceAccessException e) {
+            return new Answer(base, null, e.getMessage());
+        }
     }
 }

@@ -56,6 +56,17 @@ class ApiTestConfiguration {
         return new RecentOrders(100, waiters, metrics);
     }
 
+    /** Every service's one mocked instance, asked for its own state. */
+    @Bean
+    InstanceStatuses instanceStatuses(Services services) {
+        RestClient http = services.builder.build();
+        InstanceBreakers breakers = new InstanceBreakers(new SimpleMeterRegistry());
+        return new InstanceStatuses(List.of(new ServiceInstances("inventory-streams", List.of(URI.create(INVENTORY)), http, breakers),
+                new ServiceInstances("payment-streams", List.of(URI.create(PAYMENTS)), http, breakers),
+                new ServiceInstances("order-saga-streams", List.of(URI.create(SAGA)), http, breakers),
+                new ServiceInstances("order-view-streams", List.of(URI.create(VIEW)), http, breakers)));
+    }
+
     /** Bound to a broker that is not there: the tests reach only its refusals, which need none. */
     @Bean
     DeadLetters deadLetters() {

@@ -86,7 +86,7 @@ class OrderApiApplicationTest {
         api.path("paths").properties().forEach(path -> path.getValue().properties()
                 .forEach(operation -> documented.add(operation.getKey() + " " + path.getKey())));
 
-        assertThat(served).hasSize(14);
+        assertThat(served).hasSize(16);
         assertThat(documented).isEqualTo(served);
         api.path("paths").properties().forEach(path -> path.getValue().properties().forEach(entry -> {
             String operation = entry.getKey() + " " + path.getKey();

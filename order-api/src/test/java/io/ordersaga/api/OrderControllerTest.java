@@ -264,6 +264,20 @@ class OrderControllerTest extends ApiControllerTest {
                          "total":1770,"currency":"GBP","createdAt":"1970-01-01T00:00:00Z"}"""));
     }
 
+    /**
+     * Monotonic reads: once a long poll answered an order terminal from the subscription, a plain read must not
+     * answer the read model's older snapshot (it lags the saga's commit by its own processing).
+     */
+    @Test
+    void aPlainReadAfterTheSubscriptionSawTheOrderTerminalDoesNotGoBackToTheReadModelsOlderSnapshot() throws Exception {
+        recent.add(event("o-ended", OrderStatus.CONFIRMED));
+        services.server.expect(ExpectedCount.between(0, 2), requestTo(ApiTestConfiguration.VIEW + "/orders/o-ended"))
+                .andRespond(withSuccess("{\"orderId\":\"o-ended\",\"status\":\"PAYING\"}", MediaType.APPLICATION_JSON));
+
+        mvc.perform(get("/orders/o-ended?waitMs=30000")).andExpect(jsonPath("$.status").value("CONFIRMED"));
+        mvc.perform(get("/orders/o-ended")).andExpect(status().isOk()).andExpect(jsonPath("$.status").value("CONFIRMED"));
+    }
+
     @Test
     void aLongPollIsWokenByTheSubscriptionAfterTheReadModelShowedItInFlight() throws Exception {
         services.server.expect(requestTo(ApiTestConfiguration.VIEW + "/orders/o-woken"))

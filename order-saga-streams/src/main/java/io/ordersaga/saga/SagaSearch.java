@@ -1,5 +1,7 @@
 package io.ordersaga.saga;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import io.ordersaga.common.json.SagaSummaryJson;
 import io.ordersaga.events.OrderEvent;
 import io.ordersaga.events.OrderSagaState;
@@ -91,8 +93,34 @@ public final class SagaSearch {
      *                           each bound of {@link #AGE_BOUNDS_MS} old (and older than the one before)
      * @param sagas              sagas in the store, terminal ones included (until their retention ends)
      */
+    @JsonIgnoreProperties(ignoreUnknown = true)
     public record Stats(long windowMs, long placed, Map<String, Long> ended, List<Long> latencyBucketsMs,
                         Map<String, List<Long>> inFlight, long sagas) {
+
+        /** In the JSON beside the buckets, for readers: {@link #LATENCY_BOUNDS_MS}. */
+        @JsonProperty("latencyBoundsMs")
+        public List<Long> latencyBoundsMs() {
+            return LATENCY_BOUNDS_MS;
+        }
+
+        /** In the JSON beside the buckets, for readers: {@link #AGE_BOUNDS_MS}. */
+        @JsonProperty("ageBoundsMs")
+        public List<Long> ageBoundsMs() {
+            return AGE_BOUNDS_MS;
+        }
+
+        /**
+         * In the JSON: {@code {"p50","p95","p99"}}, each {@link #latencyPercentileMs} (null when none ended in the
+         * window), ms.
+         */
+        @JsonProperty("latencyPercentilesMs")
+        public Map<String, Long> latencyPercentilesMs() {
+            Map<String, Long> percentiles = new TreeMap<>();
+            percentiles.put("p50", latencyPercentileMs(50));
+            percentiles.put("p95", latencyPercentileMs(95));
+            percentiles.put("p99", latencyPercentileMs(99));
+            return percentiles;
+        }
 
         /** The sum of two disjoint sets' stats; both must have the same window. */
         public Stats plus(Stats other) {

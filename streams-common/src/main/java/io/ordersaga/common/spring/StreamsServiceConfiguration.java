@@ -173,6 +173,15 @@ public class StreamsServiceConfiguration {
                 new InstanceBreakers(meters));
     }
 
+    /** {@code GET /instance}: this instance's client state, tasks and lag ({@link InstanceController}). */
+    @Bean
+    public InstanceController instanceController(StreamsBuilderFactoryBean factory, StreamThreadRecovery recovery,
+                                                 OrderSagaProperties properties,
+                                                 @Value("${spring.application.name}") String applicationId,
+                                                 @Value("${server.port:8080}") int port) {
+        return new InstanceController(factory, recovery, applicationId, properties.advertisedHost() + ":" + port);
+    }
+
     /** The Streams client's health: UP, {@link StreamsHealth#DEGRADED} or DOWN; see {@link StreamsHealth}. */
     @Bean
     public HealthIndicator kafkaStreamsHealth(StreamsBuilderFactoryBean factory, StreamThreadRecovery recovery,
